@@ -1,0 +1,11 @@
+/**
+ * The types zloop users touch: {@link zloop.EventLoop}, {@link zloop.EventLoops}, futures, tasks and
+ * handles. This module holds no implementation; {@link zloop.EventLoops} finds the engine with
+ * {@link java.util.ServiceLoader} through {@link zloop.spi.EventLoopFactory}.
+ */
+module zloop.api {
+  exports zloop;
+  exports zloop.spi;
+
+  uses zloop.spi.EventLoopFactory;
+}

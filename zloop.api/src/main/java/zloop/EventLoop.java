@@ -1,0 +1,206 @@
+package zloop;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A single-threaded event loop: asyncio's {@code AbstractEventLoop}, in Java idiom.
+ *
+ * <h2>Thread rules</h2>
+ *
+ * A loop runs on the thread that calls {@link #runForever()} or {@link #runUntilComplete}. Methods
+ * marked <em>loop thread</em> must be called there (or from a task of this loop, which runs
+ * there); before the loop runs they may be called from the thread that sets it up. Called from
+ * another thread while the loop runs, they throw {@link IllegalStateException}. {@link
+ * #callSoonThreadsafe} is the one entry for other threads; {@link #stop()}, {@link #isRunning()},
+ * {@link #isClosed()}, {@link #time()} and {@link #backendName()} are safe from any thread.
+ *
+ * <h2>Time</h2>
+ *
+ * {@link #time()} is a monotonic clock in nanoseconds; deadlines ({@link #callAt}, {@link
+ * TimerHandle#when()}) are on that clock and compared wrap-around safely.
+ */
+public interface EventLoop extends AutoCloseable {
+
+  // ---- lifecycle ----
+
+  /** Runs until {@link #stop()} is called. */
+  void runForever();
+
+  /**
+   * Runs until the future is done and returns its result, as {@link Future#join()} would.
+   *
+   * @throws IllegalStateException if the loop stops before the future is done ("Event loop
+   *     stopped before Future completed.") or is already running
+   */
+  <T> T runUntilComplete(Future<T> future);
+
+  /** Runs the body as a task until it is done and returns its result. */
+  default <T> T runUntilComplete(Callable<T> body) {
+    return runUntilComplete(createTask(body));
+  }
+
+  /**
+   * Asks the loop to stop: the current turn finishes, the loop returns from {@link #runForever()}.
+   * Called before the loop runs, the next run does one turn and returns. Any thread.
+   */
+  void stop();
+
+  /** Whether the loop is running. Any thread. */
+  boolean isRunning();
+
+  /** Whether {@link #close()} was called. Any thread. */
+  boolean isClosed();
+
+  /**
+   * Closes the loop: drops pending callbacks, shuts down the default executor without waiting,
+   * releases the backend. Idempotent. After it, new work fails with {@link
+   * EventLoopClosedException}.
+   *
+   * @throws IllegalStateException if the loop is running
+   */
+  @Override
+  void close();
+
+  /** The name of the I/O backend this loop runs on ({@code epoll}, {@code nio}, ...). */
+  String backendName();
+
+  // ---- scheduling ----
+
+  /** Schedules the callback to run on a later turn, FIFO with other such callbacks. Loop thread. */
+  Handle callSoon(Runnable callback);
+
+  /**
+   * Schedules the callback from any thread, waking the loop if it is waiting for I/O. The only
+   * thread-safe way into a running loop.
+   */
+  Handle callSoonThreadsafe(Runnable callback);
+
+  /** Schedules the callback to run after the delay. Equal deadlines run in scheduling order. */
+  TimerHandle callLater(Duration delay, Runnable callback);
+
+  /** Schedules the callback at a deadline on the loop's clock ({@link #time()}). Loop thread. */
+  TimerHandle callAt(long deadlineNanos, Runnable callback);
+
+  /** The loop's monotonic clock, in nanoseconds. Any thread. */
+  long time();
+
+  // ---- futures and tasks ----
+
+  /** A new pending future bound to this loop. */
+  <T> Future<T> createFuture();
+
+  /** Starts the body as a task named "Task-N". Loop thread. */
+  default <T> Task<T> createTask(Callable<T> body) {
+    return createTask(body, null);
+  }
+
+  /**
+   * Starts the body as a task: a virtual thread whose scheduler is this loop. The body's first
+   * step runs on a later turn. Loop thread.
+   *
+   * @param name the task's name, or {@code null} for "Task-N"
+   * @throws UnsupportedOperationException if the JVM does not allow zloop to schedule virtual
+   *     threads (the message names the {@code --add-opens} flag to add)
+   */
+  <T> Task<T> createTask(Callable<T> body, String name);
+
+  /** Replaces how {@link #createTask} builds tasks; {@code null} restores the default. */
+  void setTaskFactory(TaskFactory factory);
+
+  /** The task factory set with {@link #setTaskFactory}, or {@code null}. */
+  TaskFactory getTaskFactory();
+
+  /** The tasks of this loop that are not done yet. Loop thread. */
+  Set<Task<?>> allTasks();
+
+  /**
+   * A future that completes with a value after the delay: {@code asyncio.sleep}. In a task, {@code
+   * sleep(d).join()} parks the task; {@code sleep(Duration.ZERO)} yields for one turn.
+   */
+  <T> Future<T> sleep(Duration delay, T value);
+
+  /** {@link #sleep(Duration, Object)} with a {@code null} value. */
+  default Future<Void> sleep(Duration delay) {
+    return sleep(delay, null);
+  }
+
+  /**
+   * A future of the results of all the futures, in order: {@code asyncio.gather}. The first
+   * failure fails it (the others keep running); cancelling it cancels them all.
+   */
+  <T> Future<List<T>> gather(List<? extends Future<? extends T>> futures);
+
+  /**
+   * The future's result within a timeout: {@code asyncio.wait_for}. On timeout the future is
+   * cancelled and the returned one fails with {@link TimeoutException}.
+   */
+  <T> Future<T> waitFor(Future<T> future, Duration timeout);
+
+  /**
+   * Runs the body in the current task with a deadline: {@code asyncio.timeout}. When the deadline
+   * passes, the task is cancelled; the cancellation that reaches this scope becomes a {@link
+   * TimeoutException}. Must be called from a task of this loop.
+   */
+  <T> T withTimeout(Duration timeout, Callable<T> body) throws Exception;
+
+  /** Wraps a {@link CompletionStage} of any thread as a future of this loop. */
+  <T> Future<T> wrap(CompletionStage<T> stage);
+
+  // ---- executors ----
+
+  /**
+   * Runs the body on the executor ({@code null}: the default executor, a virtual thread per call)
+   * and completes the returned future on the loop thread.
+   */
+  <T> Future<T> runInExecutor(Executor executor, Callable<T> body);
+
+  /** Replaces the default executor used by {@link #runInExecutor} with {@code null}. */
+  void setDefaultExecutor(Executor executor);
+
+  /**
+   * Shuts the default executor down and completes when all its work has finished. After it, {@link
+   * #runInExecutor} with the default executor fails.
+   */
+  Future<Void> shutdownDefaultExecutor();
+
+  // ---- errors and debugging ----
+
+  /** Replaces the exception handler; {@code null} restores the default. */
+  void setExceptionHandler(ExceptionHandler handler);
+
+  /** The handler set with {@link #setExceptionHandler}, or {@code null}. */
+  ExceptionHandler getExceptionHandler();
+
+  /** The default handler: logs the context through {@link System.Logger}. */
+  void defaultExceptionHandler(ExceptionContext context);
+
+  /** Passes the context to the current exception handler. */
+  void callExceptionHandler(ExceptionContext context);
+
+  /** Debug mode: callbacks slower than {@link #slowCallbackDuration()} are reported. */
+  void setDebug(boolean enabled);
+
+  /** Whether debug mode is on. */
+  boolean getDebug();
+
+  /** The duration above which a callback is reported as slow in debug mode (default 100 ms). */
+  Duration slowCallbackDuration();
+
+  /** Sets the slow-callback threshold. */
+  void setSlowCallbackDuration(Duration threshold);
+
+  /**
+   * Builds tasks for {@link #createTask}: asyncio's task factory. A factory usually decorates the
+   * body or the name and delegates to {@code defaults}, the loop's own factory.
+   */
+  interface TaskFactory {
+    /** Creates and starts a task for the body. */
+    <T> Task<T> create(Callable<T> body, String name, TaskFactory defaults);
+  }
+}

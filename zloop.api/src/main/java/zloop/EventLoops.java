@@ -1,0 +1,123 @@
+package zloop;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceLoader;
+import java.util.concurrent.Callable;
+import zloop.spi.EventLoopFactory;
+
+/**
+ * Entry points: new loops, {@code asyncio.run}, and the backends of this host.
+ *
+ * <p>The backend is chosen by the system property {@code zloop.backend} ({@code auto} by default:
+ * the fastest available one on this host), or by name with {@link #newEventLoop(String)}.
+ */
+public final class EventLoops {
+
+  /** The system property that selects the backend. */
+  public static final String BACKEND_PROPERTY = "zloop.backend";
+
+  private EventLoops() {}
+
+  /** A new loop on the backend named by {@code -Dzloop.backend} ({@code auto} if unset). */
+  public static EventLoop newEventLoop() {
+    return newEventLoop(System.getProperty(BACKEND_PROPERTY, "auto"));
+  }
+
+  /**
+   * A new loop on the named backend.
+   *
+   * @throws IllegalArgumentException if the backend is unknown or unavailable, naming the
+   *     available ones and why each other is not
+   */
+  public static EventLoop newEventLoop(String backend) {
+    return factory().newEventLoop(backend);
+  }
+
+  /** Every backend known here, available or not, with the reason for each unavailable one. */
+  public static List<BackendStatus> backends() {
+    return factory().backends();
+  }
+
+  /** The backend {@code auto} picks on this host. */
+  public static String autoBackend() {
+    return factory().autoBackend();
+  }
+
+  /**
+   * {@code asyncio.run}: runs {@code main} as a task on a new loop and returns its result. Then,
+   * whatever happened, cancels the tasks left over and lets them finish cancelling, shuts the
+   * default executor down, and closes the loop.
+   */
+  public static <T> T run(Callable<T> main) {
+    return run(main, false);
+  }
+
+  /** {@link #run(Callable)} with debug mode set as given. */
+  public static <T> T run(Callable<T> main, boolean debug) {
+    EventLoop loop = newEventLoop();
+    try {
+      loop.setDebug(debug);
+      return loop.runUntilComplete(loop.createTask(main, "main"));
+    } finally {
+      try {
+        cancelLeftoverTasks(loop);
+        loop.runUntilComplete(loop.shutdownDefaultExecutor());
+      } finally {
+        loop.close();
+      }
+    }
+  }
+
+  private static void cancelLeftoverTasks(EventLoop loop) {
+    List<Task<?>> leftover = new ArrayList<>(loop.allTasks());
+    if (leftover.isEmpty()) {
+      return;
+    }
+    for (Task<?> task : leftover) {
+      task.cancel();
+    }
+    loop.runUntilComplete(loop.gather(settledAll(loop, leftover)));
+    for (Task<?> task : leftover) {
+      if (!task.isCancelled() && task.exception() != null) {
+        loop.callExceptionHandler(
+            new ExceptionContext(
+                "unhandled exception during EventLoops.run() shutdown",
+                task.exception(),
+                null,
+                task,
+                null,
+                null));
+      }
+    }
+  }
+
+  /** Futures that complete when each task is done, whatever its outcome. */
+  private static List<Future<Void>> settledAll(EventLoop loop, List<Task<?>> tasks) {
+    List<Future<Void>> settled = new ArrayList<>(tasks.size());
+    for (Task<?> task : tasks) {
+      Future<Void> done = loop.createFuture();
+      task.addDoneCallback(t -> done.setResult(null));
+      settled.add(done);
+    }
+    return settled;
+  }
+
+  private static EventLoopFactory factory() {
+    return FactoryHolder.FACTORY;
+  }
+
+  /** Loads the engine once, on first use. */
+  private static final class FactoryHolder {
+    static final EventLoopFactory FACTORY = load();
+
+    private static EventLoopFactory load() {
+      for (EventLoopFactory f : ServiceLoader.load(EventLoopFactory.class)) {
+        return f;
+      }
+      throw new IllegalStateException(
+          "no zloop engine found: add the zloop.engine module (and a backend module) to the"
+              + " module path or class path");
+    }
+  }
+}

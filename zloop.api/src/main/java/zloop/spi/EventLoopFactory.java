@@ -1,0 +1,27 @@
+package zloop.spi;
+
+import java.util.List;
+import zloop.BackendStatus;
+import zloop.EventLoop;
+
+/**
+ * What an engine provides to {@link zloop.EventLoops}. Found with {@link java.util.ServiceLoader};
+ * users never call it directly.
+ */
+public interface EventLoopFactory {
+
+  /**
+   * Opens a loop on the named backend.
+   *
+   * @param backend a backend name, or {@code "auto"} for the host's fastest available one
+   * @throws IllegalArgumentException if the backend is unknown or unavailable; the message names
+   *     the available backends and why each other one is not
+   */
+  EventLoop newEventLoop(String backend);
+
+  /** Every backend the engine knows of, available or not, in preference order. */
+  List<BackendStatus> backends();
+
+  /** The backend {@code "auto"} selects on this host. */
+  String autoBackend();
+}

@@ -1,0 +1,2 @@
+/** The service interface between {@code zloop.api} and an engine. */
+package zloop.spi;

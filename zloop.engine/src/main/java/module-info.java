@@ -1,0 +1,20 @@
+/**
+ * The zloop engine: the run-once loop, futures and tasks, the backend SPI ({@code
+ * zloop.engine.spi}, exported only to the backend modules) and the portable NIO backend.
+ */
+module zloop.engine {
+  requires transitive zloop.api;
+
+  exports zloop.engine.spi to
+      zloop.posix,
+      zloop.backend.epoll,
+      zloop.backend.iouring,
+      zloop.backend.kqueue;
+
+  uses zloop.engine.spi.BackendProvider;
+
+  provides zloop.spi.EventLoopFactory with
+      zloop.engine.ZloopEventLoopFactory;
+  provides zloop.engine.spi.BackendProvider with
+      zloop.engine.nio.NioBackendProvider;
+}

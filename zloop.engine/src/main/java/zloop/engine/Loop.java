@@ -1,0 +1,525 @@
+package zloop.engine;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import zloop.EventLoop;
+import zloop.EventLoopClosedException;
+import zloop.ExceptionContext;
+import zloop.ExceptionHandler;
+import zloop.Future;
+import zloop.Handle;
+import zloop.Task;
+import zloop.TimerHandle;
+import zloop.engine.spi.Backend;
+import zloop.engine.spi.LoopContext;
+
+/**
+ * The event loop. Each turn ({@link #runOnce()}) has a fixed phase order:
+ *
+ * <ol>
+ *   <li>move what other threads queued from the inbox to the ready queue;
+ *   <li>compute how long the backend may block: zero if callbacks are ready or the loop is
+ *       stopping, up to the earliest timer otherwise, no limit if there is nothing at all;
+ *   <li>poll the backend, which dispatches I/O;
+ *   <li>move due timers to the ready queue;
+ *   <li>run a snapshot of the ready queue: callbacks scheduled meanwhile wait for the next turn.
+ * </ol>
+ */
+public final class Loop implements EventLoop {
+  /** The loop running on this thread (the loop thread, or a task's virtual thread). */
+  static final ScopedValue<Loop> RUNNING = ScopedValue.newInstance();
+
+  /** Bounds the inbox drain per turn so a flood from other threads cannot starve I/O. */
+  private static final int INBOX_DRAIN_LIMIT = 1 << 16;
+
+  private final String backendName;
+  private final Backend backend;
+  private final Clock clock;
+  private final ReadyQueue ready = new ReadyQueue();
+  private final TimerHeap timers = new TimerHeap();
+  private final Inbox inbox = new Inbox();
+  private final Wakeup wakeup;
+  private final Set<LoopTask<?>> tasks = new LinkedHashSet<>();
+  private final ErrorReporter errors = new ErrorReporter(this);
+  private final LoopExecutors executors = new LoopExecutors(this);
+
+  /** The thread that runs (or last ran, or set up) the loop. */
+  private volatile Thread ownerThread = Thread.currentThread();
+  /** The task whose continuation is running on the loop thread right now. */
+  private LoopTask<?> mountedTask;
+  private Thread mountedThread;
+
+  private volatile boolean running;
+  private volatile boolean stopping;
+  private volatile boolean closed;
+  private TaskFactory taskFactory;
+  private boolean debug;
+  private long slowCallbackNanos = Duration.ofMillis(100).toNanos();
+
+  Loop(String backendName, BackendOpener opener, Clock clock) throws IOException {
+    this.backendName = backendName;
+    this.clock = clock;
+    this.backend = opener.open(new Context());
+    this.wakeup = new Wakeup(backend);
+  }
+
+  /** Opens the backend for this loop; the context is the loop's view for the backend. */
+  @FunctionalInterface
+  interface BackendOpener {
+    Backend open(LoopContext context) throws IOException;
+  }
+
+  /** The loop running on the current thread, or {@code null}. */
+  static Loop currentlyRunning() {
+    return RUNNING.isBound() ? RUNNING.get() : null;
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  @Override
+  public void runForever() {
+    checkClosed();
+    if (running) {
+      throw new IllegalStateException("This event loop is already running");
+    }
+    if (currentlyRunning() != null) {
+      throw new IllegalStateException("Cannot run the event loop while another loop is running");
+    }
+    ownerThread = Thread.currentThread();
+    running = true;
+    try {
+      ScopedValue.where(RUNNING, this).run(this::turns);
+    } finally {
+      stopping = false;
+      running = false;
+    }
+  }
+
+  private void turns() {
+    while (true) {
+      runOnce();
+      if (stopping) {
+        break;
+      }
+    }
+  }
+
+  /** One turn of the loop; see the class comment for the phases. */
+  void runOnce() {
+    inbox.drainTo(ready, INBOX_DRAIN_LIMIT);
+    timers.compactIfMostlyCancelled();
+    pollBackend(waitBudget());
+    inbox.drainTo(ready, INBOX_DRAIN_LIMIT);
+    moveDueTimers();
+    runReadySnapshot();
+  }
+
+  private long waitBudget() {
+    if (!ready.isEmpty() || stopping) {
+      return 0;
+    }
+    LoopTimer next = timers.peekLive();
+    if (next == null) {
+      return -1;
+    }
+    return Math.max(0, next.when - clock.nanoTime());
+  }
+
+  private void pollBackend(long timeoutNanos) {
+    boolean mayBlock = timeoutNanos != 0;
+    if (mayBlock) {
+      wakeup.beforeWait();
+      if (!inbox.isEmpty() || stopping) {
+        timeoutNanos = 0; // work arrived between the budget and the wait
+      }
+    }
+    try {
+      backend.poll(timeoutNanos);
+    } catch (IOException e) {
+      throw new UncheckedIOException("the " + backendName + " backend failed", e);
+    } finally {
+      if (mayBlock) {
+        wakeup.afterWait();
+      }
+    }
+  }
+
+  private void moveDueTimers() {
+    if (timers.size() == 0) {
+      return;
+    }
+    long now = clock.nanoTime();
+    LoopTimer due;
+    while ((due = timers.pollDue(now)) != null) {
+      ready.add(due);
+    }
+  }
+
+  private void runReadySnapshot() {
+    int n = ready.size();
+    for (int i = 0; i < n; i++) {
+      Callback c = ready.poll();
+      if (debug) {
+        runTimed(c);
+      } else {
+        runGuarded(c);
+      }
+    }
+  }
+
+  private void runGuarded(Callback c) {
+    try {
+      c.run();
+    } catch (VirtualMachineError e) {
+      throw e;
+    } catch (Throwable t) {
+      errors.report("Exception in callback " + c, t, c.handleForReport());
+    }
+  }
+
+  private void runTimed(Callback c) {
+    long start = clock.nanoTime();
+    runGuarded(c);
+    long took = clock.nanoTime() - start;
+    if (took > slowCallbackNanos) {
+      errors.warnSlow(c, took);
+    }
+  }
+
+  /** Runs a task's continuation on this thread, marking the task as the one in the loop. */
+  void runMounted(LoopTask<?> task, Runnable continuation) {
+    LoopTask<?> outerTask = mountedTask;
+    Thread outerThread = mountedThread;
+    mountedTask = task;
+    mountedThread = task.thread;
+    try {
+      continuation.run();
+    } finally {
+      mountedTask = outerTask;
+      mountedThread = outerThread;
+    }
+  }
+
+  @Override
+  public <T> T runUntilComplete(Future<T> future) {
+    checkClosed();
+    if (!(future instanceof LoopFuture<T> lf) || lf.loop != this) {
+      throw new IllegalArgumentException("the future belongs to another loop: " + future);
+    }
+    Consumer<Future<T>> stopWhenDone = f -> stop();
+    future.addDoneCallback(stopWhenDone);
+    try {
+      runForever();
+    } finally {
+      if (!closed) {
+        future.removeDoneCallback(stopWhenDone);
+      }
+    }
+    if (!future.isDone()) {
+      throw new IllegalStateException("Event loop stopped before Future completed.");
+    }
+    return lf.report();
+  }
+
+  @Override
+  public void stop() {
+    stopping = true;
+    wakeup.poke();
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+
+  @Override
+  public boolean isClosed() {
+    return closed;
+  }
+
+  @Override
+  public void close() {
+    if (running) {
+      throw new IllegalStateException("Cannot close a running event loop");
+    }
+    if (closed) {
+      return;
+    }
+    closed = true;
+    ready.clear();
+    timers.clear();
+    while (inbox.poll() != null) {
+      // dropped: the loop will never run them
+    }
+    executors.shutdownNow();
+    backend.close();
+  }
+
+  @Override
+  public String backendName() {
+    return backendName;
+  }
+
+  // ---------------------------------------------------------------- scheduling
+
+  @Override
+  public Handle callSoon(Runnable callback) {
+    Objects.requireNonNull(callback, "callback");
+    checkClosed();
+    checkThread();
+    LoopHandle h = new LoopHandle(callback);
+    ready.add(h);
+    return h;
+  }
+
+  /** Queues an engine-internal callback (no user handle, no checks). Loop thread. */
+  void scheduleInternal(Callback c) {
+    ready.add(c);
+  }
+
+  @Override
+  public Handle callSoonThreadsafe(Runnable callback) {
+    Objects.requireNonNull(callback, "callback");
+    checkClosed();
+    LoopHandle h = new LoopHandle(callback);
+    inbox.push(h);
+    wakeup.poke();
+    return h;
+  }
+
+  @Override
+  public TimerHandle callLater(Duration delay, Runnable callback) {
+    long nanos = saturatedNanos(delay);
+    return callAt(clock.nanoTime() + Math.max(0, nanos), callback);
+  }
+
+  @Override
+  public TimerHandle callAt(long deadlineNanos, Runnable callback) {
+    Objects.requireNonNull(callback, "callback");
+    checkClosed();
+    checkThread();
+    return timers.schedule(deadlineNanos, callback);
+  }
+
+  private static long saturatedNanos(Duration d) {
+    Objects.requireNonNull(d, "delay");
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE / 2; // far enough: ~146 years
+    }
+  }
+
+  @Override
+  public long time() {
+    return clock.nanoTime();
+  }
+
+  // ---------------------------------------------------------------- futures and tasks
+
+  @Override
+  public <T> Future<T> createFuture() {
+    return new LoopFuture<>(this);
+  }
+
+  @Override
+  public <T> Task<T> createTask(Callable<T> body, String name) {
+    Objects.requireNonNull(body, "body");
+    checkClosed();
+    checkThread();
+    TaskFactory f = taskFactory;
+    if (f != null) {
+      return f.create(body, name, defaultTaskFactory());
+    }
+    return newTask(body, name);
+  }
+
+  private <T> Task<T> newTask(Callable<T> body, String name) {
+    LoopTask<T> task = new LoopTask<>(this, body, name);
+    tasks.add(task);
+    task.start();
+    return task;
+  }
+
+  private TaskFactory defaultTaskFactory() {
+    return new TaskFactory() {
+      @Override
+      public <T> Task<T> create(Callable<T> body, String name, TaskFactory defaults) {
+        return newTask(body, name);
+      }
+    };
+  }
+
+  void taskDone(LoopTask<?> task) {
+    tasks.remove(task);
+  }
+
+  @Override
+  public void setTaskFactory(TaskFactory factory) {
+    taskFactory = factory;
+  }
+
+  @Override
+  public TaskFactory getTaskFactory() {
+    return taskFactory;
+  }
+
+  @Override
+  public Set<Task<?>> allTasks() {
+    return Collections.unmodifiableSet(new LinkedHashSet<Task<?>>(tasks));
+  }
+
+  /** The task running on the loop right now, or {@code null}. */
+  Task<?> currentTask() {
+    return inLoopThread() ? mountedTask : null;
+  }
+
+  @Override
+  public <T> Future<T> sleep(Duration delay, T value) {
+    return Combinators.sleep(this, delay, value);
+  }
+
+  @Override
+  public <T> Future<List<T>> gather(List<? extends Future<? extends T>> futures) {
+    return Combinators.gather(this, futures);
+  }
+
+  @Override
+  public <T> Future<T> waitFor(Future<T> future, Duration timeout) {
+    return Combinators.waitFor(this, future, timeout);
+  }
+
+  @Override
+  public <T> T withTimeout(Duration timeout, Callable<T> body) throws Exception {
+    return Combinators.withTimeout(this, timeout, body);
+  }
+
+  @Override
+  public <T> Future<T> wrap(CompletionStage<T> stage) {
+    return Combinators.wrap(this, stage);
+  }
+
+  // ---------------------------------------------------------------- executors
+
+  @Override
+  public <T> Future<T> runInExecutor(Executor executor, Callable<T> body) {
+    checkClosed();
+    return executors.run(executor, body);
+  }
+
+  @Override
+  public void setDefaultExecutor(Executor executor) {
+    executors.setDefault(executor);
+  }
+
+  @Override
+  public Future<Void> shutdownDefaultExecutor() {
+    return executors.shutdownDefault();
+  }
+
+  // ---------------------------------------------------------------- errors, debug
+
+  @Override
+  public void setExceptionHandler(ExceptionHandler handler) {
+    errors.setHandler(handler);
+  }
+
+  @Override
+  public ExceptionHandler getExceptionHandler() {
+    return errors.handler();
+  }
+
+  @Override
+  public void defaultExceptionHandler(ExceptionContext context) {
+    errors.logDefault(context);
+  }
+
+  @Override
+  public void callExceptionHandler(ExceptionContext context) {
+    errors.call(context);
+  }
+
+  @Override
+  public void setDebug(boolean enabled) {
+    debug = enabled;
+  }
+
+  @Override
+  public boolean getDebug() {
+    return debug;
+  }
+
+  @Override
+  public Duration slowCallbackDuration() {
+    return Duration.ofNanos(slowCallbackNanos);
+  }
+
+  @Override
+  public void setSlowCallbackDuration(Duration threshold) {
+    if (threshold.isNegative()) {
+      throw new IllegalArgumentException("negative threshold: " + threshold);
+    }
+    slowCallbackNanos = saturatedNanos(threshold);
+  }
+
+  // ---------------------------------------------------------------- guards
+
+  /** Whether the caller runs on this loop's thread (or one of its tasks). */
+  boolean inLoopThread() {
+    Thread t = Thread.currentThread();
+    return t == ownerThread || t == mountedThread;
+  }
+
+  void checkClosed() {
+    if (closed) {
+      throw new EventLoopClosedException();
+    }
+  }
+
+  /** Loop-affine operations from another thread while the loop runs fail loudly. */
+  void checkThread() {
+    if (running && !inLoopThread()) {
+      throw new IllegalStateException(
+          "Non-thread-safe operation invoked on an event loop other than the current one"
+              + " (thread "
+              + Thread.currentThread().getName()
+              + "); use callSoonThreadsafe");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "EventLoop[backend="
+        + backendName
+        + ", running="
+        + running
+        + ", closed="
+        + closed
+        + ", debug="
+        + debug
+        + "]";
+  }
+
+  /** The loop as its backend sees it. */
+  private final class Context implements LoopContext {
+    @Override
+    public EventLoop loop() {
+      return Loop.this;
+    }
+
+    @Override
+    public void reportError(String message, Throwable exception) {
+      errors.report(message, exception, null);
+    }
+  }
+}

@@ -1,0 +1,380 @@
+package zloop.engine;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import zloop.EventLoop;
+import zloop.Future;
+import zloop.InvalidStateException;
+
+/**
+ * The loop's future. State changes happen on the loop thread only; completions from other threads
+ * hop there first. The state is volatile so that {@link #isDone()} and {@link #join()} work from
+ * any thread.
+ */
+class LoopFuture<T> implements Future<T> {
+  private static final int PENDING = 0;
+  private static final int SUCCEEDED = 1;
+  private static final int FAILED = 2;
+  private static final int CANCELLED = 3;
+
+  private static final VarHandle STATE;
+
+  static {
+    try {
+      STATE = MethodHandles.lookup().findVarHandle(LoopFuture.class, "state", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  final Loop loop;
+  private volatile int state = PENDING;
+  /** The result, the exception, or the cancellation message: published by the state write. */
+  private Object outcome;
+  /** {@code null}, one callback, or an {@code ArrayList} of them. */
+  private Object callbacks;
+
+  LoopFuture(Loop loop) {
+    this.loop = loop;
+  }
+
+  @Override
+  public final EventLoop loop() {
+    return loop;
+  }
+
+  @Override
+  public final boolean isDone() {
+    return state != PENDING;
+  }
+
+  @Override
+  public final boolean isCancelled() {
+    return state == CANCELLED;
+  }
+
+  @Override
+  public T result() {
+    return report();
+  }
+
+  @Override
+  public Throwable exception() {
+    int s = state;
+    if (s == PENDING) {
+      throw new InvalidStateException("Exception is not set.");
+    }
+    if (s == CANCELLED) {
+      throw cancellation();
+    }
+    return s == FAILED ? (Throwable) outcome : null;
+  }
+
+  @Override
+  public void setResult(T value) {
+    if (!loop.inLoopThread()) {
+      loop.callSoonThreadsafe(() -> completeFromAnotherThread(SUCCEEDED, value));
+      return;
+    }
+    complete(SUCCEEDED, value);
+  }
+
+  @Override
+  public void setException(Throwable exception) {
+    java.util.Objects.requireNonNull(exception, "exception");
+    if (exception instanceof CancellationException) {
+      throw new IllegalArgumentException("a CancellationException cannot be set: cancel instead");
+    }
+    if (!loop.inLoopThread()) {
+      loop.callSoonThreadsafe(() -> completeFromAnotherThread(FAILED, exception));
+      return;
+    }
+    complete(FAILED, exception);
+  }
+
+  @Override
+  public boolean cancel(String message) {
+    if (!loop.inLoopThread()) {
+      loop.callSoonThreadsafe(() -> cancel(message));
+      return true;
+    }
+    if (state != PENDING) {
+      return false;
+    }
+    transition(CANCELLED, message);
+    return true;
+  }
+
+  /** Completion for the loop's own use: returns false instead of throwing when already done. */
+  final boolean tryComplete(T value) {
+    if (state != PENDING) {
+      return false;
+    }
+    transition(SUCCEEDED, value);
+    return true;
+  }
+
+  final boolean tryFail(Throwable exception) {
+    if (state != PENDING) {
+      return false;
+    }
+    transition(FAILED, exception);
+    return true;
+  }
+
+  private void completeFromAnotherThread(int newState, Object value) {
+    if (state == CANCELLED) {
+      return; // the waiter gave up; a late result is not an error (asyncio's wrap_future rule)
+    }
+    complete(newState, value);
+  }
+
+  private void complete(int newState, Object value) {
+    if (state != PENDING) {
+      throw new InvalidStateException(describe() + " is already done");
+    }
+    transition(newState, value);
+  }
+
+  private void transition(int newState, Object value) {
+    outcome = value;
+    STATE.setVolatile(this, newState);
+    onDone();
+    scheduleCallbacks();
+  }
+
+  /** Hook for subclasses, run once when the future becomes done, before callbacks. */
+  void onDone() {}
+
+  @SuppressWarnings("unchecked")
+  private void scheduleCallbacks() {
+    Object cbs = callbacks;
+    callbacks = null;
+    if (cbs == null) {
+      return;
+    }
+    if (cbs instanceof ArrayList<?> list) {
+      for (Object cb : list) {
+        dispatch((Consumer<? super Future<T>>) cb);
+      }
+    } else {
+      dispatch((Consumer<? super Future<T>>) cbs);
+    }
+  }
+
+  private void dispatch(Consumer<? super Future<T>> cb) {
+    if (cb instanceof Waker waker) {
+      waker.wake(); // a parked waiter is resumed directly: its continuation is itself a callback
+    } else {
+      loop.scheduleInternal(new LoopHandle(() -> cb.accept(this)));
+    }
+  }
+
+  @Override
+  public Consumer<? super Future<T>> addDoneCallback(Consumer<? super Future<T>> callback) {
+    java.util.Objects.requireNonNull(callback, "callback");
+    loop.checkThread();
+    if (state != PENDING) {
+      dispatch(callback);
+      return callback;
+    }
+    addCallback(callback);
+    return callback;
+  }
+
+  @SuppressWarnings("unchecked")
+  private void addCallback(Object callback) {
+    Object cbs = callbacks;
+    if (cbs == null) {
+      callbacks = callback;
+    } else if (cbs instanceof ArrayList<?> list) {
+      ((ArrayList<Object>) list).add(callback);
+    } else {
+      ArrayList<Object> list = new ArrayList<>(4);
+      list.add(cbs);
+      list.add(callback);
+      callbacks = list;
+    }
+  }
+
+  @Override
+  public int removeDoneCallback(Consumer<? super Future<T>> callback) {
+    loop.checkThread();
+    Object cbs = callbacks;
+    if (cbs == callback) {
+      callbacks = null;
+      return 1;
+    }
+    if (cbs instanceof ArrayList<?> list) {
+      int before = list.size();
+      list.removeIf(c -> c == callback);
+      return before - list.size();
+    }
+    return 0;
+  }
+
+  @Override
+  public T join() {
+    if (state != PENDING) {
+      return report();
+    }
+    LoopTask<?> task = LoopTask.current();
+    if (task != null) {
+      return task.await(this);
+    }
+    if (Loop.currentlyRunning() != null) {
+      throw new IllegalStateException(
+          "join() would block the event loop: call it inside a task (EventLoop.createTask), or"
+              + " use addDoneCallback");
+    }
+    awaitFromAnotherThread();
+    return report();
+  }
+
+  private void awaitFromAnotherThread() {
+    Waker waker = new Waker(Thread.currentThread());
+    loop.callSoonThreadsafe(() -> addDoneCallback(waker));
+    boolean interrupted = false;
+    while (state == PENDING) {
+      LockSupport.park(this);
+      if (Thread.interrupted()) {
+        interrupted = true;
+        break;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+      if (state == PENDING) {
+        throw new CancellationException("join() was interrupted");
+      }
+    }
+  }
+
+  /** Registers a waker, hopping to this future's loop when called from elsewhere. */
+  final void addWaker(Waker waker) {
+    if (loop.inLoopThread()) {
+      addDoneCallback(waker);
+    } else {
+      loop.callSoonThreadsafe(() -> addDoneCallback(waker));
+    }
+  }
+
+  final void removeWaker(Waker waker) {
+    if (loop.inLoopThread()) {
+      removeDoneCallback(waker);
+    } else if (!loop.isClosed()) {
+      loop.callSoonThreadsafe(() -> removeDoneCallback(waker));
+    }
+  }
+
+  /** The outcome as a caller sees it: the value, or the failure thrown. */
+  @SuppressWarnings("unchecked")
+  final T report() {
+    switch (state) {
+      case SUCCEEDED:
+        return (T) outcome;
+      case FAILED:
+        Throwable t = (Throwable) outcome;
+        if (t instanceof RuntimeException re) {
+          throw re;
+        }
+        if (t instanceof Error e) {
+          throw e;
+        }
+        throw new CompletionException(t);
+      case CANCELLED:
+        throw cancellation();
+      default:
+        throw new InvalidStateException("Result is not set.");
+    }
+  }
+
+  final CancellationException cancellation() {
+    return new CancellationException((String) outcome);
+  }
+
+  final String cancelMessage() {
+    return state == CANCELLED ? (String) outcome : null;
+  }
+
+  @Override
+  public CompletableFuture<T> toCompletableFuture() {
+    CompletableFuture<T> cf = new CompletableFuture<>();
+    Consumer<Future<T>> bridge =
+        f -> {
+          LoopFuture<T> lf = (LoopFuture<T>) f;
+          switch (lf.state) {
+            case SUCCEEDED -> cf.complete(lf.resultUnchecked());
+            case FAILED -> cf.completeExceptionally((Throwable) lf.outcome);
+            default -> cf.cancel(false);
+          }
+        };
+    if (loop.inLoopThread()) {
+      addDoneCallback(bridge);
+    } else {
+      loop.callSoonThreadsafe(() -> addDoneCallback(bridge));
+    }
+    return cf;
+  }
+
+  @SuppressWarnings("unchecked")
+  private T resultUnchecked() {
+    return (T) outcome;
+  }
+
+  String describe() {
+    return "Future";
+  }
+
+  @Override
+  public String toString() {
+    return describe()
+        + switch (state) {
+          case PENDING -> "[pending]";
+          case SUCCEEDED -> "[result=" + outcome + "]";
+          case FAILED -> "[exception=" + outcome + "]";
+          default -> "[cancelled]";
+        };
+  }
+
+  /**
+   * A done callback that unparks a waiting thread (a task's virtual thread, or a foreign thread in
+   * {@link #join()}). Run directly at completion instead of through the ready queue: the unpark
+   * itself schedules the waiter's continuation, so waking costs one turn, not two.
+   */
+  static final class Waker implements Consumer<Future<?>> {
+    private final Thread thread;
+
+    Waker(Thread thread) {
+      this.thread = thread;
+    }
+
+    void wake() {
+      LockSupport.unpark(thread);
+    }
+
+    @Override
+    public void accept(Future<?> f) {
+      wake();
+    }
+  }
+
+  /** Helper for combinators: every future of a list, as loop futures. */
+  static List<LoopFuture<?>> asLoopFutures(List<? extends Future<?>> futures, Loop loop) {
+    List<LoopFuture<?>> out = new ArrayList<>(futures.size());
+    for (Future<?> f : futures) {
+      if (!(f instanceof LoopFuture<?> lf) || lf.loop != loop) {
+        throw new IllegalArgumentException(f + " belongs to another loop");
+      }
+      out.add(lf);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,166 @@
+package zloop.engine;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import zloop.Task;
+
+/**
+ * A task: the body runs on a virtual thread whose scheduler is the loop ({@link TaskCarrier}), so
+ * every step of it runs on the loop thread, between other callbacks.
+ *
+ * <p>Cancellation follows asyncio: cancelling a task that waits on a future cancels that future,
+ * which wakes the task with a {@link CancellationException} from {@code join()}; a task that is
+ * not waiting gets the exception at its next {@code join()} (or before its first step).
+ */
+final class LoopTask<T> extends LoopFuture<T> implements Task<T> {
+  private static final AtomicLong COUNTER = new AtomicLong();
+  private static final ScopedValue<LoopTask<?>> CURRENT = ScopedValue.newInstance();
+
+  private final Callable<T> body;
+  private final TaskCarrier carrier;
+  final Thread thread;
+  private String name;
+
+  /** The future this task is parked on, or {@code null}. */
+  private LoopFuture<?> waitingOn;
+
+  private boolean mustCancel;
+  private String cancelMessage;
+  private int cancelRequests;
+
+  LoopTask(Loop loop, Callable<T> body, String name) {
+    super(loop);
+    this.body = body;
+    this.name = name != null ? name : "Task-" + COUNTER.incrementAndGet();
+    this.carrier = new TaskCarrier(loop, this);
+    this.thread = VirtualThreads.newThread(carrier, this.name, this::runBody);
+  }
+
+  /** The task whose body is running on the current thread, or {@code null}. */
+  static LoopTask<?> current() {
+    return CURRENT.isBound() ? CURRENT.get() : null;
+  }
+
+  void start() {
+    thread.start(); // the scheduler queues the first step on the loop
+  }
+
+  private void runBody() {
+    ScopedValue.where(CURRENT, this).where(Loop.RUNNING, loop).run(this::step);
+  }
+
+  private void step() {
+    if (mustCancel) {
+      mustCancel = false;
+      finishCancelled(cancelMessage);
+      return;
+    }
+    T value;
+    try {
+      value = body.call();
+    } catch (CancellationException e) {
+      finishCancelled(e.getMessage());
+      return;
+    } catch (Throwable t) {
+      if (t instanceof VirtualMachineError vme) {
+        tryFail(t);
+        throw vme;
+      }
+      tryFail(t);
+      return;
+    }
+    tryComplete(value);
+  }
+
+  private void finishCancelled(String message) {
+    super.cancel(message);
+  }
+
+  /** Parks this task until the future is done; the body of {@code future.join()} in a task. */
+  <R> R await(LoopFuture<R> future) {
+    if (mustCancel) {
+      mustCancel = false;
+      throw new CancellationException(cancelMessage);
+    }
+    if (!future.isDone()) {
+      LoopFuture.Waker waker = new LoopFuture.Waker(thread);
+      future.addWaker(waker);
+      waitingOn = future;
+      try {
+        while (!future.isDone() && !mustCancel) {
+          LockSupport.park(this);
+        }
+      } finally {
+        waitingOn = null;
+      }
+      if (!future.isDone()) {
+        future.removeWaker(waker);
+      }
+    }
+    if (mustCancel) {
+      mustCancel = false;
+      throw new CancellationException(cancelMessage);
+    }
+    return future.report();
+  }
+
+  @Override
+  public boolean cancel(String message) {
+    if (!loop.inLoopThread()) {
+      loop.callSoonThreadsafe(() -> cancel(message));
+      return true;
+    }
+    if (isDone()) {
+      return false;
+    }
+    cancelRequests++;
+    LoopFuture<?> waited = waitingOn;
+    if (waited != null && waited.cancel(message)) {
+      return true; // the waited future's completion wakes us with the cancellation
+    }
+    mustCancel = true;
+    cancelMessage = message;
+    if (waited != null) {
+      LockSupport.unpark(thread);
+    }
+    return true;
+  }
+
+  @Override
+  public int cancelling() {
+    return cancelRequests;
+  }
+
+  @Override
+  public int uncancel() {
+    if (cancelRequests > 0) {
+      cancelRequests--;
+      if (cancelRequests == 0) {
+        mustCancel = false;
+      }
+    }
+    return cancelRequests;
+  }
+
+  @Override
+  void onDone() {
+    loop.taskDone(this);
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public void setName(String name) {
+    this.name = java.util.Objects.requireNonNull(name, "name");
+  }
+
+  @Override
+  String describe() {
+    return "Task '" + name + "'";
+  }
+}
