@@ -2,6 +2,7 @@ package zloop;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import zloop.spi.EventLoopFactory;
@@ -42,6 +43,25 @@ public final class EventLoops {
   /** The backend {@code auto} picks on this host. */
   public static String autoBackend() {
     return factory().autoBackend();
+  }
+
+  /**
+   * The loop running on this thread, or running the task this code is part of: asyncio's {@code
+   * get_running_loop()}.
+   *
+   * @throws IllegalStateException if no loop is running here
+   */
+  public static EventLoop runningLoop() {
+    EventLoop loop = factory().runningLoop();
+    if (loop == null) {
+      throw new IllegalStateException("no running event loop");
+    }
+    return loop;
+  }
+
+  /** The task this code runs in, if any: asyncio's {@code current_task()}. */
+  public static Optional<Task<?>> currentTask() {
+    return Optional.ofNullable(factory().currentTask());
   }
 
   /**

@@ -3,6 +3,7 @@ package zloop.spi;
 import java.util.List;
 import zloop.BackendStatus;
 import zloop.EventLoop;
+import zloop.Task;
 
 /**
  * What an engine provides to {@link zloop.EventLoops}. Found with {@link java.util.ServiceLoader};
@@ -24,4 +25,10 @@ public interface EventLoopFactory {
 
   /** The backend {@code "auto"} selects on this host. */
   String autoBackend();
+
+  /** The loop running on the current thread (directly or through one of its tasks), or null. */
+  EventLoop runningLoop();
+
+  /** The task whose body is running on the current thread, or null. */
+  Task<?> currentTask();
 }

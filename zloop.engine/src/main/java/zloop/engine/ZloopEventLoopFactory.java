@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import zloop.BackendStatus;
 import zloop.EventLoop;
+import zloop.Task;
 import zloop.engine.spi.BackendProvider;
 import zloop.spi.EventLoopFactory;
 
@@ -35,5 +36,15 @@ public final class ZloopEventLoopFactory implements EventLoopFactory {
   @Override
   public String autoBackend() {
     return Registry.INSTANCE.auto().name();
+  }
+
+  @Override
+  public EventLoop runningLoop() {
+    return Loop.currentlyRunning();
+  }
+
+  @Override
+  public Task<?> currentTask() {
+    return LoopTask.current();
   }
 }

@@ -1,0 +1,80 @@
+package zloop.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import zloop.BackendStatus;
+import zloop.EventLoop;
+import zloop.EventLoops;
+
+/** Choosing a backend: auto, by name, by property, and the errors for bad choices. */
+class BackendSelectionTest {
+
+  @Test
+  void everyKnownBackendIsListedWithAReasonWhenUnavailable() {
+    List<BackendStatus> all = EventLoops.backends();
+    List<String> names = all.stream().map(BackendStatus::name).sorted().toList();
+    assertEquals(List.of("epoll", "io_uring", "kqueue", "nio"), names);
+    for (BackendStatus s : all) {
+      assertTrue(s.available() || !s.reason().isBlank(), s + " has no reason");
+    }
+    assertTrue(all.stream().anyMatch(s -> s.name().equals("nio") && s.available()));
+  }
+
+  @Test
+  void autoPicksEpollOnLinux() {
+    if (System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
+      assertEquals("epoll", EventLoops.autoBackend());
+    } else {
+      assertEquals("nio", EventLoops.autoBackend());
+    }
+    try (EventLoop loop = EventLoops.newEventLoop("auto")) {
+      assertEquals(EventLoops.autoBackend(), loop.backendName());
+    }
+  }
+
+  @Test
+  void anUnknownBackendFailsWithOneClearMessage() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> EventLoops.newEventLoop("bogus"));
+    assertTrue(e.getMessage().startsWith("unknown zloop backend 'bogus'"), e.getMessage());
+    assertTrue(e.getMessage().contains("Available: "), e.getMessage());
+    assertTrue(e.getMessage().contains("nio"), e.getMessage());
+    assertTrue(e.getMessage().contains("Unavailable: "), e.getMessage());
+    assertTrue(e.getMessage().contains("kqueue ("), "names why kqueue is not available: " + e.getMessage());
+  }
+
+  @Test
+  void anUnavailableBackendSaysWhy() {
+    for (BackendStatus s : EventLoops.backends()) {
+      if (!s.available()) {
+        IllegalArgumentException e =
+            assertThrows(IllegalArgumentException.class, () -> EventLoops.newEventLoop(s.name()));
+        assertTrue(e.getMessage().contains("'" + s.name() + "' is unavailable: " + s.reason()), e.getMessage());
+      }
+    }
+  }
+
+  @Test
+  void theSystemPropertySelectsTheBackend() {
+    String before = System.getProperty(EventLoops.BACKEND_PROPERTY);
+    try {
+      System.setProperty(EventLoops.BACKEND_PROPERTY, "nio");
+      try (EventLoop loop = EventLoops.newEventLoop()) {
+        assertEquals("nio", loop.backendName());
+      }
+      System.setProperty(EventLoops.BACKEND_PROPERTY, "no-such-backend");
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, EventLoops::newEventLoop);
+      assertTrue(e.getMessage().contains("'no-such-backend'"), e.getMessage());
+    } finally {
+      if (before == null) {
+        System.clearProperty(EventLoops.BACKEND_PROPERTY);
+      } else {
+        System.setProperty(EventLoops.BACKEND_PROPERTY, before);
+      }
+    }
+  }
+}
