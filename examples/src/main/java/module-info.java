@@ -1,0 +1,4 @@
+/** Example programs. Like any user, they need only {@code zloop.api}. */
+module zloop.examples {
+  requires zloop.api;
+}
