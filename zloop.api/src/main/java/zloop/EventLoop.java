@@ -1,5 +1,11 @@
 package zloop;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -7,6 +13,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * A single-threaded event loop: asyncio's {@code AbstractEventLoop}, in Java idiom.
@@ -168,6 +175,104 @@ public interface EventLoop extends AutoCloseable {
    * #runInExecutor} with the default executor fails.
    */
   Future<Void> shutdownDefaultExecutor();
+
+  // ---- networking ----
+
+  /**
+   * Listens on every address of {@code host} ({@code null} or {@code ""}: all interfaces, IPv4 and
+   * IPv6) at {@code port} (0: a free port, the same one on every address where possible), and
+   * serves each accepted connection with a new protocol from the factory. asyncio's {@code
+   * create_server}. TCP_NODELAY is set on accepted connections.
+   *
+   * @throws java.net.BindException (through the future) if the address is in use
+   */
+  Future<Server> createServer(
+      Supplier<? extends BaseProtocol> protocolFactory, String host, int port, ServerOptions options);
+
+  /** {@link #createServer(Supplier, String, int, ServerOptions)} on several hosts at once. */
+  Future<Server> createServer(
+      Supplier<? extends BaseProtocol> protocolFactory,
+      List<String> hosts,
+      int port,
+      ServerOptions options);
+
+  /**
+   * Connects to {@code host:port}, trying each resolved address (RFC 8305 happy eyeballs when the
+   * options give a delay), and completes with the transport and the protocol the factory made.
+   *
+   * @throws java.net.ConnectException (through the future) if every address refused; with several
+   *     distinct errors the others are attached as suppressed exceptions
+   */
+  <P extends BaseProtocol> Future<Connection<P>> createConnection(
+      Supplier<P> protocolFactory, String host, int port, ConnectOptions options);
+
+  /** A Unix-domain stream server (a filesystem path, or a Linux abstract name). */
+  Future<Server> createUnixServer(
+      Supplier<? extends BaseProtocol> protocolFactory, UnixAddress address, ServerOptions options);
+
+  /** Connects to a Unix-domain stream server. */
+  <P extends BaseProtocol> Future<Connection<P>> createUnixConnection(
+      Supplier<P> protocolFactory, UnixAddress address);
+
+  /** Wraps a socket that is already connected (accepted elsewhere) in a transport. */
+  <P extends BaseProtocol> Future<Connection<P>> connectAcceptedSocket(
+      Supplier<P> protocolFactory, NetSocket socket);
+
+  /** Resolves a host name on the default executor: asyncio's {@code getaddrinfo}. */
+  Future<List<InetSocketAddress>> getaddrinfo(String host, int port);
+
+  /** Reverse-resolves an address on the default executor: asyncio's {@code getnameinfo}. */
+  Future<String> getnameinfo(InetSocketAddress address);
+
+  /**
+   * Sends {@code count} bytes of the file from {@code position} over the transport (the kernel's
+   * {@code sendfile} where the backend has it, a copy loop otherwise) and completes with the
+   * number of bytes sent (fewer only if the file is shorter). The transport's buffer is flushed
+   * first; further writes wait until the file is sent.
+   */
+  Future<Long> sendfile(Transport transport, Path file, long position, long count);
+
+  // ---- low-level sockets ----
+
+  /** A new non-blocking TCP socket of the family ({@code INET} or {@code INET6}). */
+  NetSocket openTcpSocket(StandardProtocolFamily family) throws IOException;
+
+  /** A new non-blocking Unix-domain stream socket. */
+  NetSocket openUnixSocket() throws IOException;
+
+  /** Receives up to {@code maxBytes} bytes (an empty buffer at end of stream). */
+  Future<ByteBuffer> sockRecv(NetSocket socket, int maxBytes);
+
+  /** Receives into the buffer and completes with the count (0 at end of stream). */
+  Future<Integer> sockRecvInto(NetSocket socket, ByteBuffer buffer);
+
+  /** Sends all the bytes; the buffer is not touched after the future completes. */
+  Future<Void> sockSendall(NetSocket socket, ByteBuffer data);
+
+  /** Connects the socket. */
+  Future<Void> sockConnect(NetSocket socket, SocketAddress remote);
+
+  /** Accepts one connection on a listening socket. */
+  Future<NetSocket> sockAccept(NetSocket listening);
+
+  // ---- file descriptor watchers (POSIX backends) ----
+
+  /**
+   * Calls {@code callback} whenever {@code fd} is readable, until {@link #removeReader}. Replaces a
+   * reader already set for the fd.
+   *
+   * @throws UnsupportedOperationException on a backend without file descriptors (nio)
+   */
+  void addReader(int fd, Runnable callback);
+
+  /** Stops watching {@code fd} for reading; returns whether it was watched. */
+  boolean removeReader(int fd);
+
+  /** As {@link #addReader}, for writability. */
+  void addWriter(int fd, Runnable callback);
+
+  /** Stops watching {@code fd} for writing; returns whether it was watched. */
+  boolean removeWriter(int fd);
 
   // ---- errors and debugging ----
 

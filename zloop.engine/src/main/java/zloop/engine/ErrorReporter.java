@@ -77,6 +77,10 @@ final class ErrorReporter {
     }
   }
 
+  void warn(String message) {
+    LOG.log(Level.WARNING, message);
+  }
+
   void warnSlow(Callback c, long nanos) {
     LOG.log(
         Level.WARNING,

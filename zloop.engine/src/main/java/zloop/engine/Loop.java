@@ -2,6 +2,11 @@ package zloop.engine;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -12,15 +17,25 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
+import zloop.BaseProtocol;
+import zloop.ConnectOptions;
+import zloop.Connection;
 import zloop.EventLoop;
 import zloop.EventLoopClosedException;
 import zloop.ExceptionContext;
 import zloop.ExceptionHandler;
 import zloop.Future;
 import zloop.Handle;
+import zloop.NetSocket;
+import zloop.Server;
+import zloop.ServerOptions;
 import zloop.Task;
 import zloop.TimerHandle;
+import zloop.Transport;
+import zloop.UnixAddress;
 import zloop.engine.spi.Backend;
+import zloop.engine.spi.SocketKind;
 import zloop.engine.spi.LoopContext;
 
 /**
@@ -52,6 +67,9 @@ public final class Loop implements EventLoop {
   private final Set<LoopTask<?>> tasks = new LinkedHashSet<>();
   private final ErrorReporter errors = new ErrorReporter(this);
   private final LoopExecutors executors = new LoopExecutors(this);
+  private final Networking net = new Networking(this);
+  private final ChunkPool chunks = new ChunkPool();
+  private final FdWatchers fdWatchers;
 
   /** The thread that runs (or last ran, or set up) the loop. */
   private volatile Thread ownerThread = Thread.currentThread();
@@ -71,6 +89,7 @@ public final class Loop implements EventLoop {
     this.clock = clock;
     this.backend = opener.open(new Context());
     this.wakeup = new Wakeup(backend);
+    this.fdWatchers = new FdWatchers(this, backend);
   }
 
   /** Opens the backend for this loop; the context is the loop's view for the backend. */
@@ -425,6 +444,163 @@ public final class Loop implements EventLoop {
   @Override
   public Future<Void> shutdownDefaultExecutor() {
     return executors.shutdownDefault();
+  }
+
+  // ---------------------------------------------------------------- networking
+
+  @Override
+  public Future<Server> createServer(
+      Supplier<? extends BaseProtocol> protocolFactory, String host, int port, ServerOptions options) {
+    return createServer(protocolFactory, java.util.Collections.singletonList(host), port, options);
+  }
+
+  @Override
+  public Future<Server> createServer(
+      Supplier<? extends BaseProtocol> protocolFactory,
+      List<String> hosts,
+      int port,
+      ServerOptions options) {
+    checkClosed();
+    checkThread();
+    return net.createServer(protocolFactory, hosts, port, options);
+  }
+
+  @Override
+  public <P extends BaseProtocol> Future<Connection<P>> createConnection(
+      Supplier<P> protocolFactory, String host, int port, ConnectOptions options) {
+    checkClosed();
+    checkThread();
+    return net.createConnection(protocolFactory, host, port, options);
+  }
+
+  @Override
+  public Future<Server> createUnixServer(
+      Supplier<? extends BaseProtocol> protocolFactory, UnixAddress address, ServerOptions options) {
+    checkClosed();
+    checkThread();
+    return net.createUnixServer(protocolFactory, address, options);
+  }
+
+  @Override
+  public <P extends BaseProtocol> Future<Connection<P>> createUnixConnection(
+      Supplier<P> protocolFactory, UnixAddress address) {
+    checkClosed();
+    checkThread();
+    return net.createUnixConnection(protocolFactory, address);
+  }
+
+  @Override
+  public <P extends BaseProtocol> Future<Connection<P>> connectAcceptedSocket(
+      Supplier<P> protocolFactory, NetSocket socket) {
+    checkClosed();
+    checkThread();
+    return net.connectAccepted(protocolFactory, socket);
+  }
+
+  @Override
+  public Future<List<InetSocketAddress>> getaddrinfo(String host, int port) {
+    checkClosed();
+    return Resolver.getaddrinfo(this, host, port);
+  }
+
+  @Override
+  public Future<String> getnameinfo(InetSocketAddress address) {
+    checkClosed();
+    return Resolver.getnameinfo(this, address);
+  }
+
+  @Override
+  public Future<Long> sendfile(Transport transport, Path file, long position, long count) {
+    checkClosed();
+    checkThread();
+    return net.sendfile(transport, file, position, count);
+  }
+
+  @Override
+  public NetSocket openTcpSocket(StandardProtocolFamily family) throws IOException {
+    checkClosed();
+    checkThread();
+    return net.openTcpSocket(family);
+  }
+
+  @Override
+  public NetSocket openUnixSocket() throws IOException {
+    checkClosed();
+    checkThread();
+    return backend.openSocket(SocketKind.UNIX);
+  }
+
+  @Override
+  public Future<ByteBuffer> sockRecv(NetSocket socket, int maxBytes) {
+    checkClosed();
+    checkThread();
+    return SocketOps.recv(this, socket, maxBytes);
+  }
+
+  @Override
+  public Future<Integer> sockRecvInto(NetSocket socket, ByteBuffer buffer) {
+    checkClosed();
+    checkThread();
+    return SocketOps.recvInto(this, socket, buffer);
+  }
+
+  @Override
+  public Future<Void> sockSendall(NetSocket socket, ByteBuffer data) {
+    checkClosed();
+    checkThread();
+    return SocketOps.sendall(this, socket, data);
+  }
+
+  @Override
+  public Future<Void> sockConnect(NetSocket socket, SocketAddress remote) {
+    checkClosed();
+    checkThread();
+    return SocketOps.connect(this, socket, remote);
+  }
+
+  @Override
+  public Future<NetSocket> sockAccept(NetSocket listening) {
+    checkClosed();
+    checkThread();
+    return SocketOps.accept(this, listening);
+  }
+
+  @Override
+  public void addReader(int fd, Runnable callback) {
+    checkClosed();
+    checkThread();
+    fdWatchers.add(fd, Backend.READABLE, callback);
+  }
+
+  @Override
+  public boolean removeReader(int fd) {
+    checkThread();
+    return fdWatchers.remove(fd, Backend.READABLE);
+  }
+
+  @Override
+  public void addWriter(int fd, Runnable callback) {
+    checkClosed();
+    checkThread();
+    fdWatchers.add(fd, Backend.WRITABLE, callback);
+  }
+
+  @Override
+  public boolean removeWriter(int fd) {
+    checkThread();
+    return fdWatchers.remove(fd, Backend.WRITABLE);
+  }
+
+  Backend backend() {
+    return backend;
+  }
+
+  ChunkPool chunkPool() {
+    return chunks;
+  }
+
+  ErrorReporter errors() {
+    return errors;
   }
 
   // ---------------------------------------------------------------- errors, debug

@@ -20,6 +20,8 @@ public interface Backend extends AutoCloseable {
    *
    * @param timeoutNanos how long to wait at most: {@code 0} means do not block, a negative value
    *     means wait until an event or a {@link #wakeup}
+   *     <p>It may return before the timeout with nothing dispatched (a signal interrupted the
+   *     wait); the engine recomputes its deadlines every turn, so that is harmless.
    * @return the number of events dispatched, wake-ups included
    * @throws IOException if the backend itself failed (not a single file descriptor's error)
    */
@@ -28,9 +30,44 @@ public interface Backend extends AutoCloseable {
   /**
    * Makes a {@link #poll} in progress return promptly, or the next one if none is in progress.
    * Any thread. The engine coalesces calls, so this is not on any hot path, but it must never
-   * block.
+   * block, and a call that races with or follows {@link #close()} must be a harmless no-op (it
+   * must never write to a descriptor number the kernel has since reused).
    */
   void wakeup();
+
+  /**
+   * Opens a non-blocking, close-on-exec socket.
+   *
+   * @throws UnsupportedOperationException if the backend has no sockets of that kind (the
+   *     message says why, e.g. "abstract Unix names need Linux")
+   */
+  default SocketHandle openSocket(SocketKind kind) throws IOException {
+    throw new UnsupportedOperationException("this backend has no sockets");
+  }
+
+  /** Readiness interest bits for {@link #watchFd}. */
+  int READABLE = 1;
+
+  /** Readiness interest bits for {@link #watchFd}. */
+  int WRITABLE = 2;
+
+  /**
+   * Watches a raw file descriptor the loop does not own ({@code addReader}/{@code addWriter}):
+   * the handler is called from {@link #poll} with the ready bits while {@code interest} (a mix of
+   * {@link #READABLE} and {@link #WRITABLE}) holds; {@code interest} 0 stops watching.
+   *
+   * @throws UnsupportedOperationException on a backend without file descriptors
+   * @throws IllegalArgumentException if the descriptor cannot be watched (closed, not pollable)
+   */
+  default void watchFd(int fd, int interest, FdHandler handler) {
+    throw new UnsupportedOperationException("this backend cannot watch file descriptors");
+  }
+
+  /** Receives readiness of a watched descriptor. */
+  @FunctionalInterface
+  interface FdHandler {
+    void onReady(int fd, int readyBits);
+  }
 
   /** Releases every kernel resource the backend holds. Loop thread; idempotent. */
   @Override

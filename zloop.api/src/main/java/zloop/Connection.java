@@ -1,0 +1,15 @@
+package zloop;
+
+import java.util.Objects;
+
+/**
+ * An established connection: asyncio's {@code (transport, protocol)} pair.
+ *
+ * @param <P> the protocol type the factory made
+ */
+public record Connection<P extends BaseProtocol>(Transport transport, P protocol) {
+  public Connection {
+    Objects.requireNonNull(transport, "transport");
+    Objects.requireNonNull(protocol, "protocol");
+  }
+}

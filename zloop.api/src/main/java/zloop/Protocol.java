@@ -1,0 +1,21 @@
+package zloop;
+
+import java.nio.ByteBuffer;
+
+/** A stream protocol that receives data as the loop reads it: asyncio's {@code Protocol}. */
+public interface Protocol extends BaseProtocol {
+
+  /**
+   * Bytes arrived. The buffer is a read-only view valid only during this call (zero copy from the
+   * loop's read buffer): copy what you keep.
+   */
+  void dataReceived(ByteBuffer data);
+
+  /**
+   * The peer closed its write side. Return {@code true} to keep the connection half-open (you may
+   * still write); {@code false} closes the transport.
+   */
+  default boolean eofReceived() {
+    return false;
+  }
+}

@@ -1,0 +1,341 @@
+package zloop.engine;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Supplier;
+import zloop.BaseProtocol;
+import zloop.ConnectOptions;
+import zloop.Connection;
+import zloop.Future;
+import zloop.NetSocket;
+import zloop.Server;
+import zloop.ServerOptions;
+import zloop.Transport;
+import zloop.UnixAddress;
+import zloop.ZloopSocketOptions;
+import zloop.engine.spi.SocketHandle;
+import zloop.engine.spi.SocketKind;
+
+/** Servers and client connections: {@code createServer}, {@code createConnection} and kin. */
+final class Networking {
+  private final Loop loop;
+
+  Networking(Loop loop) {
+    this.loop = loop;
+  }
+
+  // ------------------------------------------------------------------ servers
+
+  Future<Server> createServer(
+      Supplier<? extends BaseProtocol> factory, List<String> hosts, int port, ServerOptions options) {
+    Objects.requireNonNull(factory, "protocolFactory");
+    ServerOptions opts = options != null ? options : ServerOptions.DEFAULT;
+    checkPort(port);
+    LoopFuture<Server> result = new LoopFuture<>(loop);
+    List<Future<List<InetSocketAddress>>> lookups = new ArrayList<>();
+    for (String host : hosts) {
+      lookups.add(resolveForListening(host, port));
+    }
+    loop.gather(lookups)
+        .addDoneCallback(
+            done -> {
+              if (done.exception() != null) {
+                result.tryFail(done.exception());
+                return;
+              }
+              Set<InetSocketAddress> addresses = new LinkedHashSet<>();
+              done.result().forEach(addresses::addAll);
+              try {
+                ServerImpl server = new ServerImpl(loop, factory, listenAll(addresses, opts), null);
+                if (opts.startServing()) {
+                  server.startServing();
+                }
+                result.tryComplete(server);
+              } catch (IOException | RuntimeException e) {
+                result.tryFail(e);
+              }
+            });
+    return result;
+  }
+
+  /** {@code null} or "" means every interface: the IPv4 and the IPv6 wildcard. */
+  private Future<List<InetSocketAddress>> resolveForListening(String host, int port) {
+    if (host == null || host.isEmpty()) {
+      LoopFuture<List<InetSocketAddress>> f = new LoopFuture<>(loop);
+      f.tryComplete(List.of(new InetSocketAddress("0.0.0.0", port), new InetSocketAddress("::", port)));
+      return f;
+    }
+    return loop.getaddrinfo(host, port);
+  }
+
+  private List<SocketHandle> listenAll(Set<InetSocketAddress> addresses, ServerOptions opts)
+      throws IOException {
+    List<SocketHandle> open = new ArrayList<>();
+    int sharedPort = -1;
+    try {
+      for (InetSocketAddress requested : addresses) {
+        InetSocketAddress address = requested;
+        if (requested.getPort() == 0 && sharedPort > 0) {
+          address = new InetSocketAddress(requested.getAddress(), sharedPort);
+        }
+        SocketHandle s;
+        try {
+          s = listenOn(address, opts);
+        } catch (BindException e) {
+          if (address == requested) {
+            throw e;
+          }
+          s = listenOn(requested, opts); // the shared port is taken on this address: any port
+        }
+        open.add(s);
+        if (sharedPort < 0 && s.localAddress() instanceof InetSocketAddress bound) {
+          sharedPort = bound.getPort();
+        }
+      }
+      return open;
+    } catch (IOException | RuntimeException e) {
+      open.forEach(SocketHandle::close);
+      throw e;
+    }
+  }
+
+  private SocketHandle listenOn(InetSocketAddress address, ServerOptions opts) throws IOException {
+    boolean v6 = address.getAddress() instanceof Inet6Address;
+    SocketHandle s = loop.backend().openSocket(v6 ? SocketKind.TCP6 : SocketKind.TCP4);
+    try {
+      if (opts.reuseAddress()) {
+        s.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+      }
+      if (opts.reusePort()) {
+        s.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+      }
+      if (v6) {
+        // Keep IPv6 listeners off IPv4, so "::" and "0.0.0.0" can share a port (asyncio does too).
+        try {
+          s.setOption(ZloopSocketOptions.IPV6_V6ONLY, true);
+        } catch (UnsupportedOperationException e) {
+          // nio cannot; its dual-stack "::" then takes a port of its own (see listenAll)
+        }
+      }
+      bind(s, address);
+      s.listen(opts.backlog());
+      return s;
+    } catch (IOException | RuntimeException e) {
+      s.close();
+      throw e;
+    }
+  }
+
+  private static void bind(SocketHandle s, SocketAddress address) throws IOException {
+    try {
+      s.bind(address);
+    } catch (BindException e) {
+      BindException clearer =
+          new BindException("error while attempting to bind on address " + address + ": " + e.getMessage());
+      clearer.initCause(e);
+      throw clearer;
+    }
+  }
+
+  Future<Server> createUnixServer(
+      Supplier<? extends BaseProtocol> factory, UnixAddress address, ServerOptions options) {
+    Objects.requireNonNull(factory, "protocolFactory");
+    Objects.requireNonNull(address, "address");
+    ServerOptions opts = options != null ? options : ServerOptions.DEFAULT;
+    LoopFuture<Server> result = new LoopFuture<>(loop);
+    SocketHandle s = null;
+    try {
+      if (!address.isAbstract()) {
+        removeStaleSocketFile(address.path());
+      }
+      s = loop.backend().openSocket(SocketKind.UNIX);
+      bind(s, address);
+      s.listen(opts.backlog());
+      ServerImpl server =
+          new ServerImpl(loop, factory, List.of(s), address.isAbstract() ? null : address.path());
+      if (opts.startServing()) {
+        server.startServing();
+      }
+      result.tryComplete(server);
+    } catch (IOException | RuntimeException e) {
+      if (s != null) {
+        s.close();
+      }
+      result.tryFail(e);
+    }
+    return result;
+  }
+
+  /** asyncio removes a leftover socket file before binding; anything else at the path stays. */
+  private static void removeStaleSocketFile(Path path) throws IOException {
+    if (Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      BasicFileAttributes attrs =
+          Files.readAttributes(path, BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+      if (attrs.isOther()) {
+        Files.delete(path);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ clients
+
+  <P extends BaseProtocol> Future<Connection<P>> createConnection(
+      Supplier<P> factory, String host, int port, ConnectOptions options) {
+    Objects.requireNonNull(factory, "protocolFactory");
+    Objects.requireNonNull(host, "host");
+    checkPort(port);
+    ConnectOptions opts = options != null ? options : ConnectOptions.DEFAULT;
+    LoopFuture<Connection<P>> result = new LoopFuture<>(loop);
+    loop.getaddrinfo(host, port)
+        .addDoneCallback(
+            resolved -> {
+              if (result.isDone()) {
+                return;
+              }
+              if (resolved.exception() != null) {
+                result.tryFail(resolved.exception());
+                return;
+              }
+              List<InetSocketAddress> addresses = resolved.result();
+              if (addresses.isEmpty()) {
+                result.tryFail(new java.net.UnknownHostException("getaddrinfo() returned empty list for " + host));
+                return;
+              }
+              int interleave = opts.interleave();
+              if (opts.happyEyeballsDelay() != null && interleave == 0) {
+                interleave = 1;
+              }
+              List<SocketAddress> ordered = new ArrayList<>(interleave(addresses, interleave));
+              new Dialer(loop, ordered, opts)
+                  .start()
+                  .addDoneCallback(
+                      dialed -> {
+                        if (dialed.exception() != null) {
+                          result.tryFail(dialed.exception());
+                        } else if (!result.isDone()) {
+                          wrap(dialed.result(), factory, result);
+                        } else {
+                          dialed.result().close();
+                        }
+                      });
+            });
+    return result;
+  }
+
+  <P extends BaseProtocol> Future<Connection<P>> createUnixConnection(
+      Supplier<P> factory, UnixAddress address) {
+    Objects.requireNonNull(factory, "protocolFactory");
+    Objects.requireNonNull(address, "address");
+    LoopFuture<Connection<P>> result = new LoopFuture<>(loop);
+    new Dialer(loop, List.<SocketAddress>of(address), ConnectOptions.DEFAULT)
+        .start()
+        .addDoneCallback(
+            dialed -> {
+              if (dialed.exception() != null) {
+                result.tryFail(dialed.exception());
+              } else {
+                wrap(dialed.result(), factory, result);
+              }
+            });
+    return result;
+  }
+
+  <P extends BaseProtocol> Future<Connection<P>> connectAccepted(Supplier<P> factory, NetSocket socket) {
+    Objects.requireNonNull(factory, "protocolFactory");
+    LoopFuture<Connection<P>> result = new LoopFuture<>(loop);
+    wrap(own(socket), factory, result);
+    return result;
+  }
+
+  /** Makes the protocol and the transport for a connected socket; completes after connectionMade. */
+  private <P extends BaseProtocol> void wrap(
+      SocketHandle socket, Supplier<P> factory, LoopFuture<Connection<P>> result) {
+    P protocol;
+    StreamTransport transport;
+    try {
+      protocol = Objects.requireNonNull(factory.get(), "the protocol factory returned null");
+      transport = new StreamTransport(loop, socket, protocol, null);
+    } catch (RuntimeException e) {
+      socket.close();
+      result.tryFail(e);
+      return;
+    }
+    result.addDoneCallback(
+        f -> {
+          if (f.isCancelled()) {
+            transport.abort();
+          }
+        });
+    transport.start(() -> result.tryComplete(new Connection<>(transport, protocol)));
+  }
+
+  /** The backend socket behind a {@link NetSocket} of this loop. */
+  SocketHandle own(NetSocket socket) {
+    if (socket instanceof SocketHandle h) {
+      return h;
+    }
+    throw new IllegalArgumentException("not a socket of this loop's backend: " + socket);
+  }
+
+  NetSocket openTcpSocket(StandardProtocolFamily family) throws IOException {
+    return switch (family) {
+      case INET -> loop.backend().openSocket(SocketKind.TCP4);
+      case INET6 -> loop.backend().openSocket(SocketKind.TCP6);
+      case UNIX -> loop.backend().openSocket(SocketKind.UNIX);
+    };
+  }
+
+  Future<Long> sendfile(Transport transport, Path file, long position, long count) {
+    if (!(transport instanceof StreamTransport st) || st.loop() != loop) {
+      throw new IllegalArgumentException("not a stream transport of this loop: " + transport);
+    }
+    return new Sendfile(st, file, position, count).start();
+  }
+
+  /**
+   * RFC 8305 address ordering: alternate families, taking {@code firstFamilyCount} of the first
+   * family before the first of the other. 0 keeps the resolver's order.
+   */
+  static List<InetSocketAddress> interleave(List<InetSocketAddress> addresses, int firstFamilyCount) {
+    if (firstFamilyCount <= 0 || addresses.size() < 2) {
+      return addresses;
+    }
+    boolean firstIsV6 = addresses.get(0).getAddress() instanceof Inet6Address;
+    List<InetSocketAddress> first = new ArrayList<>();
+    List<InetSocketAddress> other = new ArrayList<>();
+    for (InetSocketAddress a : addresses) {
+      (a.getAddress() instanceof Inet6Address == firstIsV6 ? first : other).add(a);
+    }
+    List<InetSocketAddress> out = new ArrayList<>(addresses.size());
+    int i = 0;
+    int j = 0;
+    while (i < first.size() || j < other.size()) {
+      for (int k = 0; k < firstFamilyCount && i < first.size(); k++) {
+        out.add(first.get(i++));
+      }
+      if (j < other.size()) {
+        out.add(other.get(j++));
+      }
+    }
+    return out;
+  }
+
+  private static void checkPort(int port) {
+    if (port < 0 || port > 0xFFFF) {
+      throw new IllegalArgumentException("port out of range: " + port);
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package zloop.engine;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import zloop.Future;
+
+/** Name resolution on the default executor: the JDK resolver blocks, so it never runs on the loop. */
+final class Resolver {
+  private Resolver() {}
+
+  static Future<List<InetSocketAddress>> getaddrinfo(Loop loop, String host, int port) {
+    if (port < 0 || port > 0xFFFF) {
+      throw new IllegalArgumentException("port out of range: " + port);
+    }
+    if (host != null) {
+      InetAddress literal = literal(host);
+      if (literal != null) {
+        // A numeric address needs no lookup: answer on the loop, as asyncio does.
+        LoopFuture<List<InetSocketAddress>> f = new LoopFuture<>(loop);
+        f.tryComplete(List.of(new InetSocketAddress(literal, port)));
+        return f;
+      }
+    }
+    return loop.runInExecutor(null, () -> resolve(host, port));
+  }
+
+  private static List<InetSocketAddress> resolve(String host, int port) throws UnknownHostException {
+    InetAddress[] all = InetAddress.getAllByName(host);
+    List<InetSocketAddress> out = new ArrayList<>(all.length);
+    for (InetAddress a : all) {
+      out.add(new InetSocketAddress(a, port));
+    }
+    return out;
+  }
+
+  /** The address if {@code host} is an IPv4 or IPv6 literal, else null; never does a lookup. */
+  static InetAddress literal(String host) {
+    String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    if (h.isEmpty()) {
+      return null;
+    }
+    boolean ipv4 = h.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9')) && h.indexOf('.') > 0;
+    boolean ipv6 = h.indexOf(':') >= 0;
+    if (!ipv4 && !ipv6) {
+      return null;
+    }
+    try {
+      return InetAddress.getByName(h); // a literal: parsed, not looked up
+    } catch (UnknownHostException e) {
+      return null;
+    }
+  }
+
+  static Future<String> getnameinfo(Loop loop, InetSocketAddress address) {
+    return loop.runInExecutor(null, () -> address.getAddress().getCanonicalHostName());
+  }
+}

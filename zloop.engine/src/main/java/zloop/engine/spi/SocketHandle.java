@@ -1,0 +1,99 @@
+package zloop.engine.spi;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import zloop.NetSocket;
+
+/**
+ * A socket owned by a backend, in whichever role the engine puts it: connecting, connected
+ * (stream), or listening. One type for all three, like the file descriptor underneath.
+ *
+ * <p>Thread rules: loop thread only. Handlers are called only from inside {@link Backend#poll}
+ * (never from inside one of these methods) and never after {@link #close()} returned: a backend
+ * drops late events for a closed socket (a completion backend recycles their buffers).
+ *
+ * <p>Addresses: {@link java.net.InetSocketAddress} for TCP, {@link zloop.UnixAddress} for Unix
+ * sockets (an unnamed Unix socket's address is {@code null}).
+ */
+public interface SocketHandle extends NetSocket {
+
+  /** Returned by {@link #writeNow} and {@link #sendfileNow} when the backend only moves bytes asynchronously. */
+  long ASYNC_ONLY = -1;
+
+  // ---- connecting ----
+
+  /**
+   * Starts a non-blocking connect; {@code done} is called once, from a later poll, with {@code
+   * null} on success or the failure ({@link java.net.ConnectException} when refused).
+   *
+   * @throws IOException if the connect fails at once (an invalid address, say)
+   */
+  void connect(SocketAddress remote, ConnectHandler done) throws IOException;
+
+  // ---- stream: reading ----
+
+  /** Sets who receives this stream's events. Must be set before reading or flushing. */
+  void setStreamHandler(StreamHandler handler);
+
+  /**
+   * Starts delivering data: each time bytes arrive the backend calls {@link
+   * StreamHandler#readBuffer()} and then {@link StreamHandler#onData} or {@link
+   * StreamHandler#onDataInto}; at end of stream {@link StreamHandler#onEof()} (once, and reading
+   * stops). Idempotent.
+   */
+  void startReading();
+
+  /**
+   * Stops delivering data. A completion backend holds what already arrived until {@link
+   * #startReading()}. Idempotent.
+   */
+  void stopReading();
+
+  // ---- stream: writing ----
+
+  /**
+   * Writes what the kernel takes now, without blocking (a gathering write of {@code count}
+   * buffers from {@code offset}), advancing the buffers' positions.
+   *
+   * @return bytes written (0 if the kernel took none), or {@link #ASYNC_ONLY} if this backend
+   *     never writes synchronously; then the engine queues the bytes and calls {@link #flush}
+   * @throws IOException if the connection failed (reset, broken pipe)
+   */
+  long writeNow(ByteBuffer[] buffers, int offset, int count) throws IOException;
+
+  /**
+   * The queue holds bytes: move them to the kernel when it can take them, reporting each move with
+   * {@link StreamHandler#onWritten}, until the queue is empty. The engine owns the queue and
+   * removes written bytes from it inside {@code onWritten}; the buffers stay unchanged until then
+   * (a completion backend may send from them directly). Calling it while a flush is under way is
+   * harmless.
+   */
+  void flush(WriteQueue queue);
+
+  /** Closes the write side ({@code shutdown(SHUT_WR)}); call only with nothing queued. */
+  void shutdownOutput() throws IOException;
+
+  /**
+   * Sends part of a file without blocking: the kernel's {@code sendfile} where there is one.
+   *
+   * @return bytes sent (0 if the socket is full: wait with {@link #awaitWritable}), or {@link
+   *     #ASYNC_ONLY} if the backend cannot (the engine then copies through the write queue)
+   */
+  long sendfileNow(Path file, long position, long count) throws IOException;
+
+  /** Calls {@code whenWritable} once, from a later poll, when the socket can take bytes. */
+  void awaitWritable(Runnable whenWritable);
+
+  // ---- listening ----
+
+  /**
+   * Starts accepting connections on a listening socket; each is reported with {@link
+   * AcceptHandler#onAccept}. A backend accepts at most a bounded number per poll.
+   */
+  void startAccepting(AcceptHandler handler);
+
+  /** Stops accepting. Idempotent. */
+  void stopAccepting();
+}
