@@ -232,6 +232,22 @@ public interface EventLoop extends AutoCloseable {
    */
   Future<Long> sendfile(Transport transport, Path file, long position, long count);
 
+  // ---- streams ----
+
+  /** {@link Streams#openConnection}: connects and completes with a reader and a writer. */
+  Future<StreamPair> openConnection(String host, int port, StreamOptions options);
+
+  /** {@link Streams#startServer}: a server running {@code clientConnected} as a task per client. */
+  Future<Server> startServer(
+      ClientConnected clientConnected, String host, int port, StreamOptions options);
+
+  /** {@link Streams#openUnixConnection}. */
+  Future<StreamPair> openUnixConnection(UnixAddress address, StreamOptions options);
+
+  /** {@link Streams#startUnixServer}. */
+  Future<Server> startUnixServer(
+      ClientConnected clientConnected, UnixAddress address, StreamOptions options);
+
   // ---- low-level sockets ----
 
   /** A new non-blocking TCP socket of the family ({@code INET} or {@code INET6}). */

@@ -19,6 +19,7 @@ import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import zloop.BaseProtocol;
+import zloop.ClientConnected;
 import zloop.ConnectOptions;
 import zloop.Connection;
 import zloop.EventLoop;
@@ -30,6 +31,8 @@ import zloop.Handle;
 import zloop.NetSocket;
 import zloop.Server;
 import zloop.ServerOptions;
+import zloop.StreamOptions;
+import zloop.StreamPair;
 import zloop.Task;
 import zloop.TimerHandle;
 import zloop.Transport;
@@ -514,6 +517,52 @@ public final class Loop implements EventLoop {
     checkClosed();
     checkThread();
     return net.sendfile(transport, file, position, count);
+  }
+
+  @Override
+  public Future<StreamPair> openConnection(String host, int port, StreamOptions options) {
+    StreamOptions o = options != null ? options : StreamOptions.DEFAULT;
+    return streamPair(createConnection(() -> new StreamProtocol(this, o.limit(), null), host, port, null));
+  }
+
+  @Override
+  public Future<Server> startServer(
+      ClientConnected clientConnected, String host, int port, StreamOptions options) {
+    java.util.Objects.requireNonNull(clientConnected, "clientConnected");
+    StreamOptions o = options != null ? options : StreamOptions.DEFAULT;
+    return createServer(
+        () -> new StreamProtocol(this, o.limit(), clientConnected), host, port, ServerOptions.DEFAULT);
+  }
+
+  @Override
+  public Future<StreamPair> openUnixConnection(UnixAddress address, StreamOptions options) {
+    StreamOptions o = options != null ? options : StreamOptions.DEFAULT;
+    return streamPair(createUnixConnection(() -> new StreamProtocol(this, o.limit(), null), address));
+  }
+
+  @Override
+  public Future<Server> startUnixServer(
+      ClientConnected clientConnected, UnixAddress address, StreamOptions options) {
+    java.util.Objects.requireNonNull(clientConnected, "clientConnected");
+    StreamOptions o = options != null ? options : StreamOptions.DEFAULT;
+    return createUnixServer(
+        () -> new StreamProtocol(this, o.limit(), clientConnected), address, ServerOptions.DEFAULT);
+  }
+
+  private Future<StreamPair> streamPair(Future<Connection<StreamProtocol>> connecting) {
+    LoopFuture<StreamPair> pair = new LoopFuture<>(this);
+    connecting.addDoneCallback(
+        f -> {
+          if (f.isCancelled()) {
+            pair.cancel();
+          } else if (f.exception() != null) {
+            pair.tryFail(f.exception());
+          } else {
+            StreamProtocol p = f.result().protocol();
+            pair.tryComplete(new StreamPair(p.reader(), p.writer()));
+          }
+        });
+    return pair;
   }
 
   @Override

@@ -349,6 +349,9 @@ final class StreamTransport implements Transport, StreamHandler {
 
   @Override
   public void onWritten(long n) {
+    if (connLost > 0) {
+      return; // aborted: the queue was dropped, a send that was in flight no longer matters
+    }
     queue.consume(n, chunks::give);
     maybeResumeProtocol();
     if (queue.isEmpty()) {

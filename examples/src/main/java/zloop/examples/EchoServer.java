@@ -1,0 +1,129 @@
+package zloop.examples;
+
+import java.nio.ByteBuffer;
+import java.util.Locale;
+import java.util.function.Supplier;
+import zloop.BaseProtocol;
+import zloop.BufferedProtocol;
+import zloop.EventLoop;
+import zloop.EventLoops;
+import zloop.Protocol;
+import zloop.Server;
+import zloop.ServerOptions;
+import zloop.Transport;
+
+/**
+ * An echo server, the benchmark's subject: every byte received is written back.
+ *
+ * <pre>
+ * scripts/echo-server [--backend auto|epoll|nio|...] [--host 127.0.0.1] [--port 25000]
+ *                     [--mode proto|buffered]
+ * </pre>
+ *
+ * {@code proto} echoes from {@code dataReceived} (the loop's read buffer, zero copy);
+ * {@code buffered} has the kernel read into the protocol's own buffer ({@code BufferedProtocol}).
+ */
+public final class EchoServer {
+  private EchoServer() {}
+
+  public static void main(String[] args) {
+    Options o;
+    try {
+      o = Options.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("echo-server: " + e.getMessage());
+      System.err.println(
+          "usage: echo-server [--backend NAME] [--host HOST] [--port PORT] [--mode proto|buffered]");
+      System.exit(2);
+      return;
+    }
+    EventLoop loop;
+    try {
+      loop = EventLoops.newEventLoop(o.backend);
+    } catch (IllegalArgumentException e) {
+      System.err.println("echo-server: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    try (loop) {
+      Supplier<BaseProtocol> factory = o.buffered ? BufferedEcho::new : Echo::new;
+      Server server =
+          loop.runUntilComplete(loop.createServer(factory, o.host, o.port, ServerOptions.DEFAULT));
+      System.out.printf(
+          Locale.ROOT,
+          "zloop echo server (%s, %s mode) listening on %s%n",
+          loop.backendName(),
+          o.buffered ? "buffered" : "proto",
+          server.sockets().get(0).localAddress());
+      System.out.flush();
+      loop.runUntilComplete(server.serveForever());
+    }
+  }
+
+  /** Echoes from the loop's read buffer: {@code write} sends at once and copies only the rest. */
+  static final class Echo implements Protocol {
+    private Transport transport;
+
+    @Override
+    public void connectionMade(Transport t) {
+      transport = t;
+    }
+
+    @Override
+    public void dataReceived(ByteBuffer data) {
+      transport.write(data);
+    }
+  }
+
+  /** Echoes from its own buffer, which the kernel reads into. */
+  static final class BufferedEcho implements BufferedProtocol {
+    private final ByteBuffer buffer = ByteBuffer.allocateDirect(256 * 1024);
+    private Transport transport;
+
+    @Override
+    public void connectionMade(Transport t) {
+      transport = t;
+    }
+
+    @Override
+    public ByteBuffer getBuffer(int sizeHint) {
+      return buffer.clear();
+    }
+
+    @Override
+    public void bufferUpdated(int nbytes) {
+      transport.write(buffer.limit(buffer.position() + nbytes));
+    }
+  }
+
+  private static final class Options {
+    String backend = System.getProperty(EventLoops.BACKEND_PROPERTY, "auto");
+    String host = "127.0.0.1";
+    int port = 25000;
+    boolean buffered;
+
+    static Options parse(String[] args) {
+      Options o = new Options();
+      for (int i = 0; i < args.length; i++) {
+        String a = args[i];
+        if (i + 1 >= args.length) {
+          throw new IllegalArgumentException("missing value after " + a);
+        }
+        String v = args[++i];
+        switch (a) {
+          case "--backend" -> o.backend = v;
+          case "--host" -> o.host = v;
+          case "--port" -> o.port = Integer.parseInt(v);
+          case "--mode" -> {
+            if (!v.equals("proto") && !v.equals("buffered")) {
+              throw new IllegalArgumentException("--mode is proto or buffered, not " + v);
+            }
+            o.buffered = v.equals("buffered");
+          }
+          default -> throw new IllegalArgumentException("unknown option " + a);
+        }
+      }
+      return o;
+    }
+  }
+}

@@ -1,0 +1,87 @@
+package zloop.engine;
+
+import java.net.SocketException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import zloop.Future;
+import zloop.StreamWriter;
+import zloop.Transport;
+
+/** asyncio's {@code StreamWriter}: the transport plus {@code drain} and {@code waitClosed}. */
+final class LoopStreamWriter implements StreamWriter {
+  private final Loop loop;
+  private final Transport transport;
+  private final StreamProtocol protocol;
+
+  LoopStreamWriter(Loop loop, Transport transport, StreamProtocol protocol) {
+    this.loop = loop;
+    this.transport = transport;
+    this.protocol = protocol;
+  }
+
+  @Override
+  public Transport transport() {
+    return transport;
+  }
+
+  @Override
+  public void write(ByteBuffer data) {
+    transport.write(data);
+  }
+
+  @Override
+  public void writelines(List<ByteBuffer> data) {
+    transport.writelines(data);
+  }
+
+  @Override
+  public Future<Void> drain() {
+    LoopFuture<Void> f = new LoopFuture<>(loop);
+    Throwable readerFailure = protocol.reader().exception();
+    if (readerFailure != null) {
+      f.tryFail(readerFailure);
+      return f;
+    }
+    if (protocol.isLost()) {
+      f.tryFail(new SocketException("Connection lost"));
+      return f;
+    }
+    protocol.awaitWritable(f);
+    return f;
+  }
+
+  @Override
+  public void writeEof() {
+    transport.writeEof();
+  }
+
+  @Override
+  public boolean canWriteEof() {
+    return transport.canWriteEof();
+  }
+
+  @Override
+  public void close() {
+    transport.close();
+  }
+
+  @Override
+  public boolean isClosing() {
+    return transport.isClosing();
+  }
+
+  @Override
+  public Future<Void> waitClosed() {
+    return protocol.closed();
+  }
+
+  @Override
+  public Object getExtraInfo(String name) {
+    return transport.getExtraInfo(name);
+  }
+
+  @Override
+  public String toString() {
+    return "StreamWriter[" + transport + "]";
+  }
+}
