@@ -10,6 +10,10 @@ import zloop.EventLoops;
 import zloop.Protocol;
 import zloop.Server;
 import zloop.ServerOptions;
+import zloop.StreamOptions;
+import zloop.StreamReader;
+import zloop.StreamWriter;
+import zloop.Streams;
 import zloop.Transport;
 
 /**
@@ -17,11 +21,12 @@ import zloop.Transport;
  *
  * <pre>
  * scripts/echo-server [--backend auto|epoll|nio|...] [--host 127.0.0.1] [--port 25000]
- *                     [--mode proto|buffered]
+ *                     [--mode proto|buffered|streams]
  * </pre>
  *
  * {@code proto} echoes from {@code dataReceived} (the loop's read buffer, zero copy);
- * {@code buffered} has the kernel read into the protocol's own buffer ({@code BufferedProtocol}).
+ * {@code buffered} has the kernel read into the protocol's own buffer ({@code BufferedProtocol});
+ * {@code streams} runs a task per connection on {@code StreamReader}/{@code StreamWriter}.
  */
 public final class EchoServer {
   private EchoServer() {}
@@ -33,7 +38,7 @@ public final class EchoServer {
     } catch (IllegalArgumentException e) {
       System.err.println("echo-server: " + e.getMessage());
       System.err.println(
-          "usage: echo-server [--backend NAME] [--host HOST] [--port PORT] [--mode proto|buffered]");
+          "usage: echo-server [--backend NAME] [--host HOST] [--port PORT] [--mode proto|buffered|streams]");
       System.exit(2);
       return;
     }
@@ -46,18 +51,34 @@ public final class EchoServer {
       return;
     }
     try (loop) {
-      Supplier<BaseProtocol> factory = o.buffered ? BufferedEcho::new : Echo::new;
+      Supplier<BaseProtocol> factory = o.mode.equals("buffered") ? BufferedEcho::new : Echo::new;
       Server server =
-          loop.runUntilComplete(loop.createServer(factory, o.host, o.port, ServerOptions.DEFAULT));
+          loop.runUntilComplete(
+              o.mode.equals("streams")
+                  ? Streams.startServer(loop, EchoServer::serveStream, o.host, o.port, StreamOptions.DEFAULT)
+                  : loop.createServer(factory, o.host, o.port, ServerOptions.DEFAULT));
       System.out.printf(
           Locale.ROOT,
           "zloop echo server (%s, %s mode) listening on %s%n",
           loop.backendName(),
-          o.buffered ? "buffered" : "proto",
+          o.mode,
           server.sockets().get(0).localAddress());
       System.out.flush();
       loop.runUntilComplete(server.serveForever());
     }
+  }
+
+  /** The streams mode: a task per connection that reads, writes and drains. */
+  static void serveStream(StreamReader reader, StreamWriter writer) {
+    while (true) {
+      byte[] data = reader.read(64 * 1024).join();
+      if (data.length == 0) {
+        break;
+      }
+      writer.write(data);
+      writer.drain().join();
+    }
+    writer.close();
   }
 
   /** Echoes from the loop's read buffer: {@code write} sends at once and copies only the rest. */
@@ -100,7 +121,7 @@ public final class EchoServer {
     String backend = System.getProperty(EventLoops.BACKEND_PROPERTY, "auto");
     String host = "127.0.0.1";
     int port = 25000;
-    boolean buffered;
+    String mode = "proto";
 
     static Options parse(String[] args) {
       Options o = new Options();
@@ -115,10 +136,10 @@ public final class EchoServer {
           case "--host" -> o.host = v;
           case "--port" -> o.port = Integer.parseInt(v);
           case "--mode" -> {
-            if (!v.equals("proto") && !v.equals("buffered")) {
-              throw new IllegalArgumentException("--mode is proto or buffered, not " + v);
+            if (!v.equals("proto") && !v.equals("buffered") && !v.equals("streams")) {
+              throw new IllegalArgumentException("--mode is proto, buffered or streams, not " + v);
             }
-            o.buffered = v.equals("buffered");
+            o.mode = v;
           }
           default -> throw new IllegalArgumentException("unknown option " + a);
         }

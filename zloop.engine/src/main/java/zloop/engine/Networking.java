@@ -85,23 +85,28 @@ final class Networking {
       throws IOException {
     List<SocketHandle> open = new ArrayList<>();
     int sharedPort = -1;
+    boolean dualStackWildcard = false;
     try {
-      for (InetSocketAddress requested : addresses) {
+      for (InetSocketAddress requested : wildcardV6First(addresses)) {
+        if (dualStackWildcard && requested.getAddress().isAnyLocalAddress()) {
+          continue; // the dual-stack "::" listener already takes IPv4 connections
+        }
         InetSocketAddress address = requested;
         if (requested.getPort() == 0 && sharedPort > 0) {
           address = new InetSocketAddress(requested.getAddress(), sharedPort);
         }
-        SocketHandle s;
+        Listener l;
         try {
-          s = listenOn(address, opts);
+          l = listenOn(address, opts);
         } catch (BindException e) {
           if (address == requested) {
             throw e;
           }
-          s = listenOn(requested, opts); // the shared port is taken on this address: any port
+          l = listenOn(requested, opts); // the shared port is taken on this address: any port
         }
-        open.add(s);
-        if (sharedPort < 0 && s.localAddress() instanceof InetSocketAddress bound) {
+        open.add(l.socket());
+        dualStackWildcard |= l.dualStack() && requested.getAddress().isAnyLocalAddress();
+        if (sharedPort < 0 && l.socket().localAddress() instanceof InetSocketAddress bound) {
           sharedPort = bound.getPort();
         }
       }
@@ -112,9 +117,21 @@ final class Networking {
     }
   }
 
-  private SocketHandle listenOn(InetSocketAddress address, ServerOptions opts) throws IOException {
+  /** The IPv6 wildcard first: if it turns out dual-stack, the IPv4 wildcard is not needed. */
+  private static List<InetSocketAddress> wildcardV6First(Set<InetSocketAddress> addresses) {
+    List<InetSocketAddress> out = new ArrayList<>(addresses);
+    out.sort(
+        java.util.Comparator.comparingInt(
+            a -> a.getAddress().isAnyLocalAddress() && a.getAddress() instanceof Inet6Address ? 0 : 1));
+    return out;
+  }
+
+  private record Listener(SocketHandle socket, boolean dualStack) {}
+
+  private Listener listenOn(InetSocketAddress address, ServerOptions opts) throws IOException {
     boolean v6 = address.getAddress() instanceof Inet6Address;
     SocketHandle s = loop.backend().openSocket(v6 ? SocketKind.TCP6 : SocketKind.TCP4);
+    boolean dualStack = false;
     try {
       if (opts.reuseAddress()) {
         s.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -127,27 +144,27 @@ final class Networking {
         try {
           s.setOption(ZloopSocketOptions.IPV6_V6ONLY, true);
         } catch (UnsupportedOperationException e) {
-          // nio cannot; its dual-stack "::" then takes a port of its own (see listenAll)
+          dualStack = true; // nio cannot: its "::" listener takes IPv4 connections as well
         }
       }
-      bind(s, address);
-      s.listen(opts.backlog());
-      return s;
+      try {
+        s.bind(address);
+        s.listen(opts.backlog()); // some backends bind only now (nio)
+      } catch (BindException e) {
+        throw bindFailure(address, e);
+      }
+      return new Listener(s, dualStack);
     } catch (IOException | RuntimeException e) {
       s.close();
       throw e;
     }
   }
 
-  private static void bind(SocketHandle s, SocketAddress address) throws IOException {
-    try {
-      s.bind(address);
-    } catch (BindException e) {
-      BindException clearer =
-          new BindException("error while attempting to bind on address " + address + ": " + e.getMessage());
-      clearer.initCause(e);
-      throw clearer;
-    }
+  private static BindException bindFailure(SocketAddress address, BindException e) {
+    BindException clearer =
+        new BindException("error while attempting to bind on address " + address + ": " + e.getMessage());
+    clearer.initCause(e);
+    return clearer;
   }
 
   Future<Server> createUnixServer(
@@ -162,8 +179,12 @@ final class Networking {
         removeStaleSocketFile(address.path());
       }
       s = loop.backend().openSocket(SocketKind.UNIX);
-      bind(s, address);
-      s.listen(opts.backlog());
+      try {
+        s.bind(address);
+        s.listen(opts.backlog());
+      } catch (BindException e) {
+        throw bindFailure(address, e);
+      }
       ServerImpl server =
           new ServerImpl(loop, factory, List.of(s), address.isAbstract() ? null : address.path());
       if (opts.startServing()) {

@@ -1,16 +1,43 @@
 package zloop.engine.nio;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.util.ArrayDeque;
+import java.util.EnumMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import zloop.engine.spi.Backend;
+import zloop.engine.spi.SocketHandle;
+import zloop.engine.spi.SocketKind;
 
 /**
- * The NIO backend: a {@link Selector}, woken with {@link Selector#wakeup()}. Sockets come in with
- * the networking layer; for now it waits and wakes.
+ * The NIO backend: a {@link Selector}, woken with {@link Selector#wakeup()}, and {@link NioSocket}s
+ * registered with it.
+ *
+ * <p>A poll runs in two phases: first the outcomes sockets deferred so that no handler runs inside
+ * a {@link SocketHandle} method (a connect that finished at once, see {@link #defer}), then one
+ * selection whose ready keys go straight to their sockets ({@link Selector#select(Consumer, long)}:
+ * no selected-key set, no iterator, no allocation per event). While deferred outcomes are waiting,
+ * the selection does not block.
+ *
+ * <p>Reads into the backend's buffer all use one {@value #RECEIVE_BUFFER_SIZE}-byte direct buffer,
+ * handed to the engine as one reused read-only view: nothing is allocated per read.
  */
 final class NioBackend implements Backend {
+  static final int RECEIVE_BUFFER_SIZE = 256 * 1024;
+
   private final Selector selector;
+  private final Consumer<SelectionKey> dispatch = this::dispatch;
+  private final ArrayDeque<NioSocket> deferred = new ArrayDeque<>();
+  private final EnumMap<SocketKind, NioFamily> families = new EnumMap<>(SocketKind.class);
+  private ByteBuffer receiveBuffer;
+  private ByteBuffer receiveView;
+  private int[] positionScratch = new int[16];
 
   NioBackend() throws IOException {
     selector = Selector.open();
@@ -18,18 +45,37 @@ final class NioBackend implements Backend {
 
   @Override
   public int poll(long timeoutNanos) throws IOException {
-    int n;
+    int n = runDeferred();
+    if (n > 0 || !deferred.isEmpty()) {
+      timeoutNanos = 0;
+    }
     if (timeoutNanos == 0) {
-      n = selector.selectNow();
+      n += selector.selectNow(dispatch);
     } else if (timeoutNanos < 0) {
-      n = selector.select();
+      n += selector.select(dispatch);
     } else {
       // Round up so a timer's deadline has passed when we return: no early wake-up and spin.
       long millis = TimeUnit.NANOSECONDS.toMillis(timeoutNanos + 999_999);
-      n = selector.select(Math.max(1, millis));
+      n += selector.select(dispatch, Math.max(1, millis));
     }
-    selector.selectedKeys().clear();
     return n;
+  }
+
+  /** Runs the outcomes deferred before this poll; those deferred meanwhile wait for the next. */
+  private int runDeferred() {
+    int n = 0;
+    for (int i = deferred.size(); i > 0; i--) {
+      n += deferred.poll().runDeferred();
+    }
+    return n;
+  }
+
+  private void dispatch(SelectionKey key) {
+    NioSocket socket = (NioSocket) key.attachment();
+    // A handler earlier in this selection may have closed the socket.
+    if (!socket.isClosed() && key.isValid()) {
+      socket.onReady(key.readyOps());
+    }
   }
 
   @Override
@@ -37,12 +83,76 @@ final class NioBackend implements Backend {
     selector.wakeup();
   }
 
+  /**
+   * Opens a socket of {@code kind}. No channel exists until the socket listens or connects (see
+   * {@link NioSocket}); the first socket of each kind probes that the family works on this host.
+   */
+  @Override
+  public SocketHandle openSocket(SocketKind kind) throws IOException {
+    if (!selector.isOpen()) {
+      throw new ClosedSelectorException();
+    }
+    NioFamily family = families.get(kind);
+    if (family == null) {
+      family = NioFamily.probe(kind);
+      families.put(kind, family);
+    }
+    return NioSocket.unopened(this, family);
+  }
+
+  @Override
+  public void watchFd(int fd, int interest, FdHandler handler) {
+    throw new UnsupportedOperationException("the nio backend has no file descriptors");
+  }
+
+  // ---- for sockets ----
+
+  SelectionKey register(SelectableChannel channel, NioSocket socket)
+      throws ClosedChannelException {
+    return channel.register(selector, 0, socket);
+  }
+
+  /** Has {@code socket}'s {@link NioSocket#runDeferred} called at the start of the next poll. */
+  void defer(NioSocket socket) {
+    deferred.add(socket);
+  }
+
+  /** The shared receive buffer, cleared; valid until the next read. */
+  ByteBuffer receiveBuffer() {
+    if (receiveBuffer == null) {
+      receiveBuffer = ByteBuffer.allocateDirect(RECEIVE_BUFFER_SIZE);
+      receiveView = receiveBuffer.asReadOnlyBuffer();
+    }
+    return receiveBuffer.clear();
+  }
+
+  /** The read-only view of the first {@code n} bytes of the receive buffer. */
+  ByteBuffer received(int n) {
+    return receiveView.limit(n).position(0);
+  }
+
+  /** Scratch space for {@code count} buffer positions, reused. */
+  int[] positionScratch(int count) {
+    if (positionScratch.length < count) {
+      positionScratch = new int[Math.max(count, positionScratch.length * 2)];
+    }
+    return positionScratch;
+  }
+
+  /** Closes every socket still registered, then the selector. Idempotent. */
   @Override
   public void close() {
+    if (!selector.isOpen()) {
+      return;
+    }
+    for (SelectionKey key : selector.keys().toArray(new SelectionKey[0])) {
+      ((NioSocket) key.attachment()).close();
+    }
+    deferred.clear();
     try {
       selector.close();
     } catch (IOException e) {
-      // nothing registered can be lost by a failed close of an empty selector
+      // The selector's descriptors are released even when close reports an error.
     }
   }
 }
