@@ -51,6 +51,8 @@ public final class Errno {
   public static final int ENAMETOOLONG = 36;
   public static final int ENOSYS = 38;
   public static final int ETIME = 62;
+  public static final int ENONET = 64;
+  public static final int EPROTO = 71;
   public static final int ECANCELED = 125;
 
   // Socket errors.
@@ -115,6 +117,8 @@ public final class Errno {
       case ENAMETOOLONG -> "ENAMETOOLONG";
       case ENOSYS -> "ENOSYS";
       case ETIME -> "ETIME";
+      case ENONET -> "ENONET";
+      case EPROTO -> "EPROTO";
       case ECANCELED -> "ECANCELED";
       case ENOTSOCK -> "ENOTSOCK";
       case EDESTADDRREQ -> "EDESTADDRREQ";

@@ -12,7 +12,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
 /**
- * libc's file-descriptor calls, bound once through FFM.
+ * libc's file-descriptor calls, bound once through FFM: open(2), read(2), write(2), close(2).
  *
  * <p>Raw convention: a call returns {@code >= 0} on success and {@code -errno} on failure, with
  * errno captured into the caller's {@link ErrnoCapture}; {@code EINTR} is retried here, every other
@@ -23,7 +23,20 @@ import java.lang.invoke.MethodHandle;
 @SuppressWarnings("restricted") // binding libc is this class's job
 public final class Libc {
 
+  // open(2) flags (Linux values).
+  public static final int O_RDONLY = 0;
+  public static final int O_CLOEXEC = 02000000;
+
   private static final Linker LINKER = Linker.nativeLinker();
+
+  // int open(const char *pathname, int flags, ... /* mode_t mode */);
+  // Variadic: the mode (unused without O_CREAT) is passed as the variadic int it is in C.
+  private static final MethodHandle OPEN =
+      LINKER.downcallHandle(
+          Downcalls.symbol("open"),
+          FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
+          Linker.Option.firstVariadicArg(2),
+          Downcalls.CAPTURE_ERRNO);
 
   // int close(int fd);
   private static final MethodHandle CLOSE =
@@ -61,6 +74,27 @@ public final class Libc {
               JAVA_INT));
 
   private Libc() {}
+
+  /**
+   * Opens the file named by {@code path} (a NUL-terminated native string): the new descriptor, or
+   * {@code -errno}. {@code flags} should include {@link #O_CLOEXEC}; no file is ever created.
+   */
+  public static int open(MemorySegment path, int flags, ErrnoCapture errno) {
+    try {
+      while (true) {
+        int fd = (int) OPEN.invokeExact(errno.segment(), path, flags, 0);
+        if (fd >= 0) {
+          return fd;
+        }
+        int e = errno.get();
+        if (e != Errno.EINTR) {
+          return -e; // EINTR only while waiting on a FIFO's other end: nothing was opened
+        }
+      }
+    } catch (Throwable t) {
+      throw Downcalls.unexpected(t);
+    }
+  }
 
   /**
    * Closes {@code fd}: {@code 0}, or {@code -errno}. Never retried: on Linux the descriptor is

@@ -3,21 +3,34 @@ package zloop.backend.epoll;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.net.SocketAddress;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
 import zloop.engine.spi.Backend;
 import zloop.engine.spi.LoopContext;
+import zloop.engine.spi.SocketHandle;
+import zloop.engine.spi.SocketKind;
 import zloop.posix.Errno;
 import zloop.posix.ErrnoCapture;
 import zloop.posix.Libc;
+import zloop.posix.Sockets;
 
 /**
- * One loop's epoll instance: waits in {@code epoll_wait} and is woken through an eventfd.
+ * One loop's epoll instance: waits in {@code epoll_wait}, is woken through an eventfd, and
+ * dispatches readiness to its sockets and watched descriptors.
  *
- * <p>Every event's {@code data} is a token: {@link #WAKEUP_TOKEN} for the wake-up eventfd; the fd
- * registrations that sockets bring will use the other values (an index into a handler table). An
- * event with a token nobody owns is reported to the loop and dropped, never fatal.
+ * <p>Every event's {@code data} is a token: {@link #WAKEUP_TOKEN} for the wake-up eventfd, else a
+ * {@code [generation | slot]} from the {@link SlotTable}, so an event for a registration that was
+ * closed earlier in the same batch (its slot perhaps already reused) is dropped. Readiness is
+ * level-triggered; each {@link Registration} says what it wants ({@link Registration#interest()})
+ * and {@link #update} issues {@code epoll_ctl} only when that changed, removing the descriptor from
+ * epoll while it wants nothing (see {@link Registration} for why).
  *
  * <p>Memory: the backend is created on one thread and polled on the loop thread, so its segments
- * live in a shared arena, allocated once in {@link #open} and freed in {@link #close}.
+ * live in a shared arena, allocated once in {@link #open} and freed in {@link #close}. Dispatch
+ * allocates nothing per event.
  */
 final class EpollBackend implements Backend {
 
@@ -34,6 +47,12 @@ final class EpollBackend implements Backend {
   private final EventFd wakeup;
   private final MemorySegment events;
   private final int maxEvents;
+  private final MemorySegment ctlEvent;
+  private final SocketIo io;
+  private final SlotTable table = new SlotTable(64);
+  private final Map<Integer, FdWatch> watches = new HashMap<>();
+  private final ArrayDeque<EpollSocket> failures = new ArrayDeque<>();
+  private long staleEvents;
   private boolean closed;
 
   private EpollBackend(
@@ -51,6 +70,8 @@ final class EpollBackend implements Backend {
     this.wakeup = wakeup;
     this.events = events;
     this.maxEvents = maxEvents;
+    this.ctlEvent = arena.allocate(Epoll.EVENT);
+    this.io = new SocketIo(arena, errno);
   }
 
   /** Creates the epoll fd and the wake-up eventfd; on failure, releases what was created. */
@@ -80,30 +101,55 @@ final class EpollBackend implements Backend {
     }
   }
 
+  // ------------------------------------------------------------------ polling
+
   @Override
   public int poll(long timeoutNanos) throws IOException {
-    if (closed) {
-      throw new IllegalStateException("epoll backend is closed");
-    }
-    int n = Epoll.wait(epfd, events, maxEvents, Epoll.timeoutMillis(timeoutNanos), errno);
+    ensureOpen();
+    // A deferred failure is an event too: report it without waiting.
+    long timeout = failures.isEmpty() ? timeoutNanos : 0;
+    int n = Epoll.wait(epfd, events, maxEvents, Epoll.timeoutMillis(timeout), errno);
     if (n < 0) {
-      if (n == -Errno.EINTR) {
-        return 0; // a signal: the engine recomputes its timeout and polls again
+      if (n != -Errno.EINTR) {
+        throw Errno.exception("epoll_wait", -n);
       }
-      throw Errno.exception("epoll_wait", -n);
+      n = 0; // a signal: the engine recomputes its timeout and polls again
     }
-    for (int i = 0; i < n; i++) {
+    int dispatched = 0;
+    for (int i = 0; i < n && !closed; i++) {
       long token = Epoll.data(events, i);
       if (token == WAKEUP_TOKEN) {
         wakeup.drain();
-      } else {
-        context.reportError(
-            "epoll returned an event for no registration; dropped",
-            new IllegalStateException(
-                "token " + token + ", events 0x" + Integer.toHexString(Epoll.events(events, i))));
+        dispatched++;
+        continue;
       }
+      Registration r = table.get(token);
+      if (r == null) {
+        staleEvents++; // its registration closed earlier in this batch: nobody to tell
+        continue;
+      }
+      dispatch(r, Epoll.events(events, i));
+      dispatched++;
     }
-    return n;
+    while (!failures.isEmpty() && !closed) {
+      failures.poll().deliverFailure();
+      dispatched++;
+    }
+    return dispatched;
+  }
+
+  /** One event to one registration; a handler's bug must not cost the rest of the batch. */
+  private void dispatch(Registration r, int readyEvents) {
+    try {
+      r.onEvents(readyEvents);
+    } catch (RuntimeException e) {
+      context.reportError("unexpected exception while handling events of fd " + r.fd, e);
+    }
+  }
+
+  /** Events dropped because their registration had closed: for tests. */
+  long staleEvents() {
+    return staleEvents;
   }
 
   /** Signals the eventfd. Any thread; after {@link #close} it does nothing. */
@@ -112,12 +158,151 @@ final class EpollBackend implements Backend {
     wakeup.signal();
   }
 
+  // ------------------------------------------------------------------ registrations
+
+  /**
+   * Brings epoll in line with {@code r.interest()}: {@code ADD}, {@code MOD} or {@code DEL}, or
+   * nothing if it did not change. Returns {@code 0} or {@code -errno}.
+   */
+  int update(Registration r) {
+    int want = r.interest();
+    int have = r.registered;
+    if (want == have) {
+      return 0;
+    }
+    int op =
+        have == 0 ? Epoll.EPOLL_CTL_ADD : want == 0 ? Epoll.EPOLL_CTL_DEL : Epoll.EPOLL_CTL_MOD;
+    Epoll.set(ctlEvent, want, table.token(r.slot));
+    int result = Epoll.ctl(epfd, op, r.fd, ctlEvent, errno);
+    if (result == -Errno.ENOENT && op == Epoll.EPOLL_CTL_MOD) {
+      // A watched descriptor was closed behind our back (which removed it from epoll) and its
+      // number reused: register the new file.
+      result = Epoll.ctl(epfd, Epoll.EPOLL_CTL_ADD, r.fd, ctlEvent, errno);
+    } else if (op == Epoll.EPOLL_CTL_DEL && (result == -Errno.ENOENT || result == -Errno.EBADF)) {
+      result = 0; // already gone with its descriptor
+    }
+    if (result == 0) {
+      r.registered = want;
+    }
+    return result;
+  }
+
+  private void register(Registration r) {
+    r.slot = table.add(r);
+  }
+
+  /** Leaves epoll and frees the slot, so events already fetched for it are dropped. */
+  void release(Registration r) {
+    if (r.registered != 0) {
+      Epoll.set(ctlEvent, 0, 0L);
+      Epoll.ctl(epfd, Epoll.EPOLL_CTL_DEL, r.fd, ctlEvent, errno); // fails only if already gone
+      r.registered = 0;
+    }
+    table.remove(r.slot);
+  }
+
+  /** Queues {@code s}'s pending failure for the next {@link #poll}. */
+  void deferFailure(EpollSocket s) {
+    failures.add(s);
+  }
+
+  SocketIo io() {
+    return io;
+  }
+
+  void reportError(String message, Throwable exception) {
+    context.reportError(message, exception);
+  }
+
+  // ------------------------------------------------------------------ sockets
+
+  @Override
+  public SocketHandle openSocket(SocketKind kind) throws IOException {
+    ensureOpen();
+    int domain =
+        switch (kind) {
+          case TCP4 -> Sockets.AF_INET;
+          case TCP6 -> Sockets.AF_INET6;
+          case UNIX -> Sockets.AF_UNIX;
+        };
+    int fd = io.open(domain);
+    EpollSocket s = new EpollSocket(this, fd, domain, false, null);
+    register(s);
+    return s;
+  }
+
+  /** Wraps a descriptor {@code accept4} returned. */
+  EpollSocket adopt(int fd, int domain, SocketAddress remote) {
+    EpollSocket s = new EpollSocket(this, fd, domain, true, remote);
+    register(s);
+    return s;
+  }
+
+  /** Sockets and watched descriptors the backend holds: for tests. */
+  int registrations() {
+    return table.size();
+  }
+
+  // ------------------------------------------------------------------ raw descriptors
+
+  @Override
+  public void watchFd(int fd, int interest, FdHandler handler) {
+    ensureOpen();
+    if (fd < 0) {
+      throw new IllegalArgumentException("invalid file descriptor: " + fd);
+    }
+    if ((interest & ~(READABLE | WRITABLE)) != 0) {
+      throw new IllegalArgumentException("unknown interest bits: " + interest);
+    }
+    FdWatch watch = watches.get(fd);
+    if (interest == 0) {
+      if (watch != null) {
+        watches.remove(fd);
+        release(watch);
+      }
+      return;
+    }
+    Objects.requireNonNull(handler, "handler");
+    boolean added = watch == null;
+    if (added) {
+      watch = new FdWatch(fd);
+      register(watch);
+      watches.put(fd, watch);
+    }
+    int previous = watch.readiness;
+    Backend.FdHandler previousHandler = watch.handler;
+    watch.readiness = interest;
+    watch.handler = handler;
+    int r = update(watch);
+    if (r < 0) {
+      if (added) {
+        watches.remove(fd);
+        release(watch);
+      } else {
+        watch.readiness = previous;
+        watch.handler = previousHandler;
+      }
+      // EBADF: not open; EPERM: a regular file or directory, which epoll cannot watch;
+      // EEXIST: a socket of this loop, watched already.
+      String reason = Errno.exception("epoll_ctl", -r).getMessage();
+      throw new IllegalArgumentException("cannot watch file descriptor " + fd + ": " + reason);
+    }
+  }
+
+  // ------------------------------------------------------------------ closing
+
+  /** Closes every socket still open (reporting nothing to their handlers), then epoll itself. */
   @Override
   public void close() {
     if (closed) {
       return;
     }
     closed = true;
+    for (Registration r : table.snapshot()) {
+      r.closeWithBackend();
+    }
+    watches.clear();
+    failures.clear();
     try {
       wakeup.close();
     } catch (IOException e) {
@@ -129,6 +314,12 @@ final class EpollBackend implements Backend {
           "closing the epoll backend's epoll fd failed", Errno.exception("close", -result));
     }
     arena.close();
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("epoll backend is closed");
+    }
   }
 
   private static void closeQuietly(EventFd eventFd) {

@@ -28,7 +28,11 @@ public interface SocketHandle extends NetSocket {
    * Starts a non-blocking connect; {@code done} is called once, from a later poll, with {@code
    * null} on success or the failure ({@link java.net.ConnectException} when refused).
    *
-   * @throws IOException if the connect fails at once (an invalid address, say)
+   * <p>A failure the kernel reports at once (a Unix path nobody listens on) is reported through
+   * {@code done} too, from the next poll. After a failed connect the backend reports nothing more
+   * for this socket; it may already be closed ({@link #isOpen()} false).
+   *
+   * @throws IOException if the arguments are unusable (an unresolved address, say)
    */
   void connect(SocketAddress remote, ConnectHandler done) throws IOException;
 
@@ -57,6 +61,9 @@ public interface SocketHandle extends NetSocket {
    * Writes what the kernel takes now, without blocking (a gathering write of {@code count}
    * buffers from {@code offset}), advancing the buffers' positions.
    *
+   * <p>The engine calls it only while its write queue is empty, so bytes never overtake queued
+   * ones.
+   *
    * @return bytes written (0 if the kernel took none), or {@link #ASYNC_ONLY} if this backend
    *     never writes synchronously; then the engine queues the bytes and calls {@link #flush}
    * @throws IOException if the connection failed (reset, broken pipe)
@@ -80,6 +87,8 @@ public interface SocketHandle extends NetSocket {
    *
    * @return bytes sent (0 if the socket is full: wait with {@link #awaitWritable}), or {@link
    *     #ASYNC_ONLY} if the backend cannot (the engine then copies through the write queue)
+   * @throws java.io.EOFException if the file ends at {@code position} (the kernel's 0 there would
+   *     read as "socket full")
    */
   long sendfileNow(Path file, long position, long count) throws IOException;
 

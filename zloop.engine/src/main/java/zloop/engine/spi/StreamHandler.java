@@ -19,13 +19,19 @@ public interface StreamHandler {
    */
   void onData(ByteBuffer data);
 
-  /** {@code n} bytes were read into the buffer the last {@link #readBuffer()} returned. */
+  /**
+   * {@code n} bytes were read into the buffer the last {@link #readBuffer()} returned, starting at
+   * its position; the backend leaves the position where it was (as {@code bufferUpdated} expects).
+   */
   void onDataInto(int n);
 
   /** The peer closed its write side. Reading has stopped. */
   void onEof();
 
-  /** The connection failed (reading or writing). */
+  /**
+   * The connection failed (reading or writing). The backend reports nothing more for this socket
+   * until it is closed.
+   */
   void onError(IOException failure);
 
   /** A {@link SocketHandle#flush} moved {@code n} bytes from the head of the queue. */
