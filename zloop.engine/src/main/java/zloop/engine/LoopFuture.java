@@ -173,7 +173,7 @@ class LoopFuture<T> implements Future<T> {
     if (cb instanceof Waker waker) {
       waker.wake(); // a parked waiter is resumed directly: its continuation is itself a callback
     } else {
-      loop.scheduleInternal(new LoopHandle(() -> cb.accept(this)));
+      loop.scheduleInternal(new DoneCallback<>(cb, this));
     }
   }
 
@@ -342,6 +342,27 @@ class LoopFuture<T> implements Future<T> {
           case FAILED -> "[exception=" + outcome + "]";
           default -> "[cancelled]";
         };
+  }
+
+  /** One done callback's run on the loop: a single node, no lambda around it. */
+  private static final class DoneCallback<T> extends Callback {
+    private final Consumer<? super Future<T>> callback;
+    private final Future<T> future;
+
+    DoneCallback(Consumer<? super Future<T>> callback, Future<T> future) {
+      this.callback = callback;
+      this.future = future;
+    }
+
+    @Override
+    void run() {
+      callback.accept(future);
+    }
+
+    @Override
+    public String toString() {
+      return "DoneCallback[" + callback + "]";
+    }
   }
 
   /**
