@@ -69,6 +69,36 @@ class TaskTest {
   }
 
   @BackendTest
+  void sleepZeroYieldsExactlyOneTurn(String backend) {
+    try (EventLoop loop = Backends.open(backend)) {
+      int[] turns = {0};
+      boolean[] done = {false};
+      Runnable[] tick = new Runnable[1];
+      tick[0] =
+          () -> {
+            turns[0]++;
+            if (!done[0]) {
+              loop.callSoon(tick[0]); // one tick per turn
+            }
+          };
+      Task<List<Integer>> task =
+          loop.createTask(
+              () -> {
+                List<Integer> ticksPerYield = new ArrayList<>();
+                for (int i = 0; i < 5; i++) {
+                  int before = turns[0];
+                  loop.sleep(Duration.ZERO).join();
+                  ticksPerYield.add(turns[0] - before);
+                }
+                done[0] = true;
+                return ticksPerYield;
+              });
+      loop.callSoon(tick[0]);
+      assertEquals(List.of(1, 1, 1, 1, 1), loop.runUntilComplete(task));
+    }
+  }
+
+  @BackendTest
   void callbacksRunWhileATaskWaits(String backend) {
     try (EventLoop loop = Backends.open(backend)) {
       Future<String> f = loop.createFuture();

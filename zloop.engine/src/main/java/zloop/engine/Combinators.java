@@ -17,11 +17,10 @@ final class Combinators {
   private Combinators() {}
 
   static <T> Future<T> sleep(Loop loop, Duration delay, T value) {
-    LoopFuture<T> f = new LoopFuture<>(loop);
     if (delay.isZero() || delay.isNegative()) {
-      loop.callSoon(() -> f.tryComplete(value));
-      return f;
+      return new YieldFuture<>(loop, value);
     }
+    LoopFuture<T> f = new LoopFuture<>(loop);
     TimerHandle timer = loop.callLater(delay, () -> f.tryComplete(value));
     f.addDoneCallback(
         done -> {
@@ -30,6 +29,26 @@ final class Combinators {
           }
         });
     return f;
+  }
+
+  /**
+   * {@code sleep(0)}: done at once, and joining it from a task of its loop yields exactly one turn
+   * (asyncio's bare {@code yield}), instead of the two a timer-completed future would take.
+   */
+  private static final class YieldFuture<T> extends LoopFuture<T> {
+    YieldFuture(Loop loop, T value) {
+      super(loop);
+      tryComplete(value);
+    }
+
+    @Override
+    public T join() {
+      LoopTask<?> task = LoopTask.current();
+      if (task != null && task.loop == loop) {
+        task.yieldOnce();
+      }
+      return super.join();
+    }
   }
 
   static <T> Future<List<T>> gather(Loop loop, List<? extends Future<? extends T>> futures) {
