@@ -35,6 +35,7 @@ import zloop.StreamOptions;
 import zloop.StreamPair;
 import zloop.Task;
 import zloop.TimerHandle;
+import zloop.TlsOptions;
 import zloop.Transport;
 import zloop.UnixAddress;
 import zloop.engine.spi.Backend;
@@ -72,6 +73,7 @@ public final class Loop implements EventLoop {
   private final LoopExecutors executors = new LoopExecutors(this);
   private final Networking net = new Networking(this);
   private final ChunkPool chunks = new ChunkPool();
+  private final SocketOps sockOps = new SocketOps(this);
   private final FdWatchers fdWatchers;
 
   /** The thread that runs (or last ran, or set up) the loop. */
@@ -487,9 +489,23 @@ public final class Loop implements EventLoop {
   @Override
   public <P extends BaseProtocol> Future<Connection<P>> createUnixConnection(
       Supplier<P> protocolFactory, UnixAddress address) {
+    return createUnixConnection(protocolFactory, address, null);
+  }
+
+  @Override
+  public <P extends BaseProtocol> Future<Connection<P>> createUnixConnection(
+      Supplier<P> protocolFactory, UnixAddress address, ConnectOptions options) {
     checkClosed();
     checkThread();
-    return net.createUnixConnection(protocolFactory, address);
+    return net.createUnixConnection(protocolFactory, address, options);
+  }
+
+  @Override
+  public Future<Transport> startTls(
+      Transport transport, BaseProtocol protocol, TlsOptions options, boolean serverSide) {
+    checkClosed();
+    checkThread();
+    return net.startTls(transport, protocol, options, serverSide);
   }
 
   @Override
@@ -522,7 +538,8 @@ public final class Loop implements EventLoop {
   @Override
   public Future<StreamPair> openConnection(String host, int port, StreamOptions options) {
     StreamOptions o = options != null ? options : StreamOptions.DEFAULT;
-    return streamPair(createConnection(() -> new StreamProtocol(this, o.limit(), null), host, port, null));
+    ConnectOptions c = o.tls() == null ? null : ConnectOptions.DEFAULT.withTls(o.tls());
+    return streamPair(createConnection(() -> new StreamProtocol(this, o.limit(), null), host, port, c));
   }
 
   @Override
@@ -531,13 +548,18 @@ public final class Loop implements EventLoop {
     java.util.Objects.requireNonNull(clientConnected, "clientConnected");
     StreamOptions o = options != null ? options : StreamOptions.DEFAULT;
     return createServer(
-        () -> new StreamProtocol(this, o.limit(), clientConnected), host, port, ServerOptions.DEFAULT);
+        () -> new StreamProtocol(this, o.limit(), clientConnected),
+        host,
+        port,
+        ServerOptions.DEFAULT.withTls(o.tls()));
   }
 
   @Override
   public Future<StreamPair> openUnixConnection(UnixAddress address, StreamOptions options) {
     StreamOptions o = options != null ? options : StreamOptions.DEFAULT;
-    return streamPair(createUnixConnection(() -> new StreamProtocol(this, o.limit(), null), address));
+    ConnectOptions c = o.tls() == null ? null : ConnectOptions.DEFAULT.withTls(o.tls());
+    return streamPair(
+        createUnixConnection(() -> new StreamProtocol(this, o.limit(), null), address, c));
   }
 
   @Override
@@ -546,7 +568,9 @@ public final class Loop implements EventLoop {
     java.util.Objects.requireNonNull(clientConnected, "clientConnected");
     StreamOptions o = options != null ? options : StreamOptions.DEFAULT;
     return createUnixServer(
-        () -> new StreamProtocol(this, o.limit(), clientConnected), address, ServerOptions.DEFAULT);
+        () -> new StreamProtocol(this, o.limit(), clientConnected),
+        address,
+        ServerOptions.DEFAULT.withTls(o.tls()));
   }
 
   private Future<StreamPair> streamPair(Future<Connection<StreamProtocol>> connecting) {
@@ -583,35 +607,35 @@ public final class Loop implements EventLoop {
   public Future<ByteBuffer> sockRecv(NetSocket socket, int maxBytes) {
     checkClosed();
     checkThread();
-    return SocketOps.recv(this, socket, maxBytes);
+    return sockOps.recv(socket, maxBytes);
   }
 
   @Override
   public Future<Integer> sockRecvInto(NetSocket socket, ByteBuffer buffer) {
     checkClosed();
     checkThread();
-    return SocketOps.recvInto(this, socket, buffer);
+    return sockOps.recvInto(socket, buffer);
   }
 
   @Override
   public Future<Void> sockSendall(NetSocket socket, ByteBuffer data) {
     checkClosed();
     checkThread();
-    return SocketOps.sendall(this, socket, data);
+    return sockOps.sendall(socket, data);
   }
 
   @Override
   public Future<Void> sockConnect(NetSocket socket, SocketAddress remote) {
     checkClosed();
     checkThread();
-    return SocketOps.connect(this, socket, remote);
+    return sockOps.connect(socket, remote);
   }
 
   @Override
   public Future<NetSocket> sockAccept(NetSocket listening) {
     checkClosed();
     checkThread();
-    return SocketOps.accept(this, listening);
+    return sockOps.accept(listening);
   }
 
   @Override

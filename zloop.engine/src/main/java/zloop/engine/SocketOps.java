@@ -3,6 +3,8 @@ package zloop.engine;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.WeakHashMap;
 import zloop.Future;
 import zloop.NetSocket;
 import zloop.engine.spi.AcceptHandler;
@@ -11,19 +13,25 @@ import zloop.engine.spi.StreamHandler;
 import zloop.engine.spi.WriteQueue;
 
 /**
- * The low-level {@code sock*} operations: each one a short-lived handler on the backend socket
- * that completes a future. One operation of each direction at a time per socket, as in asyncio.
+ * The low-level {@code sock*} operations. Each socket gets one {@link Channel}, its stream handler
+ * for as long as it is used this way, holding at most one pending receive and one pending send, so
+ * a receive and a send may wait at the same time (as in asyncio).
  */
 final class SocketOps {
-  private SocketOps() {}
+  private final Loop loop;
+  private final Map<SocketHandle, Channel> channels = new WeakHashMap<>();
 
-  static Future<ByteBuffer> recv(Loop loop, NetSocket s, int maxBytes) {
+  SocketOps(Loop loop) {
+    this.loop = loop;
+  }
+
+  Future<ByteBuffer> recv(NetSocket s, int maxBytes) {
     if (maxBytes < 0) {
       throw new IllegalArgumentException("negative size: " + maxBytes);
     }
     ByteBuffer target = ByteBuffer.allocate(maxBytes);
     LoopFuture<ByteBuffer> result = new LoopFuture<>(loop);
-    recvInto(loop, s, target)
+    recvInto(s, target)
         .addDoneCallback(
             f -> {
               if (f.isCancelled()) {
@@ -37,80 +45,23 @@ final class SocketOps {
     return result;
   }
 
-  static Future<Integer> recvInto(Loop loop, NetSocket s, ByteBuffer buffer) {
-    SocketHandle socket = own(s);
+  Future<Integer> recvInto(NetSocket s, ByteBuffer buffer) {
     LoopFuture<Integer> result = new LoopFuture<>(loop);
     if (!buffer.hasRemaining()) {
       result.tryComplete(0);
       return result;
     }
-    socket.setStreamHandler(
-        new Once() {
-          @Override
-          public ByteBuffer readBuffer() {
-            return buffer;
-          }
-
-          @Override
-          public void onDataInto(int n) {
-            socket.stopReading();
-            buffer.position(buffer.position() + n);
-            result.tryComplete(n);
-          }
-
-          @Override
-          public void onEof() {
-            result.tryComplete(0);
-          }
-
-          @Override
-          public void onError(IOException failure) {
-            socket.stopReading();
-            result.tryFail(failure);
-          }
-        });
-    result.addDoneCallback(f -> socket.stopReading());
-    socket.startReading();
+    channel(s).receive(buffer, result);
     return result;
   }
 
-  static Future<Void> sendall(Loop loop, NetSocket s, ByteBuffer data) {
-    SocketHandle socket = own(s);
+  Future<Void> sendall(NetSocket s, ByteBuffer data) {
     LoopFuture<Void> result = new LoopFuture<>(loop);
-    ByteBuffer[] one = {data};
-    try {
-      long n = socket.writeNow(one, 0, 1);
-      if (n != SocketHandle.ASYNC_ONLY && !data.hasRemaining()) {
-        result.tryComplete(null);
-        return result;
-      }
-    } catch (IOException e) {
-      result.tryFail(e);
-      return result;
-    }
-    WriteQueue queue = new WriteQueue();
-    ByteBuffer copy = ByteBuffer.allocateDirect(data.remaining()).put(data).flip();
-    queue.add(copy);
-    socket.setStreamHandler(
-        new Once() {
-          @Override
-          public void onWritten(long n) {
-            queue.consume(n, b -> {});
-            if (queue.isEmpty()) {
-              result.tryComplete(null);
-            }
-          }
-
-          @Override
-          public void onError(IOException failure) {
-            result.tryFail(failure);
-          }
-        });
-    socket.flush(queue);
+    channel(s).send(data, result);
     return result;
   }
 
-  static Future<Void> connect(Loop loop, NetSocket s, SocketAddress remote) {
+  Future<Void> connect(NetSocket s, SocketAddress remote) {
     SocketHandle socket = own(s);
     LoopFuture<Void> result = new LoopFuture<>(loop);
     try {
@@ -129,7 +80,7 @@ final class SocketOps {
     return result;
   }
 
-  static Future<NetSocket> accept(Loop loop, NetSocket s) {
+  Future<NetSocket> accept(NetSocket s) {
     SocketHandle listener = own(s);
     LoopFuture<NetSocket> result = new LoopFuture<>(loop);
     listener.startAccepting(
@@ -159,6 +110,11 @@ final class SocketOps {
     return result;
   }
 
+  private Channel channel(NetSocket s) {
+    SocketHandle socket = own(s);
+    return channels.computeIfAbsent(socket, Channel::new);
+  }
+
   private static SocketHandle own(NetSocket s) {
     if (s instanceof SocketHandle h) {
       return h;
@@ -166,26 +122,97 @@ final class SocketOps {
     throw new IllegalArgumentException("not a socket of this loop's backend: " + s);
   }
 
-  /** A handler for one operation: events it does not expect are ignored. */
-  private abstract static class Once implements StreamHandler {
-    @Override
-    public ByteBuffer readBuffer() {
-      return null;
+  /** One socket's pending receive and pending send. */
+  private final class Channel implements StreamHandler {
+    private final SocketHandle socket;
+    private final WriteQueue queue = new WriteQueue();
+    private final ByteBuffer[] one = new ByteBuffer[1];
+    private ByteBuffer recvBuffer;
+    private LoopFuture<Integer> recvResult;
+    private LoopFuture<Void> sendResult;
+
+    Channel(SocketHandle socket) {
+      this.socket = socket;
+      socket.setStreamHandler(this);
+    }
+
+    void receive(ByteBuffer buffer, LoopFuture<Integer> result) {
+      if (recvResult != null && !recvResult.isDone()) {
+        throw new IllegalStateException("a sockRecv is already waiting on this socket");
+      }
+      recvBuffer = buffer;
+      recvResult = result;
+      result.addDoneCallback(f -> socket.stopReading());
+      socket.startReading();
+    }
+
+    void send(ByteBuffer data, LoopFuture<Void> result) {
+      if (sendResult != null && !sendResult.isDone()) {
+        throw new IllegalStateException("a sockSendall is already sending on this socket");
+      }
+      one[0] = data;
+      try {
+        long n = socket.writeNow(one, 0, 1);
+        if (n != SocketHandle.ASYNC_ONLY && !data.hasRemaining()) {
+          result.tryComplete(null);
+          return;
+        }
+      } catch (IOException e) {
+        result.tryFail(e);
+        return;
+      } finally {
+        one[0] = null;
+      }
+      ByteBuffer copy = ByteBuffer.allocateDirect(data.remaining()).put(data).flip();
+      queue.add(copy);
+      sendResult = result;
+      socket.flush(queue);
     }
 
     @Override
-    public void onData(ByteBuffer data) {}
+    public ByteBuffer readBuffer() {
+      return recvResult != null && !recvResult.isDone() ? recvBuffer : null;
+    }
 
     @Override
-    public void onDataInto(int n) {}
+    public void onData(ByteBuffer data) {
+      // Only reached when no receive waits (the backend read into its own buffer): nobody asked.
+    }
 
     @Override
-    public void onEof() {}
+    public void onDataInto(int n) {
+      LoopFuture<Integer> r = recvResult;
+      if (r != null && !r.isDone()) {
+        recvBuffer.position(recvBuffer.position() + n);
+        socket.stopReading();
+        r.tryComplete(n);
+      }
+    }
 
     @Override
-    public void onError(IOException failure) {}
+    public void onEof() {
+      LoopFuture<Integer> r = recvResult;
+      if (r != null) {
+        r.tryComplete(0);
+      }
+    }
 
     @Override
-    public void onWritten(long n) {}
+    public void onError(IOException failure) {
+      if (recvResult != null) {
+        recvResult.tryFail(failure);
+      }
+      if (sendResult != null) {
+        sendResult.tryFail(failure);
+      }
+    }
+
+    @Override
+    public void onWritten(long n) {
+      queue.consume(n, b -> {});
+      if (queue.isEmpty() && sendResult != null) {
+        sendResult.tryComplete(null);
+      }
+    }
   }
 }

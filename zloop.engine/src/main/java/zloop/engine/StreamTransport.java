@@ -50,6 +50,10 @@ final class StreamTransport implements Transport, StreamHandler {
   private boolean lostCalled;
   private Runnable onDrained;
   private boolean sendfileActive;
+  /** Writes made while a sendfile runs: they go out after the file. */
+  private final WriteQueue held = new WriteQueue();
+  /** Chunks of an aborted queue: a completion backend may still be sending from them. */
+  private final java.util.ArrayList<ByteBuffer> abandoned = new java.util.ArrayList<>();
 
   StreamTransport(Loop loop, SocketHandle socket, BaseProtocol protocol, ServerImpl server) {
     this.loop = loop;
@@ -239,6 +243,11 @@ final class StreamTransport implements Transport, StreamHandler {
       data.position(data.limit());
       return;
     }
+    if (sendfileActive) {
+      held.add(copyOf(data)); // after the file, in order
+      maybePauseProtocol();
+      return;
+    }
     if (queue.isEmpty()) {
       single[0] = data;
       if (!writeDirect(single, 0, 1)) {
@@ -269,6 +278,13 @@ final class StreamTransport implements Transport, StreamHandler {
       return;
     }
     ByteBuffer[] all = data.toArray(new ByteBuffer[0]);
+    if (sendfileActive) {
+      for (ByteBuffer b : all) {
+        held.add(copyOf(b));
+      }
+      maybePauseProtocol();
+      return;
+    }
     if (queue.isEmpty()) {
       if (!writeDirect(all, 0, all.length)) {
         return;
@@ -296,9 +312,6 @@ final class StreamTransport implements Transport, StreamHandler {
     if (eofRequested) {
       throw new IllegalStateException("Cannot call write() after writeEof()");
     }
-    if (sendfileActive) {
-      throw new IllegalStateException("unable to write; sendfile is in progress");
-    }
     if (!hasBytes) {
       return false;
     }
@@ -321,6 +334,12 @@ final class StreamTransport implements Transport, StreamHandler {
       fatal("Fatal write error on socket transport", e);
       return false;
     }
+  }
+
+  private static ByteBuffer copyOf(ByteBuffer data) {
+    ByteBuffer copy = ByteBuffer.allocate(data.remaining());
+    copy.put(data).flip();
+    return copy;
   }
 
   /** Copies the rest of {@code data} into the queue, so the caller's buffer is free again. */
@@ -378,7 +397,7 @@ final class StreamTransport implements Transport, StreamHandler {
   }
 
   private void maybePauseProtocol() {
-    if (!protocolPaused && queue.size() > limits.high()) {
+    if (!protocolPaused && getWriteBufferSize() > limits.high()) {
       protocolPaused = true;
       try {
         protocol.pauseWriting();
@@ -389,7 +408,7 @@ final class StreamTransport implements Transport, StreamHandler {
   }
 
   private void maybeResumeProtocol() {
-    if (protocolPaused && queue.size() <= limits.low()) {
+    if (protocolPaused && getWriteBufferSize() <= limits.low()) {
       protocolPaused = false;
       try {
         protocol.resumeWriting();
@@ -427,7 +446,7 @@ final class StreamTransport implements Transport, StreamHandler {
 
   @Override
   public long getWriteBufferSize() {
-    return queue.size();
+    return queue.size() + held.size();
   }
 
   @Override
@@ -472,7 +491,8 @@ final class StreamTransport implements Transport, StreamHandler {
     if (connLost > 0) {
       return;
     }
-    queue.clear(chunks::give);
+    queue.clear(abandoned::add); // recycled only once the socket is closed (sends may be in flight)
+    held.clear(b -> {});
     if (!closing) {
       closing = true;
       socket.stopReading();
@@ -497,6 +517,9 @@ final class StreamTransport implements Transport, StreamHandler {
     } finally {
       socket.close();
       queue.clear(chunks::give);
+      held.clear(b -> {});
+      abandoned.forEach(chunks::give);
+      abandoned.clear();
       if (server != null) {
         server.detach(this);
       }
@@ -548,6 +571,15 @@ final class StreamTransport implements Transport, StreamHandler {
 
   void setSendfileActive(boolean active) {
     sendfileActive = active;
+    if (!active && !held.isEmpty() && connLost == 0) {
+      ByteBuffer[] later = java.util.Arrays.copyOf(held.buffers(), held.count());
+      held.clear(b -> {});
+      for (ByteBuffer b : later) {
+        enqueue(b);
+      }
+      socket.flush(queue);
+      return; // drained() finishes a pending close or writeEof once these are out
+    }
     if (!active) {
       if (queue.isEmpty()) {
         if (closing && connLost == 0) {

@@ -1,0 +1,50 @@
+package zloop.backend.iouring;
+
+/**
+ * The sizes of one loop's ring and receive buffers.
+ *
+ * @param sqEntries submission queue entries: a turn writing more submits early
+ * @param cqEntries completion queue entries (the kernel keeps overflow, IORING_FEAT_NODROP)
+ * @param bufferCount provided receive buffers (a power of two): how many multishot receives can
+ *     complete between two deliveries before one has to be armed again
+ * @param bufferSize bytes per provided buffer: the most one receive completion carries
+ * @param completionsPerPoll the most completions one poll dispatches; the rest wait for the next
+ * @param singleIssuer whether to try {@code IORING_SETUP_SINGLE_ISSUER} (and {@code
+ *     DEFER_TASKRUN}): faster, but the loop must then always run on the thread that first polled
+ */
+record Config(
+    int sqEntries,
+    int cqEntries,
+    int bufferCount,
+    int bufferSize,
+    int completionsPerPoll,
+    boolean singleIssuer) {
+
+  /** System property: {@code false} for a ring any thread may drive (see {@link #singleIssuer}). */
+  static final String SINGLE_ISSUER_PROPERTY = "zloop.iouring.singleIssuer";
+
+  /** System property: how many provided receive buffers (a power of two). */
+  static final String BUFFERS_PROPERTY = "zloop.iouring.buffers";
+
+  /** System property: bytes per provided receive buffer. */
+  static final String BUFFER_SIZE_PROPERTY = "zloop.iouring.bufferSize";
+
+  /** The smallest ring that proves io_uring works here, for the provider's status probe. */
+  static final Config PROBE = new Config(8, 16, 1, 4096, 16, true);
+
+  /** A loop's defaults: 8 MiB of receive buffers, overridable with the properties above. */
+  static Config fromSystemProperties() {
+    return new Config(
+        1024,
+        4096,
+        Integer.getInteger(BUFFERS_PROPERTY, 256),
+        Integer.getInteger(BUFFER_SIZE_PROPERTY, 32 * 1024),
+        4096,
+        !"false".equals(System.getProperty(SINGLE_ISSUER_PROPERTY)));
+  }
+
+  /** The setup rung to start from ({@link Ring#RUNGS}). */
+  int firstRung() {
+    return singleIssuer ? 0 : Ring.FIRST_SHARED_RUNG;
+  }
+}

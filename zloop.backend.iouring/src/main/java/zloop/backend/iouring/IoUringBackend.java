@@ -1,0 +1,363 @@
+package zloop.backend.iouring;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.HashMap;
+import java.util.Map;
+import zloop.engine.spi.Backend;
+import zloop.engine.spi.LoopContext;
+import zloop.engine.spi.SocketHandle;
+import zloop.engine.spi.SocketKind;
+import zloop.posix.Errno;
+import zloop.posix.Sockets;
+
+/**
+ * One loop's io_uring: a ring, a provided-buffer ring, a wake-up eventfd, and the sockets and
+ * watched descriptors that submit to it.
+ *
+ * <p>Each {@link #poll} is one turn in three phases, with one {@code io_uring_enter}:
+ *
+ * <ol>
+ *   <li><b>submit</b>: every {@link RingUser} that asked since the last turn writes its entries
+ *       (and may deliver data it held: then the wait below must not block); cancels queued by
+ *       closes go out too;
+ *   <li><b>enter</b>: submits the batch and, in the same call, waits for at least one completion
+ *       ({@code IORING_ENTER_GETEVENTS}, {@code min_complete} 1, the timeout as an {@code
+ *       IORING_ENTER_EXT_ARG} timespec) or, when it may not block, only collects what is ready;
+ *   <li><b>dispatch</b>: {@link Completions} routes up to a bounded number of completions.
+ * </ol>
+ *
+ * A turn that writes more than the submission queue or the scratch holds submits early (one more
+ * enter); {@link #enterCalls()} counts them all.
+ *
+ * <p>Threads: built on any thread; the first {@link #poll} enables the ring on its thread, which
+ * with {@code SINGLE_ISSUER} must run every later poll (a clear {@link IOException} says so
+ * otherwise). A first poll on a virtual thread replaces the ring with one any thread may drive,
+ * since a virtual thread moves between carriers. {@link #wakeup} is safe from any thread, also
+ * after {@link #close}.
+ *
+ * <p>Memory: a shared arena for the structs (the backend is built and used on different threads),
+ * anonymous mappings for the receive buffers; all allocated when it opens, none per event.
+ */
+final class IoUringBackend implements Backend {
+
+  private final LoopContext context;
+  private final Config config;
+  private final Arena arena;
+  private final SyscallBuffers syscalls;
+  private final BufferRing buffers;
+  private final Wakeup wakeup;
+  private final WaitArgs waitArgs;
+  private final Slots slots = new Slots();
+  private final Submissions submissions = new Submissions(slots);
+  private final Completions completions;
+  private final Map<Integer, FdWatch> watches = new HashMap<>();
+
+  private Ring ring;
+  private Submitter submitter;
+  private int completionsPerPoll;
+  private long retiredEnterCalls;
+  private Thread issuer;
+  private boolean closed;
+
+  private IoUringBackend(
+      LoopContext context,
+      Config config,
+      Arena arena,
+      SyscallBuffers syscalls,
+      Ring ring,
+      BufferRing buffers,
+      EventFd eventFd) {
+    this.context = context;
+    this.config = config;
+    this.arena = arena;
+    this.syscalls = syscalls;
+    this.ring = ring;
+    this.buffers = buffers;
+    this.wakeup = new Wakeup(eventFd);
+    this.waitArgs = new WaitArgs(arena);
+    this.submitter = new Submitter(ring, arena);
+    this.completions = new Completions(slots, buffers, wakeup, context);
+    this.completionsPerPoll = config.completionsPerPoll();
+  }
+
+  /**
+   * Sets up the ring, checks that the kernel has every operation zloop submits, registers the
+   * receive buffers and opens the wake-up eventfd; on failure releases what was made.
+   *
+   * @throws IOException with the reason io_uring cannot serve here
+   */
+  static IoUringBackend open(LoopContext context, Config config) throws IOException {
+    Arena arena = Arena.ofShared();
+    SyscallBuffers syscalls = new SyscallBuffers(arena);
+    Ring ring = null;
+    BufferRing buffers = null;
+    try {
+      ring = Ring.open(config.firstRung(), config.sqEntries(), config.cqEntries(), arena, syscalls.errno);
+      String missing = Probe.missingOperations(ring, arena);
+      if (missing != null) {
+        throw new IOException(missing);
+      }
+      buffers = BufferRing.create(config.bufferCount(), config.bufferSize(), syscalls.errno);
+      buffers.register(ring, arena);
+      EventFd eventFd = EventFd.open(arena, syscalls.errno);
+      return new IoUringBackend(context, config, arena, syscalls, ring, buffers, eventFd);
+    } catch (IOException | RuntimeException e) {
+      if (ring != null) {
+        ring.close();
+      }
+      if (buffers != null) {
+        buffers.close();
+      }
+      arena.close();
+      throw e;
+    }
+  }
+
+  // ------------------------------------------------------------------ the turn
+
+  @Override
+  public int poll(long timeoutNanos) throws IOException {
+    if (closed) {
+      throw new IllegalStateException("io_uring backend is closed");
+    }
+    ensureIssuer();
+    wakeup.submit(submitter);
+    int events = submissions.submit(submitter);
+    boolean block =
+        timeoutNanos != 0 && events == 0 && submissions.isEmpty() && ring.cq().ready() == 0;
+    enter(block, timeoutNanos);
+    return events + completions.reap(ring.cq(), completionsPerPoll);
+  }
+
+  /** The one enter of the turn: submit the batch, and wait if allowed. */
+  private void enter(boolean block, long timeoutNanos) throws IOException {
+    int toSubmit = submitter.publish();
+    int flags = IoUring.IORING_ENTER_GETEVENTS;
+    int minComplete = 0;
+    MemorySegment arg = MemorySegment.NULL;
+    long argSize = 0;
+    if (block) {
+      minComplete = 1;
+      if (timeoutNanos > 0) {
+        flags |= IoUring.IORING_ENTER_EXT_ARG;
+        arg = waitArgs.timeout(timeoutNanos);
+        argSize = WaitArgs.size();
+      }
+    }
+    int r = ring.enter(toSubmit, minComplete, flags, arg, argSize);
+    submitter.submitted();
+    if (r < 0) {
+      switch (-r) {
+        // A signal, the timeout, or the kernel short of memory or busy flushing completions:
+        // the engine recomputes its deadlines and polls again; what was not submitted goes then.
+        case Errno.EINTR, Errno.ETIME, Errno.EAGAIN, Errno.EBUSY -> {}
+        default -> throw Errno.exception("io_uring_enter", -r);
+      }
+    }
+  }
+
+  /** The first poll enables the ring on its thread; later ones must come from that thread. */
+  private void ensureIssuer() throws IOException {
+    Thread current = Thread.currentThread();
+    if (current == issuer) {
+      return;
+    }
+    if (issuer == null) {
+      if (current.isVirtual() && ring.singleIssuer()) {
+        // A virtual thread moves between carriers, and the kernel would bind the ring to the
+        // carrier that enabled it: nothing was submitted yet, so take a ring any thread may drive.
+        replaceRing(Ring.FIRST_SHARED_RUNG);
+      }
+      ring.enable();
+      issuer = current;
+      return;
+    }
+    if (ring.singleIssuer()) {
+      throw new IOException(
+          "this loop's io_uring ring belongs to thread \""
+              + issuer.getName()
+              + "\", which first ran the loop (IORING_SETUP_SINGLE_ISSUER), so thread \""
+              + current.getName()
+              + "\" cannot run it: run a loop on one thread, or start the JVM with -D"
+              + Config.SINGLE_ISSUER_PROPERTY
+              + "=false");
+    }
+    issuer = current;
+  }
+
+  private void replaceRing(int rung) throws IOException {
+    Ring fresh =
+        Ring.open(rung, config.sqEntries(), config.cqEntries(), arena, syscalls.errno);
+    retiredEnterCalls += ring.enterCalls();
+    ring.close();
+    ring = fresh;
+    submitter = new Submitter(fresh, arena);
+    wakeup.disarm();
+    try {
+      buffers.register(fresh, arena);
+    } catch (IOException e) {
+      close();
+      throw e;
+    }
+  }
+
+  // ------------------------------------------------------------------ what sockets ask for
+
+  /** Has {@code user} {@linkplain RingUser#submit submit} in the next submission phase. */
+  void schedule(RingUser user) {
+    submissions.schedule(user);
+  }
+
+  /** Cancels, with the next submissions, the operation of {@code kind} {@code slot} has in flight. */
+  void cancel(int slot, int kind) {
+    submissions.cancel(slot, kind);
+  }
+
+  /** Has the turn check {@code sender}, which has a send in flight ({@link Sender#checkDropped}). */
+  void sending(Sender sender) {
+    submissions.sending(sender);
+  }
+
+  /** The {@code user_data} for an operation of {@code kind} that {@code slot} submits now. */
+  long userData(int slot, int kind) {
+    return slots.userData(slot, kind);
+  }
+
+  Submitter submitter() {
+    return submitter;
+  }
+
+  BufferRing buffers() {
+    return buffers;
+  }
+
+  SyscallBuffers syscalls() {
+    return syscalls;
+  }
+
+  Slots slots() {
+    return slots;
+  }
+
+  /** Wraps a descriptor that {@code accept} returned. */
+  IoUringSocket adopt(int fd, int domain) {
+    IoUringSocket socket = new IoUringSocket(this, fd, domain, true);
+    slots.acquire(socket);
+    return socket;
+  }
+
+  /** Takes {@code user}'s slot back: its completions still in flight become stale. */
+  void release(RingUser user) {
+    slots.release(user);
+  }
+
+  /** Stops watching {@code fd} (its poll failed). */
+  void unwatch(int fd) {
+    FdWatch w = watches.remove(fd);
+    if (w != null) {
+      w.stop();
+    }
+  }
+
+  void reportError(String message, Throwable failure) {
+    context.reportError(message, failure);
+  }
+
+  // ------------------------------------------------------------------ Backend
+
+  @Override
+  public void wakeup() {
+    wakeup.signal();
+  }
+
+  @Override
+  public SocketHandle openSocket(SocketKind kind) throws IOException {
+    if (closed) {
+      throw new IllegalStateException("io_uring backend is closed");
+    }
+    int domain =
+        switch (kind) {
+          case TCP4 -> Sockets.AF_INET;
+          case TCP6 -> Sockets.AF_INET6;
+          case UNIX -> Sockets.AF_UNIX;
+        };
+    int fd = Sockets.socket(domain, Sockets.SOCK_STREAM, syscalls.errno);
+    if (fd < 0) {
+      throw Errno.exception("socket", -fd);
+    }
+    IoUringSocket socket = new IoUringSocket(this, fd, domain, false);
+    slots.acquire(socket);
+    return socket;
+  }
+
+  @Override
+  public void watchFd(int fd, int interest, FdHandler handler) {
+    if (closed) {
+      throw new IllegalStateException("io_uring backend is closed");
+    }
+    FdWatch w = watches.get(fd);
+    if (interest == 0) {
+      unwatch(fd);
+      return;
+    }
+    if (w == null) {
+      if (!Descriptors.isOpen(fd, syscalls.errno)) {
+        throw new IllegalArgumentException("file descriptor " + fd + " is not open");
+      }
+      w = new FdWatch(this, fd);
+      slots.acquire(w);
+      watches.put(fd, w);
+    }
+    w.watch(interest, handler);
+  }
+
+  /**
+   * Closes every socket still open, then the ring (the kernel cancels what is in flight before
+   * the last unmap returns), then the buffers and the eventfd. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    submissions.close();
+    watches.clear();
+    slots.forEachUser(RingUser::closeWithBackend);
+    ring.close();
+    buffers.close();
+    try {
+      wakeup.close();
+    } catch (IOException e) {
+      context.reportError("closing the io_uring backend's eventfd failed", e);
+    }
+    arena.close();
+  }
+
+  // ------------------------------------------------------------------ for tests and reports
+
+  /** How many times this backend called {@code io_uring_enter}. */
+  long enterCalls() {
+    return retiredEnterCalls + ring.enterCalls();
+  }
+
+  /**
+   * Changes how many completions one poll dispatches; 0 leaves them all in the queue. For tests
+   * that need a completion posted by the kernel but not yet seen by zloop.
+   */
+  void setCompletionsPerPoll(int limit) {
+    completionsPerPoll = limit;
+  }
+
+  /** How many completions wait in the completion queue, undispatched. */
+  int pendingCompletions() {
+    return ring.cq().ready();
+  }
+
+  /** The setup flags the kernel accepted, by name. */
+  String setupFlags() {
+    return ring.describeFlags();
+  }
+}

@@ -1,0 +1,308 @@
+package zloop.backend.iouring;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import zloop.engine.spi.StreamHandler;
+import zloop.posix.Errno;
+
+/**
+ * The read side of one stream socket: which RECV is in flight, and what arrived while the engine
+ * was not reading.
+ *
+ * <p>Each time a receive is armed, {@link StreamHandler#readBuffer()} chooses how:
+ *
+ * <ul>
+ *   <li>{@code null}: a multishot RECV from the provided-buffer ring, armed again only when the
+ *       kernel ends it (no {@code IORING_CQE_F_MORE}). Each completion is delivered as a read-only
+ *       view of the kernel's buffer, which goes back to the ring as soon as the delivery returns.
+ *   <li>a direct buffer (a {@code BufferedProtocol}'s): one RECV straight into it, reported with
+ *       {@code onDataInto}.
+ *   <li>a heap buffer: one RECV into a provided buffer (at most the heap buffer's room), copied
+ *       over, reported with {@code onDataInto}.
+ * </ul>
+ *
+ * <p>{@link #stop} cancels the receive in flight (IORING_OP_ASYNC_CANCEL); bytes that complete
+ * meanwhile are held (copied out, the provided buffer recycled) and delivered first, in order,
+ * when reading starts again, so nothing is lost or reordered. End of stream and read errors that
+ * arrive while stopped are held the same way.
+ *
+ * <p>Loop thread only. Handlers run only inside {@code poll}: from {@link #complete}, or from
+ * {@link #submit} when held data is delivered.
+ */
+final class Receiver {
+
+  private final IoUringSocket socket;
+
+  private boolean reading;
+
+  /** End of stream or a failure was delivered: reading is over for good. */
+  private boolean ended;
+
+  /** A RECV is in flight. */
+  private boolean armed;
+
+  /** The ASYNC_CANCEL for the RECV in flight is on its way. */
+  private boolean cancelling;
+
+  /** The protocol's buffer a single RECV in flight fills, or {@code null} for the multishot. */
+  private ByteBuffer target;
+
+  // What arrived while the engine was not reading, oldest first: copies of the bytes, then the end
+  // of the stream (EOF or a failure).
+  private ArrayDeque<ByteBuffer> held;
+  private boolean heldEof;
+  private IOException heldFailure;
+
+  Receiver(IoUringSocket socket) {
+    this.socket = socket;
+  }
+
+  /** Starts delivering (held data first, from the next poll). Idempotent. */
+  void start() {
+    if (reading || ended) {
+      return;
+    }
+    reading = true;
+    socket.backend().schedule(socket);
+  }
+
+  /** Stops delivering; the RECV in flight is cancelled from the next poll. Idempotent. */
+  void stop() {
+    if (!reading) {
+      return;
+    }
+    reading = false;
+    if (armed) {
+      socket.backend().schedule(socket);
+    }
+  }
+
+  boolean isArmed() {
+    return armed;
+  }
+
+  /** Submission phase: delivers what was held, then arms a RECV or cancels one. */
+  int submit() {
+    if (!reading) {
+      if (armed && !cancelling) {
+        socket.backend().cancel(socket.slot, UserData.RECV);
+        cancelling = true;
+      }
+      return 0;
+    }
+    int calls = deliverHeld();
+    if (reading && !armed && !streamOver() && socket.isOpen()) {
+      arm();
+    }
+    return calls;
+  }
+
+  private void arm() {
+    ByteBuffer into = socket.stream().readBuffer();
+    if (!reading || !socket.isOpen()) {
+      return; // readBuffer() failed the transport, which stopped reading or closed
+    }
+    IoUringBackend backend = socket.backend();
+    Submitter submitter = backend.submitter();
+    long userData = backend.userData(socket.slot, UserData.RECV);
+    if (into == null) {
+      Sqe.recvMultishot(
+          submitter.sqes(), submitter.sqe(), socket.fd, BufferRing.GROUP, userData);
+    } else if (!into.hasRemaining()) {
+      socket.fail(new IOException("the protocol's read buffer has no room"));
+      return;
+    } else if (into.isDirect()) {
+      long address = MemorySegment.ofBuffer(into).address();
+      Sqe.recv(submitter.sqes(), submitter.sqe(), socket.fd, address, into.remaining(), userData);
+    } else {
+      int length = Math.min(into.remaining(), backend.buffers().bufferSize());
+      Sqe.recvSelected(
+          submitter.sqes(), submitter.sqe(), socket.fd, length, BufferRing.GROUP, userData);
+    }
+    target = into;
+    armed = true;
+  }
+
+  /** A completion of this socket's RECV. */
+  void complete(int res, int flags) {
+    if (!Cqe.more(flags)) {
+      armed = false;
+      cancelling = false;
+    }
+    int bid = Cqe.bufferId(flags);
+    BufferRing buffers = socket.backend().buffers();
+    try {
+      if (res > 0) {
+        if (bid >= 0) {
+          received(buffers.view(bid, res));
+        } else {
+          receivedInto(res);
+        }
+      } else if (res == 0) {
+        end(null);
+      } else if (!retryable(-res)) {
+        end(Errno.exception("recv", -res));
+      }
+    } finally {
+      if (bid >= 0) {
+        buffers.recycle(bid); // the delivery has returned: nobody looks at those bytes any more
+      }
+    }
+    if (!armed && reading && !streamOver() && socket.isOpen()) {
+      socket.backend().schedule(socket); // the kernel ended the receive: arm the next one
+    }
+  }
+
+  /**
+   * Errors that end only this RECV, not the stream: a cancel (stop, or the socket closing), the
+   * buffer ring running dry (buffers come back as deliveries return), a signal.
+   */
+  private static boolean retryable(int errno) {
+    return errno == Errno.ECANCELED
+        || errno == Errno.ENOBUFS
+        || errno == Errno.EINTR
+        || errno == Errno.EAGAIN;
+  }
+
+  /** Bytes in a provided buffer: for the multishot RECV, or staged for a heap buffer. */
+  private void received(ByteBuffer data) {
+    ByteBuffer into = target; // null for the multishot RECV, which never has a target
+    target = null;
+    if (!canDeliverNow()) {
+      hold(data);
+      return;
+    }
+    if (into != null) {
+      // A single RECV for the protocol's heap buffer: copy into the buffer it was armed for.
+      int n = Math.min(into.remaining(), data.remaining());
+      into.put(into.position(), data, data.position(), n);
+      data.position(data.position() + n);
+      socket.stream().onDataInto(n);
+      if (!data.hasRemaining()) {
+        return;
+      }
+    }
+    if (!canDeliverNow() || !offer(data)) {
+      hold(data);
+    }
+  }
+
+  /** {@code n} bytes a single RECV put straight into the protocol's direct buffer. */
+  private void receivedInto(int n) {
+    ByteBuffer into = target;
+    target = null;
+    if (canDeliverNow()) {
+      socket.stream().onDataInto(n);
+    } else {
+      // Held as a copy: by the time reading starts again the handler may want another buffer.
+      hold(into.slice(into.position(), n));
+    }
+  }
+
+  /**
+   * Gives {@code data} to the handler, as a view or copied into the protocol's buffers, asking
+   * {@link StreamHandler#readBuffer()} before each piece.
+   *
+   * @return true if all of it was delivered; false if reading stopped first, with {@code data}'s
+   *     position at the first byte not delivered
+   */
+  private boolean offer(ByteBuffer data) {
+    while (data.hasRemaining()) {
+      ByteBuffer into = socket.stream().readBuffer();
+      if (!canDeliver()) {
+        return false;
+      }
+      if (into == null) {
+        socket.stream().onData(data);
+        return true;
+      }
+      int n = Math.min(into.remaining(), data.remaining());
+      if (n == 0) {
+        socket.fail(new IOException("the protocol's read buffer has no room"));
+        return true;
+      }
+      into.put(into.position(), data, data.position(), n);
+      data.position(data.position() + n);
+      socket.stream().onDataInto(n);
+      if (!canDeliver()) {
+        return !data.hasRemaining();
+      }
+    }
+    return true;
+  }
+
+  private void end(IOException failure) {
+    if (canDeliverNow()) {
+      deliverEnd(failure);
+    } else if (failure == null) {
+      heldEof = true;
+    } else {
+      heldFailure = failure;
+    }
+  }
+
+  private void deliverEnd(IOException failure) {
+    ended = true;
+    reading = false;
+    heldEof = false;
+    heldFailure = null;
+    if (failure == null) {
+      socket.stream().onEof();
+    } else {
+      socket.fail(failure);
+    }
+  }
+
+  /** Delivers what arrived while stopped, oldest first, until reading stops again. */
+  private int deliverHeld() {
+    int calls = 0;
+    while (held != null && !held.isEmpty() && canDeliver()) {
+      calls++;
+      if (!offer(held.peekFirst())) {
+        break;
+      }
+      held.pollFirst();
+    }
+    if (nothingHeld() && canDeliver() && (heldEof || heldFailure != null)) {
+      calls++;
+      deliverEnd(heldFailure);
+    }
+    return calls;
+  }
+
+  private void hold(ByteBuffer data) {
+    if (held == null) {
+      held = new ArrayDeque<>();
+    }
+    ByteBuffer copy = ByteBuffer.allocate(data.remaining());
+    copy.put(data).flip();
+    held.addLast(copy);
+  }
+
+  /** Nothing is held: news may go straight to the handler without overtaking older news. */
+  private boolean nothingHeld() {
+    return held == null || held.isEmpty();
+  }
+
+  private boolean canDeliver() {
+    return reading && socket.isOpen() && socket.stream() != null;
+  }
+
+  private boolean canDeliverNow() {
+    return canDeliver() && nothingHeld() && !heldEof && heldFailure == null;
+  }
+
+  /** The stream ended (delivered or held): no receive is ever armed again. */
+  private boolean streamOver() {
+    return ended || heldEof || heldFailure != null;
+  }
+
+  /** Forgets everything held (the socket is closing); nothing is delivered any more. */
+  void clear() {
+    reading = false;
+    target = null;
+    held = null;
+  }
+}
