@@ -1,5 +1,6 @@
 package zloop.backend.epoll;
 
+import zloop.posix.EventFd;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

@@ -1,5 +1,6 @@
 package zloop.backend.epoll;
 
+import zloop.posix.EventFd;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,5 +1,6 @@
 package zloop.backend.iouring;
 
+import zloop.posix.EventFd;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

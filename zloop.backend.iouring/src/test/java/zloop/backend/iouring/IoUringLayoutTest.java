@@ -1,5 +1,6 @@
 package zloop.backend.iouring;
 
+import zloop.posix.EventFd;
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;

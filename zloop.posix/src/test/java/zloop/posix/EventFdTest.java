@@ -1,4 +1,4 @@
-package zloop.backend.epoll;
+package zloop.posix;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,9 +12,6 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
-import zloop.posix.Errno;
-import zloop.posix.ErrnoCapture;
-import zloop.posix.Libc;
 
 class EventFdTest {
 

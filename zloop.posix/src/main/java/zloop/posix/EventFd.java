@@ -1,4 +1,4 @@
-package zloop.backend.epoll;
+package zloop.posix;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -10,25 +10,22 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.util.concurrent.atomic.AtomicInteger;
-import zloop.posix.Downcalls;
-import zloop.posix.Errno;
-import zloop.posix.ErrnoCapture;
-import zloop.posix.Libc;
 
 /**
  * An eventfd(2) counter used as a wake-up: any thread {@link #signal}s it, the loop sees it
- * readable in {@code epoll_wait} and {@link #drain}s it.
+ * readable (epoll_wait, or a poll on an io_uring) and {@link #drain}s it. Shared by the
+ * native backends.
  *
  * <p>Thread rules: {@link #signal} from any thread; everything else on the loop thread. The loop
  * side uses the loop's {@link ErrnoCapture}; the signal side captures no errno (its failures need
  * no reason, see {@link #signal}) and writes from one constant segment shared by all writers.
  */
 @SuppressWarnings("restricted") // binding eventfd is this class's job
-final class EventFd implements AutoCloseable {
+public final class EventFd implements AutoCloseable {
 
   // eventfd flags.
-  static final int EFD_CLOEXEC = 02000000;
-  static final int EFD_NONBLOCK = 04000;
+  public static final int EFD_CLOEXEC = 02000000;
+  public static final int EFD_NONBLOCK = 04000;
 
   // int eventfd(unsigned int initval, int flags);
   private static final MethodHandle EVENTFD =
@@ -71,7 +68,7 @@ final class EventFd implements AutoCloseable {
    * @param arena holds the drain buffer; must outlive this object
    * @param errno the loop's capture, used by {@link #drain} and {@link #close}
    */
-  static EventFd open(Arena arena, ErrnoCapture errno) throws IOException {
+  public static EventFd open(Arena arena, ErrnoCapture errno) throws IOException {
     MemorySegment drainBuffer = arena.allocate(JAVA_LONG);
     int fd;
     try {
@@ -85,7 +82,7 @@ final class EventFd implements AutoCloseable {
     return new EventFd(fd, drainBuffer, errno);
   }
 
-  int fd() {
+  public int fd() {
     return fd;
   }
 
@@ -94,7 +91,7 @@ final class EventFd implements AutoCloseable {
    * means the counter is full, so it is readable already; after {@link #close} nothing is written
    * at all.
    */
-  void signal() {
+  public void signal() {
     if ((state.getAndIncrement() & CLOSED) == 0) {
       Libc.writeIgnoringErrno(fd, ONE, Long.BYTES);
     }
@@ -102,7 +99,7 @@ final class EventFd implements AutoCloseable {
   }
 
   /** Resets the counter so the eventfd is no longer readable. {@code EAGAIN}: nothing to drain. */
-  void drain() throws IOException {
+  public void drain() throws IOException {
     long n = Libc.read(fd, drainBuffer, Long.BYTES, errno);
     if (n < 0 && n != -Errno.EAGAIN) {
       throw Errno.exception("read", (int) -n);
