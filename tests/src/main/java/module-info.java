@@ -7,9 +7,13 @@ module zloop.tests {
   requires org.junit.jupiter.api;
   requires org.junit.jupiter.params;
   requires java.logging;
+  requires java.management; // the flow-control test measures heap and direct memory
 
   exports zloop.tests;
+  exports zloop.tests.net;
 
   opens zloop.tests to
+      org.junit.platform.commons;
+  opens zloop.tests.net to
       org.junit.platform.commons;
 }

@@ -1,0 +1,173 @@
+package zloop.tests.net;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static zloop.tests.net.Net.await;
+import static zloop.tests.net.Net.port;
+import static zloop.tests.net.Net.shutdown;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import zloop.Connection;
+import zloop.EventLoop;
+import zloop.Future;
+import zloop.Server;
+import zloop.Transport;
+import zloop.tests.BackendTest;
+import zloop.tests.Backends;
+
+/** loop.sendfile over a transport: ordered with writes before and after, checksummed at the peer. */
+@Timeout(120)
+@ExtendWith(FdLeakCheck.class)
+class SendfileTest {
+  private static final int SIZE = 10 << 20;
+  private static final byte[] HEADER = "header:".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] TRAILER = ":trailer".getBytes(StandardCharsets.US_ASCII);
+
+  @TempDir Path dir;
+
+  @BackendTest
+  void sendfileOfTenMegabytesArrivesIntactBetweenWrites(String backend) throws IOException {
+    byte[] content = Net.payload(SIZE, 16);
+    Path file = Files.write(dir.resolve("ten-mib.bin"), content);
+    try (EventLoop loop = Backends.open(backend)) {
+      List<Recorder.Plain> accepted = new ArrayList<>();
+      Server server =
+          await(
+              loop,
+              loop.createServer(
+                  () -> {
+                    Recorder.Plain p = new Recorder.Plain(loop);
+                    p.keepLimit = 0;
+                    accepted.add(p);
+                    return p;
+                  },
+                  "127.0.0.1",
+                  0,
+                  null),
+              "createServer");
+      try {
+        Recorder.Plain client = new Recorder.Plain(loop);
+        Connection<Recorder.Plain> c =
+            await(loop, loop.createConnection(() -> client, "127.0.0.1", port(server), null), "connect");
+        Transport t = c.transport();
+        Recorder.Plain peer = Net.serverSide(loop, accepted, t);
+        long total = (long) HEADER.length + SIZE + TRAILER.length;
+        peer.expect(total);
+
+        t.write(HEADER); // buffered bytes go first: sendfile flushes them before the file
+        Future<Long> sent = loop.sendfile(t, file, 0, SIZE);
+        assertEquals(SIZE, await(loop, sent, "sendfile of 10 MiB"), "bytes sent");
+        t.write(TRAILER);
+        await(loop, peer.gotAll, "header + file + trailer at the peer (got " + peer.received + ")");
+
+        CRC32 expected = new CRC32();
+        expected.update(HEADER);
+        expected.update(content);
+        expected.update(TRAILER);
+        assertEquals(expected.getValue(), peer.crcValue(), "CRC32 at the peer");
+        t.close();
+        assertNull(await(loop, client.lost, "connectionLost"));
+        assertEquals(total, peer.received);
+      } finally {
+        shutdown(loop, server);
+      }
+    }
+  }
+
+  @BackendTest
+  void sendfileOfARangeAndPastTheEnd(String backend) throws IOException {
+    byte[] content = Net.payload(100_000, 17);
+    Path file = Files.write(dir.resolve("range.bin"), content);
+    try (EventLoop loop = Backends.open(backend)) {
+      List<Recorder.Plain> accepted = new ArrayList<>();
+      Server server =
+          await(
+              loop,
+              loop.createServer(
+                  () -> {
+                    Recorder.Plain p = new Recorder.Plain(loop);
+                    accepted.add(p);
+                    return p;
+                  },
+                  "127.0.0.1",
+                  0,
+                  null),
+              "createServer");
+      try {
+        Recorder.Plain client = new Recorder.Plain(loop);
+        Connection<Recorder.Plain> c =
+            await(loop, loop.createConnection(() -> client, "127.0.0.1", port(server), null), "connect");
+        Recorder.Plain peer = Net.serverSide(loop, accepted, c.transport());
+        assertEquals(5000L, await(loop, loop.sendfile(c.transport(), file, 1000, 5000), "sendfile of a range"));
+        // Asking for more than the file holds sends what there is.
+        assertEquals(1000L, await(loop, loop.sendfile(c.transport(), file, 99_000, 1_000_000), "sendfile past the end"));
+        peer.expect(6000);
+        await(loop, peer.gotAll, "the two ranges");
+        byte[] expected = new byte[6000];
+        System.arraycopy(content, 1000, expected, 0, 5000);
+        System.arraycopy(content, 99_000, expected, 5000, 1000);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expected, peer.bytes());
+        c.transport().close();
+        await(loop, client.lost, "connectionLost");
+      } finally {
+        shutdown(loop, server);
+      }
+    }
+  }
+
+  /**
+   * EventLoop.sendfile's contract: "further writes wait until the file is sent". A write made
+   * while the file is being sent is neither lost nor interleaved: it arrives after the file.
+   */
+  @BackendTest
+  void aWriteDuringSendfileArrivesAfterTheFile(String backend) throws IOException {
+    byte[] content = Net.payload(SIZE, 18);
+    Path file = Files.write(dir.resolve("during.bin"), content);
+    try (EventLoop loop = Backends.open(backend)) {
+      List<Recorder.Plain> accepted = new ArrayList<>();
+      Server server =
+          await(
+              loop,
+              loop.createServer(
+                  () -> {
+                    Recorder.Plain p = new Recorder.Plain(loop);
+                    p.keepLimit = 0;
+                    accepted.add(p);
+                    return p;
+                  },
+                  "127.0.0.1",
+                  0,
+                  null),
+              "createServer");
+      try {
+        Recorder.Plain client = new Recorder.Plain(loop);
+        Connection<Recorder.Plain> c =
+            await(loop, loop.createConnection(() -> client, "127.0.0.1", port(server), null), "connect");
+        Transport t = c.transport();
+        Recorder.Plain peer = Net.serverSide(loop, accepted, t);
+        peer.expect(SIZE + TRAILER.length);
+        Future<Long> sent = loop.sendfile(t, file, 0, SIZE);
+        t.write(TRAILER); // documented to wait until the file is sent
+        assertEquals(SIZE, await(loop, sent, "sendfile of 10 MiB"), "bytes sent");
+        await(loop, peer.gotAll, "file + trailer at the peer (got " + peer.received + ")");
+        CRC32 expected = new CRC32();
+        expected.update(content);
+        expected.update(TRAILER);
+        assertEquals(expected.getValue(), peer.crcValue(), "CRC32 at the peer: the write came after the file");
+        t.close();
+        assertNull(await(loop, client.lost, "connectionLost"));
+      } finally {
+        shutdown(loop, server);
+      }
+    }
+  }
+}
