@@ -12,6 +12,7 @@ module zloop.engine {
       zloop.backend.kqueue;
 
   uses zloop.engine.spi.BackendProvider;
+  uses zloop.spi.TlsProvider; // zloop.tls, when TLS options are used
 
   provides zloop.spi.EventLoopFactory with
       zloop.engine.ZloopEventLoopFactory;

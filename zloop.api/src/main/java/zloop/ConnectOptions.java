@@ -13,10 +13,17 @@ import java.time.Duration;
  *     a happy-eyeballs delay and 0, 1 is used, as in asyncio)
  * @param allErrors when every address fails, report every error (as suppressed exceptions of the
  *     one thrown) even if they are alike
+ * @param tls speak TLS with these options (asyncio's {@code ssl=} and {@code server_hostname=}),
+ *     or {@code null} for a plain connection (default); the connection completes after the
+ *     handshake
  */
 public record ConnectOptions(
-    InetSocketAddress localAddress, Duration happyEyeballsDelay, int interleave, boolean allErrors) {
-  public static final ConnectOptions DEFAULT = new ConnectOptions(null, null, 0, false);
+    InetSocketAddress localAddress,
+    Duration happyEyeballsDelay,
+    int interleave,
+    boolean allErrors,
+    TlsOptions tls) {
+  public static final ConnectOptions DEFAULT = new ConnectOptions(null, null, 0, false, null);
 
   public ConnectOptions {
     if (interleave < 0) {
@@ -27,19 +34,29 @@ public record ConnectOptions(
     }
   }
 
+  /** Plain (no TLS) options. */
+  public ConnectOptions(
+      InetSocketAddress localAddress, Duration happyEyeballsDelay, int interleave, boolean allErrors) {
+    this(localAddress, happyEyeballsDelay, interleave, allErrors, null);
+  }
+
   public ConnectOptions withLocalAddress(InetSocketAddress value) {
-    return new ConnectOptions(value, happyEyeballsDelay, interleave, allErrors);
+    return new ConnectOptions(value, happyEyeballsDelay, interleave, allErrors, tls);
   }
 
   public ConnectOptions withHappyEyeballsDelay(Duration value) {
-    return new ConnectOptions(localAddress, value, interleave, allErrors);
+    return new ConnectOptions(localAddress, value, interleave, allErrors, tls);
   }
 
   public ConnectOptions withInterleave(int value) {
-    return new ConnectOptions(localAddress, happyEyeballsDelay, value, allErrors);
+    return new ConnectOptions(localAddress, happyEyeballsDelay, value, allErrors, tls);
   }
 
   public ConnectOptions withAllErrors(boolean value) {
-    return new ConnectOptions(localAddress, happyEyeballsDelay, interleave, value);
+    return new ConnectOptions(localAddress, happyEyeballsDelay, interleave, value, tls);
+  }
+
+  public ConnectOptions withTls(TlsOptions value) {
+    return new ConnectOptions(localAddress, happyEyeballsDelay, interleave, allErrors, value);
   }
 }

@@ -214,6 +214,14 @@ public interface EventLoop extends AutoCloseable {
   <P extends BaseProtocol> Future<Connection<P>> createUnixConnection(
       Supplier<P> protocolFactory, UnixAddress address);
 
+  /**
+   * Connects to a Unix-domain stream server with options; only {@link ConnectOptions#tls()}
+   * applies (its {@link TlsOptions#serverHostname()} must be set: there is no host to default
+   * to).
+   */
+  <P extends BaseProtocol> Future<Connection<P>> createUnixConnection(
+      Supplier<P> protocolFactory, UnixAddress address, ConnectOptions options);
+
   /** Wraps a socket that is already connected (accepted elsewhere) in a transport. */
   <P extends BaseProtocol> Future<Connection<P>> connectAcceptedSocket(
       Supplier<P> protocolFactory, NetSocket socket);
@@ -231,6 +239,21 @@ public interface EventLoop extends AutoCloseable {
    * first; further writes wait until the file is sent.
    */
   Future<Long> sendfile(Transport transport, Path file, long position, long count);
+
+  /**
+   * Upgrades a connected transport to TLS: asyncio's {@code start_tls}. The transport's protocol
+   * is replaced by the TLS layer; the returned future completes with the TLS transport once the
+   * handshake is done, and {@code protocol} (which does not hear {@code connectionMade} again)
+   * receives the decrypted data from then on. On failure the transport is closed and the future
+   * fails with an {@link javax.net.ssl.SSLException}. Needs the {@code zloop.tls} module. Loop
+   * thread.
+   *
+   * @param serverSide whether this end plays the TLS server
+   * @param options the TLS options; a client needs {@link TlsOptions#serverHostname()} set
+   *     ({@code ""} to skip the host name check)
+   */
+  Future<Transport> startTls(
+      Transport transport, BaseProtocol protocol, TlsOptions options, boolean serverSide);
 
   // ---- streams ----
 

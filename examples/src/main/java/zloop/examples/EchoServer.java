@@ -14,6 +14,7 @@ import zloop.StreamOptions;
 import zloop.StreamReader;
 import zloop.StreamWriter;
 import zloop.Streams;
+import zloop.TlsOptions;
 import zloop.Transport;
 
 /**
@@ -21,12 +22,16 @@ import zloop.Transport;
  *
  * <pre>
  * scripts/echo-server [--backend auto|epoll|nio|...] [--host 127.0.0.1] [--port 25000]
- *                     [--mode proto|buffered|streams]
+ *                     [--mode proto|buffered|streams] [--tls [--cert CERT.pem --key KEY.pem]]
  * </pre>
  *
  * {@code proto} echoes from {@code dataReceived} (the loop's read buffer, zero copy);
  * {@code buffered} has the kernel read into the protocol's own buffer ({@code BufferedProtocol});
  * {@code streams} runs a task per connection on {@code StreamReader}/{@code StreamWriter}.
+ *
+ * <p>{@code --tls} serves TLS in any mode: with the PEM certificate chain and PKCS#8 key given, or
+ * with a self-signed pair for localhost made at start-up, whose SHA-256 fingerprint it prints. Try
+ * it with {@code openssl s_client -connect 127.0.0.1:25000}.
  */
 public final class EchoServer {
   private EchoServer() {}
@@ -38,10 +43,25 @@ public final class EchoServer {
     } catch (IllegalArgumentException e) {
       System.err.println("echo-server: " + e.getMessage());
       System.err.println(
-          "usage: echo-server [--backend NAME] [--host HOST] [--port PORT] [--mode proto|buffered|streams]");
+          "usage: echo-server [--backend NAME] [--host HOST] [--port PORT] [--mode proto|buffered|streams]"
+              + " [--tls [--cert CERT.pem --key KEY.pem]]");
       System.exit(2);
       return;
     }
+    TlsSetup.ServerIdentity identity = null;
+    if (o.tls) {
+      try {
+        identity = o.cert != null ? TlsSetup.fromPem(o.cert, o.key) : TlsSetup.selfSigned();
+      } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+        System.err.println("echo-server: cannot set up TLS: " + e.getMessage());
+        System.exit(2);
+        return;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    TlsOptions tls = identity != null ? TlsOptions.of(identity.context()) : null;
     EventLoop loop;
     try {
       loop = EventLoops.newEventLoop(o.backend);
@@ -55,14 +75,30 @@ public final class EchoServer {
       Server server =
           loop.runUntilComplete(
               o.mode.equals("streams")
-                  ? Streams.startServer(loop, EchoServer::serveStream, o.host, o.port, StreamOptions.DEFAULT)
-                  : loop.createServer(factory, o.host, o.port, ServerOptions.DEFAULT));
+                  ? Streams.startServer(
+                      loop, EchoServer::serveStream, o.host, o.port, StreamOptions.DEFAULT.withTls(tls))
+                  : loop.createServer(factory, o.host, o.port, ServerOptions.DEFAULT.withTls(tls)));
       System.out.printf(
           Locale.ROOT,
-          "zloop echo server (%s, %s mode) listening on %s%n",
+          "zloop echo server (%s, %s mode%s) listening on %s%n",
           loop.backendName(),
           o.mode,
+          tls != null ? ", TLS" : "",
           server.sockets().get(0).localAddress());
+      if (identity != null) {
+        int port =
+            server.sockets().get(0).localAddress() instanceof java.net.InetSocketAddress a
+                ? a.getPort()
+                : o.port;
+        System.out.printf(
+            Locale.ROOT,
+            "TLS certificate %s (%s)%nSHA-256 fingerprint: %s%ntry: openssl s_client -connect %s:%d%n",
+            identity.certificate().getSubjectX500Principal().getName(),
+            o.cert != null ? o.cert : "self-signed, made at start-up",
+            identity.fingerprint(),
+            o.host,
+            port);
+      }
       System.out.flush();
       loop.runUntilComplete(server.serveForever());
     }
@@ -122,11 +158,18 @@ public final class EchoServer {
     String host = "127.0.0.1";
     int port = 25000;
     String mode = "proto";
+    boolean tls;
+    java.nio.file.Path cert;
+    java.nio.file.Path key;
 
     static Options parse(String[] args) {
       Options o = new Options();
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
+        if (a.equals("--tls")) {
+          o.tls = true;
+          continue;
+        }
         if (i + 1 >= args.length) {
           throw new IllegalArgumentException("missing value after " + a);
         }
@@ -141,8 +184,16 @@ public final class EchoServer {
             }
             o.mode = v;
           }
+          case "--cert" -> o.cert = java.nio.file.Path.of(v);
+          case "--key" -> o.key = java.nio.file.Path.of(v);
           default -> throw new IllegalArgumentException("unknown option " + a);
         }
+      }
+      if ((o.cert == null) != (o.key == null)) {
+        throw new IllegalArgumentException("--cert and --key go together");
+      }
+      if (o.cert != null && !o.tls) {
+        o.tls = true; // a certificate means TLS
       }
       return o;
     }

@@ -23,11 +23,13 @@ import zloop.Future;
 import zloop.NetSocket;
 import zloop.Server;
 import zloop.ServerOptions;
+import zloop.TlsOptions;
 import zloop.Transport;
 import zloop.UnixAddress;
 import zloop.ZloopSocketOptions;
 import zloop.engine.spi.SocketHandle;
 import zloop.engine.spi.SocketKind;
+import zloop.spi.TlsProvider;
 
 /** Servers and client connections: {@code createServer}, {@code createConnection} and kin. */
 final class Networking {
@@ -44,6 +46,7 @@ final class Networking {
     Objects.requireNonNull(factory, "protocolFactory");
     ServerOptions opts = options != null ? options : ServerOptions.DEFAULT;
     checkPort(port);
+    Supplier<? extends BaseProtocol> served = tlsServed(factory, opts.tls());
     LoopFuture<Server> result = new LoopFuture<>(loop);
     List<Future<List<InetSocketAddress>>> lookups = new ArrayList<>();
     for (String host : hosts) {
@@ -59,7 +62,7 @@ final class Networking {
               Set<InetSocketAddress> addresses = new LinkedHashSet<>();
               done.result().forEach(addresses::addAll);
               try {
-                ServerImpl server = new ServerImpl(loop, factory, listenAll(addresses, opts), null);
+                ServerImpl server = new ServerImpl(loop, served, listenAll(addresses, opts), null);
                 if (opts.startServing()) {
                   server.startServing();
                 }
@@ -172,6 +175,7 @@ final class Networking {
     Objects.requireNonNull(factory, "protocolFactory");
     Objects.requireNonNull(address, "address");
     ServerOptions opts = options != null ? options : ServerOptions.DEFAULT;
+    Supplier<? extends BaseProtocol> served = tlsServed(factory, opts.tls());
     LoopFuture<Server> result = new LoopFuture<>(loop);
     SocketHandle s = null;
     try {
@@ -186,7 +190,7 @@ final class Networking {
         throw bindFailure(address, e);
       }
       ServerImpl server =
-          new ServerImpl(loop, factory, List.of(s), address.isAbstract() ? null : address.path());
+          new ServerImpl(loop, served, List.of(s), address.isAbstract() ? null : address.path());
       if (opts.startServing()) {
         server.startServing();
       }
@@ -219,6 +223,7 @@ final class Networking {
     Objects.requireNonNull(host, "host");
     checkPort(port);
     ConnectOptions opts = options != null ? options : ConnectOptions.DEFAULT;
+    TlsClient tls = tlsClient(opts.tls(), host); // asyncio: server_hostname defaults to host
     LoopFuture<Connection<P>> result = new LoopFuture<>(loop);
     loop.getaddrinfo(host, port)
         .addDoneCallback(
@@ -247,7 +252,7 @@ final class Networking {
                         if (dialed.exception() != null) {
                           result.tryFail(dialed.exception());
                         } else if (!result.isDone()) {
-                          wrap(dialed.result(), factory, result);
+                          wrap(dialed.result(), factory, result, tls);
                         } else {
                           dialed.result().close();
                         }
@@ -257,9 +262,15 @@ final class Networking {
   }
 
   <P extends BaseProtocol> Future<Connection<P>> createUnixConnection(
-      Supplier<P> factory, UnixAddress address) {
+      Supplier<P> factory, UnixAddress address, ConnectOptions options) {
     Objects.requireNonNull(factory, "protocolFactory");
     Objects.requireNonNull(address, "address");
+    TlsOptions tlsOptions = options != null ? options.tls() : null;
+    if (tlsOptions != null && tlsOptions.serverHostname() == null) {
+      throw new IllegalArgumentException(
+          "TLS over a Unix socket needs TlsOptions.serverHostname (\"\" to skip the host name check)");
+    }
+    TlsClient tls = tlsClient(tlsOptions, null);
     LoopFuture<Connection<P>> result = new LoopFuture<>(loop);
     new Dialer(loop, List.<SocketAddress>of(address), ConnectOptions.DEFAULT)
         .start()
@@ -268,7 +279,7 @@ final class Networking {
               if (dialed.exception() != null) {
                 result.tryFail(dialed.exception());
               } else {
-                wrap(dialed.result(), factory, result);
+                wrap(dialed.result(), factory, result, tls);
               }
             });
     return result;
@@ -277,13 +288,17 @@ final class Networking {
   <P extends BaseProtocol> Future<Connection<P>> connectAccepted(Supplier<P> factory, NetSocket socket) {
     Objects.requireNonNull(factory, "protocolFactory");
     LoopFuture<Connection<P>> result = new LoopFuture<>(loop);
-    wrap(own(socket), factory, result);
+    wrap(own(socket), factory, result, null);
     return result;
   }
 
   /** Makes the protocol and the transport for a connected socket; completes after connectionMade. */
   private <P extends BaseProtocol> void wrap(
-      SocketHandle socket, Supplier<P> factory, LoopFuture<Connection<P>> result) {
+      SocketHandle socket, Supplier<P> factory, LoopFuture<Connection<P>> result, TlsClient tls) {
+    if (tls != null) {
+      wrapTls(socket, factory, result, tls);
+      return;
+    }
     P protocol;
     StreamTransport transport;
     try {
@@ -301,6 +316,92 @@ final class Networking {
           }
         });
     transport.start(() -> result.tryComplete(new Connection<>(transport, protocol)));
+  }
+
+  // ------------------------------------------------------------------ TLS plumbing
+
+  /** A client's TLS options and the server name it expects ("" for none). */
+  private record TlsClient(TlsProvider provider, TlsOptions options, String serverHostname) {}
+
+  private static TlsClient tlsClient(TlsOptions options, String host) {
+    if (options == null) {
+      return null;
+    }
+    String name = options.serverHostname() != null ? options.serverHostname() : host;
+    return new TlsClient(TlsProviders.get(), options, name);
+  }
+
+  /** The server's factory, each protocol behind a TLS layer when the options ask for TLS. */
+  private Supplier<? extends BaseProtocol> tlsServed(
+      Supplier<? extends BaseProtocol> factory, TlsOptions tls) {
+    if (tls == null) {
+      return factory;
+    }
+    TlsProvider provider = TlsProviders.get();
+    return () -> {
+      BaseProtocol app = Objects.requireNonNull(factory.get(), "the protocol factory returned null");
+      return provider.newLayer(loop, app, tls, true, null).rawProtocol();
+    };
+  }
+
+  /** As {@link #wrap}, with the TLS layer between: completes after the handshake. */
+  private <P extends BaseProtocol> void wrapTls(
+      SocketHandle socket, Supplier<P> factory, LoopFuture<Connection<P>> result, TlsClient tls) {
+    P protocol;
+    TlsProvider.TlsLayer layer;
+    StreamTransport transport;
+    try {
+      protocol = Objects.requireNonNull(factory.get(), "the protocol factory returned null");
+      layer = tls.provider().newLayer(loop, protocol, tls.options(), false, tls.serverHostname());
+      transport = new StreamTransport(loop, socket, layer.rawProtocol(), null);
+    } catch (RuntimeException e) {
+      socket.close();
+      result.tryFail(e);
+      return;
+    }
+    result.addDoneCallback(
+        f -> {
+          if (f.isCancelled()) {
+            transport.abort();
+          }
+        });
+    transport.start(
+        () ->
+            layer
+                .established()
+                .addDoneCallback(
+                    done -> {
+                      if (done.isCancelled()) {
+                        result.cancel();
+                      } else if (done.exception() != null) {
+                        result.tryFail(done.exception()); // the layer closed the transport
+                      } else {
+                        result.tryComplete(new Connection<>(done.result(), protocol));
+                      }
+                    }));
+  }
+
+  Future<Transport> startTls(
+      Transport transport, BaseProtocol protocol, TlsOptions options, boolean serverSide) {
+    Objects.requireNonNull(transport, "transport");
+    Objects.requireNonNull(protocol, "protocol");
+    Objects.requireNonNull(options, "options");
+    return TlsProviders.get().startTls(loop, transport, protocol, options, serverSide);
+  }
+
+  /** Finds zloop.tls once, on first use. */
+  private static final class TlsProviders {
+    private static final TlsProvider INSTANCE =
+        java.util.ServiceLoader.load(TlsProvider.class).findFirst().orElse(null);
+
+    static TlsProvider get() {
+      if (INSTANCE == null) {
+        throw new UnsupportedOperationException(
+            "TLS needs the zloop.tls module on the module path (--add-modules zloop.tls if it is"
+                + " not resolved)");
+      }
+      return INSTANCE;
+    }
   }
 
   /** The backend socket behind a {@link NetSocket} of this loop. */

@@ -1,0 +1,80 @@
+package zloop.tls;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
+import zloop.EventLoop;
+
+/**
+ * Direct buffers a loop's TLS connections borrow for one operation (wrapping, unwrapping) and give
+ * back: memory follows the connections that are busy, not the ones that are open, and no buffer
+ * is allocated per record. Loop thread only (tasks of the loop run there too).
+ */
+final class BufferPool {
+  /** How many idle buffers a loop keeps; more than its busy connections ever borrow at once. */
+  private static final int MAX_IDLE = 16;
+
+  private static final Map<EventLoop, BufferPool> POOLS =
+      Collections.synchronizedMap(new WeakHashMap<>());
+
+  private final int capacity;
+  private final ArrayDeque<Pooled> idle = new ArrayDeque<>();
+
+  /** A buffer and a read-only view of it, made once, for handing plaintext to applications. */
+  static final class Pooled {
+    final ByteBuffer buffer;
+    final ByteBuffer readOnly;
+
+    Pooled(int capacity) {
+      buffer = ByteBuffer.allocateDirect(capacity);
+      readOnly = buffer.asReadOnlyBuffer();
+    }
+
+    /** The read-only view over {@code buffer}'s position and limit. */
+    ByteBuffer view() {
+      readOnly.limit(buffer.limit()).position(buffer.position());
+      return readOnly;
+    }
+  }
+
+  private BufferPool(int capacity) {
+    this.capacity = capacity;
+  }
+
+  /** The pool of the loop (one per loop, made on first use). */
+  static BufferPool of(EventLoop loop, int capacity) {
+    synchronized (POOLS) {
+      BufferPool p = POOLS.get(loop);
+      if (p == null || p.capacity < capacity) {
+        p = new BufferPool(capacity);
+        POOLS.put(loop, p);
+      }
+      return p;
+    }
+  }
+
+  int capacity() {
+    return capacity;
+  }
+
+  /** A cleared buffer of at least {@code min} bytes. */
+  Pooled take(int min) {
+    if (min > capacity) {
+      return new Pooled(min); // an engine with bigger records than usual: not pooled
+    }
+    Pooled p = idle.pollLast();
+    if (p == null) {
+      return new Pooled(capacity);
+    }
+    p.buffer.clear();
+    return p;
+  }
+
+  void give(Pooled p) {
+    if (p != null && p.buffer.capacity() == capacity && idle.size() < MAX_IDLE) {
+      idle.addLast(p);
+    }
+  }
+}
