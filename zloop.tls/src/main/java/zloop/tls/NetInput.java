@@ -8,6 +8,8 @@ import java.nio.ByteBuffer;
  * connection: a completion backend may keep a receive into it in flight while the connection is
  * idle.
  *
+ * <p>A heap buffer, for the engine's sake (see {@link BufferPool}): the backend copies into it.
+ *
  * <p>Between calls {@link #data()} is in read mode: its position is the next byte to unwrap, its
  * limit the end of what arrived. Only {@link #forKernel()} moves bytes (compaction), and only
  * right before the next read is armed, when no read into the buffer is in flight.
@@ -31,7 +33,7 @@ final class NetInput {
 
   private void allocate(int capacity) {
     ByteBuffer old = data;
-    data = ByteBuffer.allocateDirect(capacity);
+    data = ByteBuffer.allocate(capacity);
     free = data.duplicate();
     if (old == null) {
       data.limit(0);

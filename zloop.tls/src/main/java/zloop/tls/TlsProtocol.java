@@ -425,14 +425,23 @@ final class TlsProtocol implements BufferedProtocol {
    */
   private void postHandshake() throws SSLException {
     if (!tls13) {
-      throw new SSLException(
-          "TLS renegotiation refused: the peer started a new handshake on this "
-              + engine.getSession().getProtocol()
-              + " connection, and zloop does not renegotiate");
+      throw renegotiationRefused();
     }
     if (driveEngine()) {
       again = true;
     }
+  }
+
+  /**
+   * Renegotiation (TLS 1.2 and older) reopens everything the handshake settled and has a history
+   * of attacks; asyncio cannot do it either. The connection ends with this error, after the alert
+   * or close_notify the engine produces.
+   */
+  private SSLException renegotiationRefused() {
+    return new SSLException(
+        "TLS renegotiation refused: the peer started a new handshake on this "
+            + engine.getSession().getProtocol()
+            + " connection, and zloop does not renegotiate");
   }
 
   /** Runs a post-handshake step; false if it must wait (tasks started, or no progress). */
@@ -512,7 +521,7 @@ final class TlsProtocol implements BufferedProtocol {
         return true;
       }
       if (!tls13) {
-        postHandshake(); // throws: a renegotiation, refused
+        throw renegotiationRefused();
       }
       if (engine.isOutboundDone() || !driveEngine()) {
         return !tasks.running();
