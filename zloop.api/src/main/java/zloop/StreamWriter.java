@@ -46,4 +46,13 @@ public interface StreamWriter {
 
   /** The transport's extra info. */
   Object getExtraInfo(String name);
+
+  /**
+   * Upgrades the connection to TLS in place: asyncio's {@code StreamWriter.start_tls}. Completes
+   * once the handshake is done; from then on this writer and its reader speak TLS. Nothing may be
+   * written meanwhile, and bytes buffered in the reader before the upgrade stay plaintext.
+   *
+   * @param serverSide true on the accepting side
+   */
+  Future<Void> startTls(TlsOptions options, boolean serverSide);
 }

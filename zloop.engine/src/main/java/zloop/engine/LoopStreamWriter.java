@@ -5,12 +5,13 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import zloop.Future;
 import zloop.StreamWriter;
+import zloop.TlsOptions;
 import zloop.Transport;
 
 /** asyncio's {@code StreamWriter}: the transport plus {@code drain} and {@code waitClosed}. */
 final class LoopStreamWriter implements StreamWriter {
   private final Loop loop;
-  private final Transport transport;
+  private Transport transport;
   private final StreamProtocol protocol;
 
   LoopStreamWriter(Loop loop, Transport transport, StreamProtocol protocol) {
@@ -78,6 +79,25 @@ final class LoopStreamWriter implements StreamWriter {
   @Override
   public Object getExtraInfo(String name) {
     return transport.getExtraInfo(name);
+  }
+
+  @Override
+  public Future<Void> startTls(TlsOptions options, boolean serverSide) {
+    LoopFuture<Void> done = new LoopFuture<>(loop);
+    loop.startTls(transport, protocol, options, serverSide)
+        .addDoneCallback(
+            f -> {
+              if (f.isCancelled()) {
+                done.cancel();
+              } else if (f.exception() != null) {
+                done.tryFail(f.exception());
+              } else {
+                transport = f.result();
+                protocol.replaceTransport(transport);
+                done.tryComplete(null);
+              }
+            });
+    return done;
   }
 
   @Override

@@ -106,6 +106,11 @@ final class StreamProtocol implements Protocol {
     drainWaiters.clear();
   }
 
+  /** After {@code startTls}: reading is paused and resumed through the TLS transport. */
+  void replaceTransport(Transport tls) {
+    reader.setTransport(tls);
+  }
+
   boolean isLost() {
     return lost;
   }
