@@ -1,0 +1,579 @@
+package zloop.bench.echo;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Turns the echo matrix's results ({@link EchoClient}'s TSV) into a Markdown report and an SVG bar
+ * chart drawn here, as plain text.
+ *
+ * <pre>
+ * java -cp benchmarks.jar zloop.bench.echo.EchoReport --md echo.md --svg echo.svg \
+ *     results.tsv [other-pass.tsv ...]
+ * </pre>
+ *
+ * The first results file is the report's; each further one is another pass of the same matrix, shown
+ * beside it for the sizes both have (best req/s of each pass and how far apart they are). {@code
+ * --meta} is {@code key: value} lines (command, machine, load averages, settings) printed at the top;
+ * without it they come from the first results file's {@code # key: value} lines, which {@code
+ * scripts/bench} writes there, so a report can be made again from its TSV alone. {@code --append}
+ * adds a Markdown file at the end; {@code --readme-table} writes the matrix tables alone to a file.
+ */
+public final class EchoReport {
+  static final String BASELINE = "netty-epoll";
+
+  private EchoReport() {}
+
+  /** One measured round. */
+  record Row(
+      String run,
+      int size,
+      int conns,
+      String server,
+      String round,
+      long requests,
+      double seconds,
+      double rate,
+      double serverCpu,
+      double clientCpu,
+      double maxRttMs,
+      int stalls,
+      String status,
+      double serverUser,
+      long reads) {
+    static Row parse(String line) {
+      String[] f = line.split("\t", -1);
+      return new Row(
+          f[0],
+          Integer.parseInt(f[1]),
+          Integer.parseInt(f[2]),
+          f[3],
+          f[4],
+          Long.parseLong(f[5]),
+          Double.parseDouble(f[6]),
+          Double.parseDouble(f[7]),
+          Double.parseDouble(f[8]),
+          Double.parseDouble(f[9]),
+          Double.parseDouble(f[10]),
+          Integer.parseInt(f[11]),
+          f[12],
+          f.length > 13 ? Double.parseDouble(f[13]) : Double.NaN,
+          f.length > 14 ? Long.parseLong(f[14]) : -1);
+    }
+
+    boolean measured() {
+      return round.chars().allMatch(Character::isDigit);
+    }
+
+    double cpuPerRequestUs() {
+      return requests > 0 ? serverCpu * 1e6 / requests : Double.NaN;
+    }
+
+    double userPerRequestUs() {
+      return requests > 0 ? serverUser * 1e6 / requests : Double.NaN;
+    }
+
+    double readsPerRequest() {
+      return requests > 0 && reads >= 0 ? (double) reads / requests : Double.NaN;
+    }
+  }
+
+  /** What the report shows for one server at one size. */
+  record Cell(
+      String server,
+      int size,
+      int rounds,
+      double best,
+      double min,
+      double median,
+      double cpuUs,
+      double userUs,
+      double serverCpuShare,
+      double clientCpuShare,
+      double clientCpuUs,
+      double clientReads,
+      double maxRttMs,
+      int stalls,
+      String status) {
+    double spread() {
+      return best > 0 ? (best - min) / best : Double.NaN;
+    }
+  }
+
+  /** All cells of one results file, by size then server, in the order they first appear. */
+  static final class Table {
+    final String name;
+    String run;
+    final Map<String, String> meta = new LinkedHashMap<>();
+    final Map<Integer, Map<String, Cell>> bySize = new LinkedHashMap<>();
+    final List<String> servers = new ArrayList<>();
+    final TreeSet<Integer> sizes = new TreeSet<>();
+    int rounds;
+    int conns;
+
+    Table(String name) {
+      this.name = name;
+    }
+
+    Cell cell(int size, String server) {
+      Map<String, Cell> m = bySize.get(size);
+      return m == null ? null : m.get(server);
+    }
+
+    double ratio(int size, String server) {
+      Cell c = cell(size, server);
+      Cell b = cell(size, BASELINE);
+      return c == null || b == null || b.best() <= 0 ? Double.NaN : c.best() / b.best();
+    }
+  }
+
+  public static void main(String[] argv) throws IOException {
+    Args a = Args.parse(argv);
+    if (a.operands().isEmpty()) {
+      throw new IllegalArgumentException("no results file");
+    }
+    List<Table> passes = new ArrayList<>();
+    for (String f : a.operands()) {
+      passes.add(load(Path.of(f)));
+    }
+    Map<String, String> meta = new LinkedHashMap<>(passes.get(0).meta);
+    if (a.has("meta")) {
+      for (String l : Files.readAllLines(Path.of(a.get("meta", "")), StandardCharsets.UTF_8)) {
+        int i = l.indexOf(':');
+        if (i > 0) {
+          meta.put(l.substring(0, i).trim(), l.substring(i + 1).trim());
+        }
+      }
+    }
+    String svgName =
+        a.get("svg-name", a.has("svg") ? Path.of(a.get("svg", "")).getFileName().toString() : null);
+    String md = markdown(passes, meta, svgName);
+    if (a.has("append")) {
+      md += Files.readString(Path.of(a.get("append", "")), StandardCharsets.UTF_8);
+    }
+    if (a.has("md")) {
+      Files.writeString(Path.of(a.get("md", "")), md, StandardCharsets.UTF_8);
+    }
+    if (a.has("svg")) {
+      Files.writeString(
+          Path.of(a.get("svg", "")),
+          svg(passes.get(0), meta.getOrDefault("title", "zloop echo benchmark")),
+          StandardCharsets.UTF_8);
+    }
+    if (a.has("readme-table")) {
+      Files.writeString(Path.of(a.get("readme-table", "")), matrixTables(passes.get(0)), StandardCharsets.UTF_8);
+    }
+    System.out.print(md);
+  }
+
+  static Table load(Path file) throws IOException {
+    Map<Integer, Map<String, List<Row>>> rows = new LinkedHashMap<>();
+    String fileName = file.getFileName().toString();
+    Table t = new Table(fileName.endsWith(".tsv") ? fileName.substring(0, fileName.length() - 4) : fileName);
+    for (String l : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      if (l.startsWith("#")) {
+        int i = l.indexOf(':');
+        if (i > 0) {
+          t.meta.put(l.substring(1, i).trim(), l.substring(i + 1).trim());
+        }
+        continue;
+      }
+      if (l.isBlank() || l.startsWith("run\t")) {
+        continue;
+      }
+      Row r = Row.parse(l);
+      if (t.run == null) {
+        t.run = r.run();
+      }
+      if (!t.servers.contains(r.server())) {
+        t.servers.add(r.server());
+      }
+      t.sizes.add(r.size());
+      t.conns = r.conns();
+      rows.computeIfAbsent(r.size(), k -> new LinkedHashMap<>())
+          .computeIfAbsent(r.server(), k -> new ArrayList<>())
+          .add(r);
+    }
+    for (var bySize : rows.entrySet()) {
+      Map<String, Cell> cells = new LinkedHashMap<>();
+      for (var e : bySize.getValue().entrySet()) {
+        cells.put(e.getKey(), cell(bySize.getKey(), e.getKey(), e.getValue()));
+        t.rounds = Math.max(t.rounds, cells.get(e.getKey()).rounds());
+      }
+      t.bySize.put(bySize.getKey(), cells);
+    }
+    return t;
+  }
+
+  private static Cell cell(int size, String server, List<Row> rows) {
+    List<Row> m = rows.stream().filter(Row::measured).toList();
+    String status =
+        rows.stream()
+            .map(Row::status)
+            .filter(s -> !s.equals("ok"))
+            .findFirst()
+            .orElse("ok");
+    List<Row> ok = m.stream().filter(r -> r.requests() > 0).toList();
+    if (ok.isEmpty()) {
+      return new Cell(
+          server, size, 0, 0, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+          Double.NaN, 0, 0, status);
+    }
+    Row best = ok.get(0);
+    for (Row r : ok) {
+      if (r.rate() > best.rate()) {
+        best = r;
+      }
+    }
+    double[] rates = ok.stream().mapToDouble(Row::rate).sorted().toArray();
+    double[] cpu = ok.stream().mapToDouble(Row::cpuPerRequestUs).sorted().toArray();
+    double[] user = ok.stream().mapToDouble(Row::userPerRequestUs).sorted().toArray();
+    double[] cli =
+        ok.stream().mapToDouble(r -> r.clientCpu() * 1e6 / r.requests()).sorted().toArray();
+    double[] reads = ok.stream().mapToDouble(Row::readsPerRequest).sorted().toArray();
+    return new Cell(
+        server,
+        size,
+        ok.size(),
+        rates[rates.length - 1],
+        rates[0],
+        median(rates),
+        median(cpu),
+        median(user),
+        best.seconds() > 0 ? best.serverCpu() / best.seconds() : Double.NaN,
+        best.seconds() > 0 ? best.clientCpu() / best.seconds() : Double.NaN,
+        median(cli),
+        median(reads),
+        m.stream().mapToDouble(Row::maxRttMs).max().orElse(0),
+        m.stream().mapToInt(Row::stalls).sum(),
+        status);
+  }
+
+  private static double median(double[] sorted) {
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+
+  static String displayName(String id) {
+    if (id.startsWith("zloop-")) {
+      return "zloop " + id.substring(6).replace('-', ' ');
+    }
+    if (id.startsWith("netty-")) {
+      return "Netty " + id.substring(6);
+    }
+    if (id.equals("jdk-nio")) {
+      return "JDK NIO (plain Selector)";
+    }
+    return id;
+  }
+
+  static String sizeName(int size) {
+    return size % 1024 == 0 ? size / 1024 + " KiB" : size + " B";
+  }
+
+  @SuppressWarnings("AnnotateFormatMethod")
+  private static String fmt(String format, Object... args) {
+    return String.format(Locale.ROOT, format, args);
+  }
+
+  private static String num(double v) {
+    return Double.isNaN(v) ? "–" : fmt("%,.0f", v);
+  }
+
+  private static String ratio(double r) {
+    return Double.isNaN(r) ? "–" : fmt("%.2f×", r);
+  }
+
+  private static String us(double v) {
+    return Double.isNaN(v) ? "–" : v >= 100 ? fmt("%.0f", v) : fmt("%.1f", v);
+  }
+
+  private static String pct(double v) {
+    return Double.isNaN(v) ? "–" : fmt("%.0f%%", 100 * v);
+  }
+
+  /** The two matrix tables (req/s with ratios; CPU µs/req), as the README shows them. */
+  static String matrixTables(Table t) {
+    StringBuilder b = new StringBuilder();
+    b.append("| server |");
+    for (int s : t.sizes) {
+      b.append(" ").append(sizeName(s)).append(" req/s (× Netty epoll) | CPU µs/req (user) |");
+    }
+    b.append("\n| --- |");
+    for (int ignored : t.sizes) {
+      b.append(" ---: | ---: |");
+    }
+    b.append('\n');
+    for (String server : t.servers) {
+      b.append("| ").append(displayName(server)).append(" |");
+      for (int s : t.sizes) {
+        Cell c = t.cell(s, server);
+        if (c == null) {
+          b.append(" | |");
+        } else if (c.rounds() == 0) {
+          b.append(" failed | – |");
+        } else {
+          b.append(' ')
+              .append(num(c.best()))
+              .append(" (")
+              .append(ratio(t.ratio(s, server)))
+              .append(") | ")
+              .append(us(c.cpuUs()))
+              .append(" (")
+              .append(us(c.userUs()))
+              .append(") |");
+        }
+      }
+      b.append('\n');
+    }
+    return b.toString();
+  }
+
+  static String markdown(List<Table> passes, Map<String, String> meta, String svgName) {
+    Table t = passes.get(0);
+    StringBuilder b = new StringBuilder();
+    b.append("# ").append(meta.getOrDefault("title", "zloop echo benchmark")).append("\n\n");
+    for (var e : meta.entrySet()) {
+      if (!e.getKey().equals("title")) {
+        b.append("- **").append(e.getKey()).append("**: ").append(e.getValue()).append('\n');
+      }
+    }
+    b.append('\n');
+    if (svgName != null) {
+      b.append("![echo benchmark chart](").append(svgName).append(")\n\n");
+    }
+    b.append(
+        fmt(
+            "## req/s (best of %d rounds) with the ratio to Netty epoll, and server CPU µs per request\n\n",
+            t.rounds));
+    b.append(
+        fmt(
+            "%d connections, uvloop's echo protocol. req/s: the best round; ×: that best divided by"
+                + " Netty epoll's best. CPU µs/req: the server process's utime+stime per echoed"
+                + " message, median of the rounds (lower is better; it includes the server's JIT and"
+                + " GC threads); (user): the utime part alone — the rest is the kernel's, much of it"
+                + " loopback TCP that is the same for every server.\n\n",
+            t.conns));
+    b.append(matrixTables(t)).append('\n');
+    for (int s : t.sizes) {
+      b.append("### ").append(sizeName(s)).append(" in detail\n\n");
+      b.append(
+          "| server | best req/s | × Netty epoll | median req/s | min req/s | spread (best−min)/best"
+              + " | server CPU µs/req | of it user | server CPU busy (best round) | client CPU µs/req |"
+              + " client CPU busy (best round) | client reads/req | max RTT ms | stalls | status |\n");
+      b.append(
+          "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+              + " --- |\n");
+      for (String server : t.servers) {
+        Cell c = t.cell(s, server);
+        if (c == null) {
+          continue;
+        }
+        b.append(
+            fmt(
+                "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %.1f | %d | %s |\n",
+                displayName(server),
+                num(c.best()),
+                ratio(t.ratio(s, server)),
+                num(c.median()),
+                num(c.min()),
+                pct(c.spread()),
+                us(c.cpuUs()),
+                us(c.userUs()),
+                pct(c.serverCpuShare()),
+                us(c.clientCpuUs()),
+                pct(c.clientCpuShare()),
+                Double.isNaN(c.clientReads()) ? "–" : fmt("%.1f", c.clientReads()),
+                c.maxRttMs(),
+                c.stalls(),
+                c.status()));
+      }
+      b.append('\n');
+    }
+    for (int p = 1; p < passes.size(); p++) {
+      Table o = passes.get(p);
+      for (int s : t.sizes) {
+        if (!o.sizes.contains(s)) {
+          continue;
+        }
+        String tn = t.run != null && o.run != null && !t.run.equals(o.run) ? t.run : t.name;
+        String on = t.run != null && o.run != null && !t.run.equals(o.run) ? o.run : o.name;
+        b.append(fmt("### %s: this pass (`%s`) beside `%s` (%s.tsv)\n\n", sizeName(s), tn, on, o.name));
+        b.append(
+            fmt(
+                "| server | best req/s, `%1$s` | best req/s, `%2$s` | `%1$s` vs `%2$s` | × Netty epoll,"
+                    + " `%1$s` | × Netty epoll, `%2$s` | CPU µs/req, `%1$s` | CPU µs/req, `%2$s` |\n",
+                tn,
+                on));
+        b.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        for (String server : t.servers) {
+          Cell c = t.cell(s, server);
+          Cell d = o.cell(s, server);
+          if (c == null || d == null) {
+            continue;
+          }
+          double diff = c.best() > 0 && d.best() > 0 ? (c.best() - d.best()) / d.best() : Double.NaN;
+          b.append(
+              fmt(
+                  "| %s | %s | %s | %s | %s | %s | %s | %s |\n",
+                  displayName(server),
+                  num(c.best()),
+                  num(d.best()),
+                  Double.isNaN(diff) ? "–" : fmt("%+.0f%%", 100 * diff),
+                  ratio(t.ratio(s, server)),
+                  ratio(o.ratio(s, server)),
+                  us(c.cpuUs()),
+                  us(d.cpuUs())));
+        }
+        b.append('\n');
+      }
+    }
+    return b.toString();
+  }
+
+  private static String color(String server) {
+    if (server.startsWith("zloop-epoll")) {
+      return "#1f77b4";
+    }
+    if (server.startsWith("zloop-io_uring")) {
+      return "#2ca02c";
+    }
+    if (server.startsWith("zloop-nio")) {
+      return "#17becf";
+    }
+    if (server.startsWith("netty-")) {
+      return "#ff7f0e";
+    }
+    return "#7f7f7f";
+  }
+
+  private static String esc(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+  }
+
+  /** One panel per size: req/s bars (with a min–max whisker) left, CPU µs/req bars right. */
+  static String svg(Table t, String title) {
+    int labelW = 190;
+    int barW = 400;
+    int gap = 150;
+    int cpuW = 200;
+    int rowH = 18;
+    int width = labelW + barW + gap + cpuW + 110;
+    int y = 40;
+    StringBuilder body = new StringBuilder();
+    for (int s : t.sizes) {
+      Map<String, Cell> cells = t.bySize.get(s);
+      double maxRate = cells.values().stream().mapToDouble(Cell::best).max().orElse(1);
+      double maxCpu =
+          cells.values().stream().mapToDouble(Cell::cpuUs).filter(v -> !Double.isNaN(v)).max().orElse(1);
+      body.append(
+          fmt(
+              "<text x=\"10\" y=\"%d\" class=\"h\">%s — req/s, best of %d (whisker: worst round), ×"
+                  + " Netty epoll</text>\n",
+              y + 14,
+              sizeName(s),
+              t.rounds));
+      body.append(
+          fmt(
+              "<text x=\"%d\" y=\"%d\" class=\"h\">server CPU µs/request (dark: user)</text>\n",
+              labelW + barW + gap,
+              y + 14));
+      y += 24;
+      for (String server : t.servers) {
+        Cell c = cells.get(server);
+        if (c == null) {
+          continue;
+        }
+        body.append(
+            fmt(
+                "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>\n",
+                labelW - 6,
+                y + 13,
+                esc(displayName(server))));
+        if (c.rounds() == 0) {
+          body.append(fmt("<text x=\"%d\" y=\"%d\" fill=\"#c00\">failed: %s</text>\n", labelW + 4, y + 13, esc(c.status())));
+          y += rowH;
+          continue;
+        }
+        double w = barW * c.best() / maxRate;
+        double wmin = barW * c.min() / maxRate;
+        body.append(
+            fmt(
+                "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>\n",
+                labelW,
+                y + 2,
+                w,
+                rowH - 4,
+                color(server)));
+        body.append(
+            fmt(
+                "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#000\" stroke-width=\"1.5\"/>\n",
+                labelW + wmin,
+                y + rowH / 2,
+                labelW + w,
+                y + rowH / 2));
+        body.append(
+            fmt(
+                "<text x=\"%.1f\" y=\"%d\">%s  %s</text>\n",
+                labelW + w + 4,
+                y + 13,
+                num(c.best()),
+                ratio(t.ratio(s, server))));
+        if (!Double.isNaN(c.cpuUs())) {
+          double cw = cpuW * c.cpuUs() / maxCpu;
+          body.append(
+              fmt(
+                  "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\" opacity=\"0.7\"/>\n",
+                  labelW + barW + gap,
+                  y + 2,
+                  cw,
+                  rowH - 4,
+                  color(server)));
+          if (!Double.isNaN(c.userUs())) {
+            body.append(
+                fmt(
+                    "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>\n",
+                    labelW + barW + gap,
+                    y + 2,
+                    cpuW * Math.min(c.userUs(), c.cpuUs()) / maxCpu,
+                    rowH - 4,
+                    "#333"));
+          }
+          body.append(
+              fmt(
+                  "<text x=\"%.1f\" y=\"%d\">%s (%s user)</text>\n",
+                  labelW + barW + gap + cw + 4,
+                  y + 13,
+                  us(c.cpuUs()),
+                  us(c.userUs())));
+        }
+        y += rowH;
+      }
+      y += 16;
+    }
+    StringBuilder b = new StringBuilder();
+    b.append(
+        fmt(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">\n",
+            width,
+            y + 10,
+            width,
+            y + 10));
+    b.append(
+        "<style>text{font-family:Helvetica,Arial,sans-serif;font-size:12px;fill:#222}"
+            + " .t{font-size:15px;font-weight:bold} .h{font-weight:bold}</style>\n");
+    b.append(fmt("<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/>\n", width, y + 10));
+    b.append(fmt("<text x=\"10\" y=\"22\" class=\"t\">%s</text>\n", esc(title)));
+    b.append(body);
+    b.append("</svg>\n");
+    return b.toString();
+  }
+}
