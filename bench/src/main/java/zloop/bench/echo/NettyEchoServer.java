@@ -20,6 +20,7 @@ import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
+import zloop.bench.scaling.AllocReport;
 
 /**
  * The Netty 4.2 echo server of the matrix, in Netty's best configuration for this test: one
@@ -31,14 +32,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * <pre>
  * java ... zloop.bench.echo.NettyEchoServer --transport nio|epoll|io_uring --port 25010
  * java ... zloop.bench.echo.NettyEchoServer --list-transports   # the available ones, one a line
+ * java ... zloop.bench.echo.NettyEchoServer --threads 2 ...      # N event-loop threads, one bootstrap
+ * java ... zloop.bench.echo.NettyEchoServer --alloc-report ...   # each stdin line: prints "alloc: ..."
  * </pre>
+ *
+ * <p>{@code --threads N} (default 1) gives the one group N event-loop threads: one bootstrap, one
+ * listening socket, whose accepts run on one of them and whose connections Netty assigns round-robin
+ * over all N. {@code --alloc-report}: see {@link AllocReport}; the loop threads are the group's.
  */
 public final class NettyEchoServer {
   private NettyEchoServer() {}
 
   @SuppressWarnings("FutureReturnValueIgnored") // shutdownGracefully: the process ends anyway
-  public static void main(String[] argv) throws InterruptedException {
-    Args a = Args.parse(argv, "list-transports");
+  public static void main(String[] argv)
+      throws InterruptedException, java.util.concurrent.ExecutionException {
+    Args a = Args.parse(argv, "list-transports", "alloc-report");
     if (a.has("list-transports")) {
       System.out.println("nio");
       System.out.println(Epoll.isAvailable() ? "epoll" : "# epoll: " + Epoll.unavailabilityCause());
@@ -68,8 +76,19 @@ public final class NettyEchoServer {
       }
       default -> throw new IllegalArgumentException("--transport is nio, epoll or io_uring, not " + transport);
     }
-    EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, io);
+    int threads = a.getInt("threads", 1);
+    if (threads < 1) {
+      throw new IllegalArgumentException("--threads is 1 or more");
+    }
+    EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, io);
     try {
+      if (a.has("alloc-report")) {
+        AllocReport alloc = new AllocReport();
+        for (io.netty.util.concurrent.EventExecutor e : group) {
+          alloc.addLoopThread(e.submit(Thread::currentThread).get());
+        }
+        alloc.start();
+      }
       Channel server =
           new ServerBootstrap()
               .group(group)
@@ -80,7 +99,8 @@ public final class NettyEchoServer {
               .bind(host, port)
               .sync()
               .channel();
-      System.out.printf(Locale.ROOT, "ready: netty %s on %s%n", transport, server.localAddress());
+      System.out.printf(
+          Locale.ROOT, "ready: netty %s%s on %s%n", transport, threads > 1 ? " " + threads + " threads" : "", server.localAddress());
       System.out.flush();
       server.closeFuture().sync();
     } finally {

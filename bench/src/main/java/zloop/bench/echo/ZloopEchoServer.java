@@ -16,6 +16,7 @@ import zloop.StreamReader;
 import zloop.StreamWriter;
 import zloop.Streams;
 import zloop.Transport;
+import zloop.bench.scaling.AllocReport;
 
 /**
  * The zloop echo server of the matrix, one loop thread. It mirrors {@code
@@ -24,7 +25,15 @@ import zloop.Transport;
  * <pre>
  * java ... zloop.bench.echo.ZloopEchoServer --backend epoll|io_uring|nio --mode proto|buffered|streams --port 25001
  * java ... zloop.bench.echo.ZloopEchoServer --list-backends     # prints the available backends, one a line
+ * java ... zloop.bench.echo.ZloopEchoServer --mode proto --loops 2 --port 25001   # 2 loops, SO_REUSEPORT
+ * java ... zloop.bench.echo.ZloopEchoServer --alloc-report ...  # each stdin line: prints "alloc: ..."
  * </pre>
+ *
+ * <p>{@code --loops N} (proto and buffered only; default 1) runs N loops on N threads, each with its
+ * own {@code createServer} on the same port with {@code SO_REUSEPORT}, so the kernel spreads the
+ * connections. {@code --alloc-report} answers every line read from stdin with {@code alloc: loop=B
+ * total=B}: the bytes allocated so far by the loop threads, and by every thread of the JVM (see
+ * {@link AllocReport}).
  *
  * {@code proto} writes from {@code dataReceived} (the loop's read buffer), {@code buffered} lets the
  * kernel read into the protocol's own buffer, {@code streams} runs a task per connection that reads
@@ -34,7 +43,7 @@ public final class ZloopEchoServer {
   private ZloopEchoServer() {}
 
   public static void main(String[] argv) {
-    Args a = Args.parse(argv, "list-backends");
+    Args a = Args.parse(argv, "list-backends", "alloc-report");
     if (a.has("list-backends")) {
       for (BackendStatus s : EventLoops.backends()) {
         System.out.println(s.available() ? s.name() : "# " + s.name() + ": " + s.reason());
@@ -47,6 +56,19 @@ public final class ZloopEchoServer {
     int port = a.getInt("port", 25000);
     if (!mode.equals("proto") && !mode.equals("buffered") && !mode.equals("streams")) {
       throw new IllegalArgumentException("--mode is proto, buffered or streams, not " + mode);
+    }
+    int loops = a.getInt("loops", 1);
+    if (loops < 1 || (loops > 1 && mode.equals("streams"))) {
+      throw new IllegalArgumentException("--loops is 1 or more, and 1 for --mode streams");
+    }
+    AllocReport alloc = a.has("alloc-report") ? new AllocReport() : null;
+    if (loops > 1) {
+      runLoops(backend, mode, host, port, loops, alloc);
+      return;
+    }
+    if (alloc != null) {
+      alloc.addLoopThread(Thread.currentThread());
+      alloc.start();
     }
     try (EventLoop loop = EventLoops.newEventLoop(backend)) {
       Supplier<BaseProtocol> factory = mode.equals("buffered") ? BufferedEcho::new : Echo::new;
@@ -63,6 +85,68 @@ public final class ZloopEchoServer {
           server.sockets().get(0).localAddress());
       System.out.flush();
       loop.runUntilComplete(server.serveForever());
+    }
+  }
+
+  /**
+   * {@code --loops N}: N loops, each on its own thread with its own server on {@code port}
+   * ({@code SO_REUSEPORT}). Prints {@code ready} once all of them listen; runs until killed.
+   */
+  private static void runLoops(
+      String backend, String mode, String host, int port, int loops, AllocReport alloc) {
+    ServerOptions options = ServerOptions.DEFAULT.withReusePort(true);
+    Supplier<BaseProtocol> factory = mode.equals("buffered") ? BufferedEcho::new : Echo::new;
+    java.util.concurrent.CountDownLatch listening = new java.util.concurrent.CountDownLatch(loops);
+    java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    String[] names = new String[loops];
+    Thread[] threads = new Thread[loops];
+    for (int i = 0; i < loops; i++) {
+      int index = i;
+      threads[i] =
+          Thread.ofPlatform()
+              .name("zloop-echo-" + i)
+              .unstarted(
+                  () -> {
+                    try (EventLoop loop = EventLoops.newEventLoop(backend)) {
+                      Server server = loop.runUntilComplete(loop.createServer(factory, host, port, options));
+                      names[index] = loop.backendName() + " " + server.sockets().get(0).localAddress();
+                      listening.countDown();
+                      loop.runUntilComplete(server.serveForever());
+                    } catch (Throwable t) {
+                      failure.compareAndSet(null, t);
+                      while (listening.getCount() > 0) {
+                        listening.countDown();
+                      }
+                    }
+                  });
+      if (alloc != null) {
+        alloc.addLoopThread(threads[i]);
+      }
+      threads[i].start();
+    }
+    try {
+      listening.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    if (failure.get() != null) {
+      System.err.println("zloop echo: a loop failed: " + failure.get());
+      System.exit(1);
+    }
+    if (alloc != null) {
+      alloc.start();
+    }
+    System.out.printf(Locale.ROOT, "ready: zloop %s %d loops (SO_REUSEPORT) %s%n", mode, loops, names[0]);
+    System.out.flush();
+    for (Thread t : threads) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
   }
 
