@@ -238,71 +238,52 @@ final class StreamTransport implements Transport, StreamHandler {
 
   @Override
   public void write(ByteBuffer data) {
-    loop.checkThread();
-    if (!checkWritable(data.hasRemaining())) {
-      data.position(data.limit());
-      return;
-    }
-    if (sendfileActive) {
-      held.add(copyOf(data)); // after the file, in order
-      maybePauseProtocol();
-      return;
-    }
-    if (queue.isEmpty()) {
-      single[0] = data;
-      if (!writeDirect(single, 0, 1)) {
-        single[0] = null;
-        return;
-      }
+    single[0] = data;
+    try {
+      writeAll(single, 1);
+    } finally {
       single[0] = null;
-      if (!data.hasRemaining()) {
-        return;
-      }
-      enqueue(data);
-      socket.flush(queue);
-    } else {
-      enqueue(data);
     }
-    maybePauseProtocol();
   }
 
   @Override
   public void writelines(List<ByteBuffer> data) {
+    ByteBuffer[] all = data.toArray(new ByteBuffer[0]);
+    writeAll(all, all.length);
+  }
+
+  /**
+   * Both writes: try the kernel at once when nothing is queued (one gathering write), then copy
+   * what it did not take into the queue, so the caller's buffers are free again on return.
+   */
+  private void writeAll(ByteBuffer[] buffers, int count) {
     loop.checkThread();
     long total = 0;
-    for (ByteBuffer b : data) {
-      total += b.remaining();
+    for (int i = 0; i < count; i++) {
+      total += buffers[i].remaining();
     }
     if (!checkWritable(total > 0)) {
-      data.forEach(b -> b.position(b.limit()));
+      for (int i = 0; i < count; i++) {
+        buffers[i].position(buffers[i].limit());
+      }
       return;
     }
-    ByteBuffer[] all = data.toArray(new ByteBuffer[0]);
     if (sendfileActive) {
-      for (ByteBuffer b : all) {
-        held.add(copyOf(b));
+      for (int i = 0; i < count; i++) {
+        held.add(copyOf(buffers[i])); // after the file, in order
       }
       maybePauseProtocol();
       return;
     }
-    if (queue.isEmpty()) {
-      if (!writeDirect(all, 0, all.length)) {
-        return;
-      }
-      boolean queued = false;
-      for (ByteBuffer b : all) {
-        if (b.hasRemaining()) {
-          enqueue(b);
-          queued = true;
-        }
-      }
-      if (queued) {
-        socket.flush(queue);
-      }
-    } else {
-      for (ByteBuffer b : all) {
-        enqueue(b);
-      }
+    boolean wasEmpty = queue.isEmpty();
+    if (wasEmpty && !writeDirect(buffers, 0, count)) {
+      return;
+    }
+    for (int i = 0; i < count; i++) {
+      enqueue(buffers[i]); // what the kernel did not take (nothing, for a drained buffer)
+    }
+    if (wasEmpty && !queue.isEmpty()) {
+      socket.flush(queue);
     }
     maybePauseProtocol();
   }
