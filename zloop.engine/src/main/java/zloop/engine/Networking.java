@@ -245,18 +245,7 @@ final class Networking {
                 interleave = 1;
               }
               List<SocketAddress> ordered = new ArrayList<>(interleave(addresses, interleave));
-              new Dialer(loop, ordered, opts)
-                  .start()
-                  .addDoneCallback(
-                      dialed -> {
-                        if (dialed.exception() != null) {
-                          result.tryFail(dialed.exception());
-                        } else if (!result.isDone()) {
-                          wrap(dialed.result(), factory, result, tls);
-                        } else {
-                          dialed.result().close();
-                        }
-                      });
+              dialThenWrap(ordered, opts, factory, result, tls);
             });
     return result;
   }
@@ -272,17 +261,32 @@ final class Networking {
     }
     TlsClient tls = tlsClient(tlsOptions, null);
     LoopFuture<Connection<P>> result = new LoopFuture<>(loop);
-    new Dialer(loop, List.<SocketAddress>of(address), ConnectOptions.DEFAULT)
+    dialThenWrap(List.of(address), ConnectOptions.DEFAULT, factory, result, tls);
+    return result;
+  }
+
+  /**
+   * Connects to the first address that answers and wraps the socket; a connection that arrives
+   * after the caller gave up (cancelled the future) is closed, not leaked.
+   */
+  private <P extends BaseProtocol> void dialThenWrap(
+      List<SocketAddress> addresses,
+      ConnectOptions options,
+      Supplier<P> factory,
+      LoopFuture<Connection<P>> result,
+      TlsClient tls) {
+    new Dialer(loop, addresses, options)
         .start()
         .addDoneCallback(
             dialed -> {
               if (dialed.exception() != null) {
                 result.tryFail(dialed.exception());
-              } else {
+              } else if (!result.isDone()) {
                 wrap(dialed.result(), factory, result, tls);
+              } else {
+                dialed.result().close();
               }
             });
-    return result;
   }
 
   <P extends BaseProtocol> Future<Connection<P>> connectAccepted(Supplier<P> factory, NetSocket socket) {
