@@ -36,20 +36,11 @@ final class Resolver {
     return out;
   }
 
-  /** The address if {@code host} is an IPv4 or IPv6 literal, else null; never does a lookup. */
+  /** The address if {@code host} is an IPv4 or IPv6 literal (brackets allowed), else null. */
   static InetAddress literal(String host) {
-    String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-    if (h.isEmpty()) {
-      return null;
-    }
-    boolean ipv4 = h.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9')) && h.indexOf('.') > 0;
-    boolean ipv6 = h.indexOf(':') >= 0;
-    if (!ipv4 && !ipv6) {
-      return null;
-    }
     try {
-      return InetAddress.getByName(h); // a literal: parsed, not looked up
-    } catch (UnknownHostException e) {
+      return InetAddress.ofLiteral(host); // parses only: never a lookup
+    } catch (IllegalArgumentException notALiteral) {
       return null;
     }
   }
