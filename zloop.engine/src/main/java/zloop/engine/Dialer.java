@@ -1,7 +1,9 @@
 package zloop.engine;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.ConnectException;
+import java.net.NoRouteToHostException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -128,10 +130,16 @@ final class Dialer {
     if (message != null && message.contains(String.valueOf(address))) {
       return e;
     }
+    // Keep the standard type (a local address in use is a BindException, as asyncio's OSError
+    // keeps its errno): callers catch by type, the message only adds the address.
+    String text = "connect to " + address + " failed: " + message;
     IOException clearer =
-        e instanceof ConnectException
-            ? new ConnectException("connect to " + address + " failed: " + message)
-            : new IOException("connect to " + address + " failed: " + message);
+        switch (e) {
+          case ConnectException c -> new ConnectException(text);
+          case BindException b -> new BindException(text);
+          case NoRouteToHostException n -> new NoRouteToHostException(text);
+          default -> new IOException(text);
+        };
     clearer.initCause(e);
     return clearer;
   }

@@ -323,8 +323,9 @@ public final class Loop implements EventLoop {
 
   @Override
   public TimerHandle callLater(Duration delay, Runnable callback) {
-    long nanos = saturatedNanos(delay);
-    return callAt(clock.nanoTime() + Math.max(0, nanos), callback);
+    // A negative delay keeps its deadline in the past, as asyncio's call_later does: -2 s runs
+    // before -1 s. saturatedNanos bounds it so the deadline arithmetic cannot wrap.
+    return callAt(clock.nanoTime() + saturatedNanos(delay), callback);
   }
 
   @Override
@@ -335,12 +336,16 @@ public final class Loop implements EventLoop {
     return timers.schedule(deadlineNanos, callback);
   }
 
+  /** ~73 years: deadlines stay within 2^63 of each other, so {@code a - b < 0} orders them. */
+  private static final long FAR_NANOS = Long.MAX_VALUE / 4;
+
   private static long saturatedNanos(Duration d) {
     Objects.requireNonNull(d, "delay");
     try {
-      return d.toNanos();
+      long nanos = d.toNanos();
+      return Math.clamp(nanos, -FAR_NANOS, FAR_NANOS);
     } catch (ArithmeticException e) {
-      return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE / 2; // far enough: ~146 years
+      return d.isNegative() ? -FAR_NANOS : FAR_NANOS;
     }
   }
 
