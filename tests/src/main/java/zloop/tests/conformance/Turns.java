@@ -35,11 +35,16 @@ public final class Turns {
 
   /** Runs the loop until the future is done (bounded) and returns its result. */
   public static <T> T await(EventLoop loop, Future<T> future, String what) {
+    return await(loop, future, what, DEADLINE);
+  }
+
+  /** {@link #await(EventLoop, Future, String)} with a shorter bound, for an event known to get lost. */
+  public static <T> T await(EventLoop loop, Future<T> future, String what, Duration deadline) {
     try {
-      return loop.runUntilComplete(loop.waitFor(future, DEADLINE));
+      return loop.runUntilComplete(loop.waitFor(future, deadline));
     } catch (CompletionException e) {
       if (e.getCause() instanceof TimeoutException) {
-        throw new AssertionError("never happened (waited " + DEADLINE.toSeconds() + " s): " + what, e);
+        throw new AssertionError("never happened (waited " + deadline.toSeconds() + " s): " + what, e);
       }
       throw e;
     }
@@ -47,9 +52,14 @@ public final class Turns {
 
   /** Runs the loop until the future is done and returns what it failed with (unwrapped). */
   public static Throwable awaitFailure(EventLoop loop, Future<?> future, String what) {
+    return awaitFailure(loop, future, what, DEADLINE);
+  }
+
+  /** {@link #awaitFailure(EventLoop, Future, String)} with a shorter bound. */
+  public static Throwable awaitFailure(EventLoop loop, Future<?> future, String what, Duration deadline) {
     Object result;
     try {
-      result = await(loop, future, what);
+      result = await(loop, future, what, deadline);
     } catch (AssertionError e) {
       throw e;
     } catch (CompletionException e) {
