@@ -27,6 +27,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CancellationException;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import zloop.Connection;
 import zloop.ConnectOptions;
 import zloop.EventLoop;
@@ -39,6 +40,7 @@ import zloop.tests.BackendTest;
 import zloop.tests.Backends;
 
 /** Facts of CPython's test_server.py and the server/connection parts of test_events.py and test_base_events.py, ported. */
+@ExtendWith(SocketLeakCheck.class)
 @Timeout(60)
 class ServerConformanceTest {
 
@@ -276,7 +278,7 @@ class ServerConformanceTest {
   @BackendTest
   void aServerOnAPortInUseFailsWithBindException(String backend) throws IOException {
     try (EventLoop loop = Backends.open(backend);
-        ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+        ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       Throwable t = Turns.awaitFailure(loop, loop.createServer(() -> new Wire(loop), "127.0.0.1", taken.getLocalPort(), ServerOptions.DEFAULT), "createServer on a taken port");
       assertInstanceOf(BindException.class, t);
     }
@@ -308,8 +310,8 @@ class ServerConformanceTest {
         for (NetSocket s : server.sockets()) {
           assertEquals(port, ((InetSocketAddress) s.localAddress()).getPort(), "one port everywhere");
         }
-        try (Socket v4 = new Socket("127.0.0.1", port);
-            Socket v6 = new Socket("::1", port)) {
+        try (Socket v4 = new Socket(InetAddress.getLoopbackAddress(), port);
+            Socket v6 = new Socket(InetAddress.ofLiteral("::1"), port)) {
           for (int i = 0; i < 1000 && accepted.wires.size() < 2; i++) {
             loop.runUntilComplete(loop.sleep(Duration.ofMillis(1)));
           }
@@ -327,7 +329,7 @@ class ServerConformanceTest {
       Accepted accepted = new Accepted(loop);
       Server server = server(loop, accepted, "127.0.0.1", ServerOptions.DEFAULT);
       int localPort;
-      try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
         localPort = probe.getLocalPort();
       }
       try {
@@ -360,7 +362,7 @@ class ServerConformanceTest {
   void createConnectionToARefusedPortFailsWithConnectException(String backend) throws IOException {
     try (EventLoop loop = Backends.open(backend)) {
       int port;
-      try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
         port = probe.getLocalPort();
       }
       Throwable t = Turns.awaitFailure(loop, loop.createConnection(() -> new Wire(loop), "127.0.0.1", port, ConnectOptions.DEFAULT), "createConnection to a closed port");

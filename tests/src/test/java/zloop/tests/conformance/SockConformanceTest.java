@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import zloop.EventLoop;
 import zloop.Future;
 import zloop.NetSocket;
@@ -26,6 +27,7 @@ import zloop.tests.BackendTest;
 import zloop.tests.Backends;
 
 /** Facts of CPython's test_sock_lowlevel.py (the non-cancellation part), ported. */
+@ExtendWith(SocketLeakCheck.class)
 @Timeout(120)
 class SockConformanceTest {
 
