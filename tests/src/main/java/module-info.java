@@ -16,4 +16,6 @@ module zloop.tests {
       org.junit.platform.commons;
   opens zloop.tests.net to
       org.junit.platform.commons;
+  opens zloop.tests.conformance to // the CPython test_asyncio facts, ported
+      org.junit.platform.commons;
 }
