@@ -21,10 +21,15 @@ final class Deadline {
     if (timeout == null) {
       return null;
     }
-    if (timeout.isZero() || timeout.isNegative()) {
+    if (hasPassed(timeout)) {
       return loop.callSoon(expire);
     }
     return loop.callLater(timeout, expire);
+  }
+
+  /** Whether a timeout is zero or negative: its deadline is now or in the past. */
+  static boolean hasPassed(Duration timeout) {
+    return timeout != null && (timeout.isZero() || timeout.isNegative());
   }
 
   /** What the caller sees when the deadline ended the work: caused by the cancellation it used. */

@@ -19,7 +19,7 @@ import zloop.Handle;
 final class WaitForFuture<T> extends LoopFuture<T> implements Consumer<Future<T>> {
   private final LoopFuture<T> inner;
   private final Duration timeout;
-  private final Handle expiry;
+  private Handle expiry;
   private boolean expired;
   /** Whether a caller's {@link #cancel} reached the inner future: it then wins over the deadline. */
   private boolean cancelRequested;
@@ -28,21 +28,21 @@ final class WaitForFuture<T> extends LoopFuture<T> implements Consumer<Future<T>
     super(loop);
     this.inner = inner;
     this.timeout = timeout;
-    boolean passed = timeout != null && (timeout.isZero() || timeout.isNegative());
-    this.expiry = inner.isDone() || passed ? null : Deadline.schedule(loop, timeout, this::expire);
   }
 
   static <T> WaitForFuture<T> of(Loop loop, LoopFuture<T> inner, Duration timeout) {
     WaitForFuture<T> outer = new WaitForFuture<>(loop, inner, timeout);
     if (inner.isDone()) {
       outer.accept(inner); // done already: its outcome, whatever the timeout (even zero)
+      return outer;
+    }
+    inner.addDoneCallback(outer);
+    if (Deadline.hasPassed(timeout)) {
+      // Cancel now rather than on the next turn, so a task that has not started never starts
+      // (asyncio's wait_for special case for a timeout of zero or less).
+      outer.expire();
     } else {
-      inner.addDoneCallback(outer);
-      if (outer.expiry == null && timeout != null) {
-        // The deadline has passed already: cancel now, so a task not started yet never starts
-        // (asyncio's wait_for special case for a timeout of zero or less).
-        outer.expire();
-      }
+      outer.expiry = Deadline.schedule(loop, timeout, outer::expire);
     }
     return outer;
   }
