@@ -140,7 +140,7 @@ public interface EventLoop extends AutoCloseable {
 
   /**
    * A future of the results of all the futures, in order: {@code asyncio.gather}; the same as
-   * {@link #gather(List, boolean)} without {@code returnExceptions}, typed by the children's values.
+   * {@link #gather(List, boolean)} without {@code returnExceptions}, typed by the values.
    */
   <T> Future<List<T>> gather(List<? extends Future<? extends T>> futures);
 
@@ -177,8 +177,8 @@ public interface EventLoop extends AutoCloseable {
    * CancellationException}. That {@code TimeoutException} is what {@link Future#exception()}
    * returns; {@link Future#join()} and {@link Future#result()} throw it wrapped in a {@link
    * java.util.concurrent.CompletionException}, as they do every checked exception (and as {@code
-   * CompletableFuture.orTimeout(...).join()} does). If the future swallows the cancellation and ends
-   * with a value or another failure, that is the outcome. A timeout of zero or less cancels a
+   * CompletableFuture.orTimeout(...).join()} does). If the future swallows the cancellation and
+   * ends with a value or another failure, that is the outcome. A timeout of zero or less cancels a
    * future that is not done at once (a task that has not started never starts); a future already
    * done gives its outcome whatever the timeout. {@code null}: no timeout.
    *

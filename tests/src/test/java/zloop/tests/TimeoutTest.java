@@ -17,7 +17,7 @@ import zloop.EventLoop;
 import zloop.Future;
 import zloop.Task;
 
-/** {@code asyncio.timeout} as {@code EventLoop.withTimeout}: facts from CPython's test_timeouts.py. */
+/** {@code asyncio.timeout} as {@code EventLoop.withTimeout}: facts from test_timeouts.py. */
 @Timeout(60)
 class TimeoutTest {
 

@@ -30,7 +30,7 @@ class WaitForTest {
     return assertInstanceOf(TimeoutException.class, wrapper.getCause());
   }
 
-  /** A task that keeps running through cancellations for a number of turns (test_waitfor's SlowTask). */
+  /** A task that runs on through cancellations for 20 turns (test_waitfor's SlowTask). */
   private static Task<String> slowTask(EventLoop loop, boolean[] exited) {
     return loop.createTask(
         () -> {
@@ -140,8 +140,10 @@ class WaitForTest {
                   runningWhenResumed[0] = running[0];
                 }
               });
-      TimeoutException e = timeoutOf(assertThrows(Throwable.class, () -> loop.runUntilComplete(waiter)));
-      assertInstanceOf(CancellationException.class, e.getCause(), "caused by the inner cancellation");
+      TimeoutException e =
+          timeoutOf(assertThrows(Throwable.class, () -> loop.runUntilComplete(waiter)));
+      assertInstanceOf(
+          CancellationException.class, e.getCause(), "caused by the inner cancellation");
       assertTrue(inner.isCancelled());
       assertFalse(runningWhenResumed[0], "the inner task had finished when the waiter resumed");
     }
@@ -262,7 +264,8 @@ class WaitForTest {
                 loop.sleep(Duration.ZERO).join();
                 return loop.waitFor(inner, Duration.ZERO).join();
               });
-      TimeoutException e = timeoutOf(assertThrows(Throwable.class, () -> loop.runUntilComplete(foo)));
+      TimeoutException e =
+          timeoutOf(assertThrows(Throwable.class, () -> loop.runUntilComplete(foo)));
       assertInstanceOf(CancellationException.class, e.getCause());
       assertTrue(inner.isDone());
       assertFalse(running[0]);

@@ -21,7 +21,7 @@ final class WaitForFuture<T> extends LoopFuture<T> implements Consumer<Future<T>
   private final Duration timeout;
   private Handle expiry;
   private boolean expired;
-  /** Whether a caller's {@link #cancel} reached the inner future: it then wins over the deadline. */
+  /** Whether a caller's {@link #cancel} reached the inner future: it wins over the deadline. */
   private boolean cancelRequested;
 
   private WaitForFuture(Loop loop, LoopFuture<T> inner, Duration timeout) {
