@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
@@ -138,21 +139,81 @@ public interface EventLoop extends AutoCloseable {
   }
 
   /**
-   * A future of the results of all the futures, in order: {@code asyncio.gather}. The first
-   * failure fails it (the others keep running); cancelling it cancels them all.
+   * A future of the results of all the futures, in order: {@code asyncio.gather}; the same as
+   * {@link #gather(List, boolean)} without {@code returnExceptions}, typed by the values.
    */
   <T> Future<List<T>> gather(List<? extends Future<? extends T>> futures);
 
   /**
-   * The future's result within a timeout: {@code asyncio.wait_for}. On timeout the future is
-   * cancelled and the returned one fails with {@link TimeoutException}.
+   * A future of the outcomes of all the futures, in order: {@code asyncio.gather(*fs,
+   * return_exceptions=...)}. The same future may appear more than once. Loop thread.
+   *
+   * <p>Without {@code returnExceptions}, the first child that fails ends the gather with that
+   * failure, and the first child that is cancelled ends it with a {@link CancellationException}
+   * <em>as its exception</em>: the gather is then done but not {@link Future#isCancelled()
+   * cancelled}, and its {@link Future#exception()} returns that {@link CancellationException}
+   * (asyncio sets a {@code CancelledError} exception, so that one cancelled child does not look
+   * like a cancelled gather). The other children keep running either way. With {@code
+   * returnExceptions}, a failure, or a {@link CancellationException} for a cancelled child, takes
+   * the child's place in the list.
+   *
+   * <p>{@link Future#cancel(String) Cancelling} the gather cancels its children that are not done
+   * and returns whether any of them accepted; it returns {@code false}, and cancels nothing, when
+   * every child is done already, even if the gather has not noticed yet. The gather ends when its
+   * children do, and a cancellation it passed on always ends it with a {@link
+   * CancellationException} exception, whatever {@code returnExceptions} says and even if every
+   * child swallowed its cancellation and returned a value (bpo-32684).
+   *
+   * @throws IllegalArgumentException if a future belongs to another loop
+   */
+  Future<List<Object>> gather(List<? extends Future<?>> futures, boolean returnExceptions);
+
+  /**
+   * The future's result within a timeout: {@code asyncio.wait_for}, which shares {@link
+   * #withTimeout}'s rules.
+   *
+   * <p>When the timeout passes, the future is cancelled, and the returned one ends only once the
+   * future has: it then fails with a {@link TimeoutException} whose cause is the future's {@link
+   * CancellationException}. That {@code TimeoutException} is what {@link Future#exception()}
+   * returns; {@link Future#join()} and {@link Future#result()} throw it wrapped in a {@link
+   * java.util.concurrent.CompletionException}, as they do every checked exception (and as {@code
+   * CompletableFuture.orTimeout(...).join()} does). If the future swallows the cancellation and
+   * ends with a value or another failure, that is the outcome. A timeout of zero or less cancels a
+   * future that is not done at once (a task that has not started never starts); a future already
+   * done gives its outcome whatever the timeout. {@code null}: no timeout.
+   *
+   * <p>Cancelling the returned future cancels the future and returns whether it accepted; the
+   * returned future ends (cancelled) when the future does, so a task waiting on it resumes only
+   * after the future's own cancellation handling has finished. A cancellation requested this way
+   * wins over a timeout that passes meanwhile.
+   *
+   * @param timeout how long to wait; zero or negative: the deadline has passed; {@code null}: no
+   *     timeout
+   * @throws IllegalArgumentException if the future belongs to another loop
    */
   <T> Future<T> waitFor(Future<T> future, Duration timeout);
 
   /**
-   * Runs the body in the current task with a deadline: {@code asyncio.timeout}. When the deadline
-   * passes, the task is cancelled; the cancellation that reaches this scope becomes a {@link
-   * TimeoutException}. Must be called from a task of this loop.
+   * Runs the body in the current task with a deadline: {@code async with asyncio.timeout(d)}. Must
+   * be called from a task of this loop.
+   *
+   * <p>When the timeout passes, the task is {@link Task#cancel(String) cancelled}: the body sees a
+   * {@link CancellationException} at the {@link Future#join()} it waits in (or its next one). When
+   * that cancellation leaves the body, this method withdraws its request ({@link Task#uncancel()})
+   * and throws a {@link TimeoutException} caused by it, unless another cancellation of the task was
+   * requested since the scope was entered ({@link Task#cancelling()} compared with its value on
+   * entry, as asyncio does): then the {@link CancellationException} propagates, so nested scopes
+   * report a timeout only from the outermost one that expired, and a cancellation the task had
+   * swallowed before entering does not count. If the body swallows the cancellation, its value or
+   * exception is the outcome and the task is not left cancelled.
+   *
+   * <p>Timeout model, shared with {@link #waitFor}: a timeout is always a {@link TimeoutException}
+   * caused by the {@link CancellationException} that stopped the work; this method throws it
+   * directly, {@code waitFor}'s future fails with it.
+   *
+   * @param timeout zero or negative: the deadline has passed and the body is cancelled at its first
+   *     wait; {@code null}: no timeout
+   * @throws IllegalStateException outside a task of this loop
    */
   <T> T withTimeout(Duration timeout, Callable<T> body) throws Exception;
 

@@ -424,6 +424,11 @@ public final class Loop implements EventLoop {
   }
 
   @Override
+  public Future<List<Object>> gather(List<? extends Future<?>> futures, boolean returnExceptions) {
+    return Combinators.gather(this, futures, returnExceptions);
+  }
+
+  @Override
   public <T> Future<T> waitFor(Future<T> future, Duration timeout) {
     return Combinators.waitFor(this, future, timeout);
   }
