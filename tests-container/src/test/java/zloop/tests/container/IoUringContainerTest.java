@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.command.PullImageResultCallback;
 import com.github.dockerjava.api.exception.NotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,14 +17,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.DockerClientFactory;
-import org.testcontainers.containers.ContainerFetchException;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.startupcheck.StartupCheckStrategy;
-import org.testcontainers.images.RemoteDockerImage;
 import org.testcontainers.utility.DockerImageName;
 import org.testcontainers.utility.DockerStatus;
 import org.testcontainers.utility.MountableFile;
@@ -105,11 +105,9 @@ class IoUringContainerTest {
                 + " -Dmaven.test.skip=true)");
     Files.createDirectories(reports);
 
-    RemoteDockerImage remote = new RemoteDockerImage(DockerImageName.parse(image.name()));
-    try {
-      remote.get(); // present in the engine, or pulled now
-    } catch (ContainerFetchException e) {
-      String why = "the image " + image + " is not in the engine and could not be pulled: " + rootMessage(e);
+    String unpullable = pullIfAbsent(image.name());
+    if (unpullable != null) {
+      String why = "the image " + image + " is not in the engine and could not be pulled: " + unpullable;
       if (image.required()) {
         fail(why);
       }
@@ -125,7 +123,7 @@ class IoUringContainerTest {
     long exitCode;
     long started = System.nanoTime();
     try (GenericContainer<?> container =
-        new GenericContainer<>(remote)
+        new GenericContainer<>(DockerImageName.parse(image.name()))
             .withNetworkMode("none")
             .withCopyFileToContainer(MountableFile.forHostPath(payload), IN_CONTAINER)
             .withEnv("ZLOOP_HOME", IN_CONTAINER)
@@ -208,6 +206,31 @@ class IoUringContainerTest {
     }
   }
 
+  /**
+   * Pulls the image unless the engine holds it: one attempt (Testcontainers' own pull retries for
+   * two minutes where no registry answers). Returns why it failed, or null.
+   */
+  private static String pullIfAbsent(String name) throws InterruptedException {
+    if (engineHas(name)) {
+      return null;
+    }
+    DockerImageName parsed = DockerImageName.parse(name);
+    try (PullImageResultCallback pull =
+        DockerClientFactory.instance()
+            .client()
+            .pullImageCmd(parsed.getUnversionedPart())
+            .withTag(parsed.getVersionPart())
+            .exec(new PullImageResultCallback())) {
+      long minutes = Long.getLong("zloop.container.pullMinutes", 10L);
+      return pull.awaitCompletion(minutes, TimeUnit.MINUTES)
+          ? null
+          : "no answer within " + minutes + " minutes (zloop.container.pullMinutes)";
+    } catch (RuntimeException | IOException e) {
+      // One line: the engine's error body ends with a newline.
+      return e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage()).strip().replace('\n', ' ');
+    }
+  }
+
   /** The seccomp security option for the Docker API: the profile's JSON text, or unconfined. */
   private static String seccompOption(String choice) throws IOException {
     if (choice.equals("unconfined")) {
@@ -250,14 +273,6 @@ class IoUringContainerTest {
       throw new IllegalStateException("system property " + name + " is not set (run via Maven)");
     }
     return value;
-  }
-
-  private static String rootMessage(Throwable t) {
-    Throwable root = t;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    return t.getMessage() + (root == t ? "" : " (" + root + ")");
   }
 
   /** The rest of the first line of {@code text} that starts with {@code prefix}, or "?". */
