@@ -70,7 +70,8 @@ import org.testcontainers.utility.MountableFile;
  * Docker engine is reachable, or where the default image is neither in the engine nor pullable.
  * Failed instead where the image was named explicitly ({@link ContainerImage#required()}): the
  * user asked for this run. {@code zloop.container.timeoutMinutes} (default 30) bounds the run,
- * inside the container too ({@code timeout}), so a container outlives a killed build by no more.
+ * inside the container too ({@code timeout}), so a container outlives a killed build by no more;
+ * {@code zloop.container.pullMinutes} (default 10) bounds the one pull attempt.
  */
 @DisplayName("io_uring conformance suite in a Linux container")
 class IoUringContainerTest {
