@@ -11,12 +11,15 @@
 # IoUringContainerTest copies that folder into the container as /zloop and runs
 #   sh /zloop/run-conformance.sh
 # It also runs as is on any Linux host with a JDK 25 (ZLOOP_HOME=target/container), or by hand:
-#   docker run --rm --security-opt seccomp=src/test/resources/zloop/tests/container/seccomp-io_uring.json \
+#   docker run --rm --network none --security-opt seccomp=src/test/resources/zloop/tests/container/seccomp-io_uring.json \
+#     --sysctl net.ipv6.conf.all.disable_ipv6=0 --sysctl net.ipv6.conf.lo.disable_ipv6=0 \
 #     -v "$PWD/target/container:/zloop" eclipse-temurin:25-jdk sh /zloop/run-conformance.sh
 #
 # Environment: ZLOOP_HOME (default /zloop), ZLOOP_TESTS_BACKENDS (default io_uring),
-# ZLOOP_REPORTS (default $ZLOOP_HOME/reports), JAVA (default java).
-# Exit code: the console launcher's (0 all passed or skipped, 1 a test failed, 2 no test found).
+# ZLOOP_REPORTS (default $ZLOOP_HOME/reports), JAVA (default java), ZLOOP_TIMEOUT_MINUTES (default:
+# no bound).
+# Exit code: the console launcher's (0 all passed or skipped, 1 a test failed, 2 no test found),
+# or timeout's (124) when the bound was hit.
 set -eu
 
 home=${ZLOOP_HOME:-/zloop}
@@ -24,7 +27,7 @@ backends=${ZLOOP_TESTS_BACKENDS:-io_uring}
 reports=${ZLOOP_REPORTS:-$home/reports}
 java=${JAVA:-java}
 
-echo "zloop container run: $(uname -srm), backends: $backends"
+echo "zloop container run: kernel $(uname -srm), backends: $backends"
 "$java" -version 2>&1
 
 cp="$home/launcher/junit-platform-console-standalone.jar"
@@ -32,10 +35,17 @@ for jar in "$home"/classpath/*.jar; do
   [ -e "$jar" ] && cp="$cp:$jar"
 done
 
+# Bounded by ZLOOP_TIMEOUT_MINUTES (exit 124) where coreutils' timeout exists, so that a container
+# whose test JVM on the host was killed stops by itself.
+bounded=""
+if [ -n "${ZLOOP_TIMEOUT_MINUTES:-}" ] && command -v timeout >/dev/null 2>&1; then
+  bounded="timeout -k 30 ${ZLOOP_TIMEOUT_MINUTES}m"
+fi
+
 # The JVM flags after "$java" are the root pom's zloop.jvm.flags, filled in by Maven's resource
-# filtering; word splitting wanted.
+# filtering; word splitting wanted (and in $bounded).
 # shellcheck disable=SC2086
-exec "$java" @zloop.jvm.flags@ -Xmx1g \
+exec $bounded "$java" @zloop.jvm.flags@ -Xmx1g \
   --module-path "$home/modules" \
   --add-modules ALL-MODULE-PATH \
   --patch-module "zloop.tests=$home/test-classes" \

@@ -6,17 +6,18 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.command.PullImageResultCallback;
+import com.github.dockerjava.api.exception.NotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.parsers.ParserConfigurationException;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -26,10 +27,6 @@ import org.testcontainers.containers.startupcheck.StartupCheckStrategy;
 import org.testcontainers.utility.DockerImageName;
 import org.testcontainers.utility.DockerStatus;
 import org.testcontainers.utility.MountableFile;
-import org.w3c.dom.Document;
-import org.w3c.dom.Element;
-import org.w3c.dom.NodeList;
-import org.xml.sax.SAXException;
 
 /**
  * Runs the conformance suite of {@code tests/} on the io_uring backend inside a Linux container,
@@ -40,13 +37,23 @@ import org.xml.sax.SAXException;
  * <p>How: the build assembles {@code target/container/} (zloop's module jars, {@code zloop.tests},
  * the JUnit API modules, the Netty jars the tests use, JUnit's console launcher, the compiled
  * conformance tests, and {@code run-conformance.sh}). This test copies that folder into a
- * {@value #DEFAULT_IMAGE} container as {@code /zloop}, with a seccomp profile that lets io_uring
- * through, and runs {@code sh /zloop/run-conformance.sh}: the console launcher on the module path,
- * tests patched into {@code zloop.tests}, {@code -Dzloop.tests.backends=io_uring}. The test passes
- * only if the container exits 0 and its JUnit report shows io_uring invocations that passed, and
- * none skipped because io_uring was unavailable in the container (so a blocked io_uring cannot
- * pass silently as all-skipped). The container's JUnit XML report and output are copied to
- * {@code target/container-reports/}.
+ * container as {@code /zloop} and runs {@code sh /zloop/run-conformance.sh}: the console launcher
+ * on the module path, tests patched into {@code zloop.tests}, {@code -Dzloop.tests.backends=io_uring}.
+ * The test passes only if the container exits 0 and its JUnit report shows io_uring invocations
+ * that passed, none that failed, and none skipped because io_uring was unavailable in the
+ * container (so a blocked io_uring cannot pass silently as all-skipped). The container's JUnit XML
+ * report, its output and a one-line-per-test summary ({@code summary.txt}) are copied to {@code
+ * target/container-reports/}; the summary is printed too.
+ *
+ * <p>The image: see {@link ContainerImage} (the local image {@code tests-container/docker-image}
+ * builds where the engine holds it, else {@value ContainerImage#DEFAULT} from a registry).
+ *
+ * <p>Network: none but the container's own loopback (network mode {@code none}): the suite talks
+ * only to itself, and no test traffic leaves the container. Docker turns IPv6 off in a container;
+ * the namespaced sysctls {@code net.ipv6.conf.all.disable_ipv6=0} and {@code
+ * net.ipv6.conf.lo.disable_ipv6=0} turn it back on, so that {@code ::1} exists and the IPv6 tests
+ * run. System property {@code zloop.container.ipv6=false} leaves IPv6 off (those tests then skip
+ * with their reason: a way to check that they do).
  *
  * <p>Seccomp: Docker's default profile (Docker 25 and later) refuses {@code io_uring_setup},
  * {@code io_uring_enter} and {@code io_uring_register}. The profile shipped here, {@value
@@ -59,28 +66,32 @@ import org.xml.sax.SAXException;
  * filter at all), or the path of another profile JSON (e.g. Docker's default plus the three
  * io_uring calls).
  *
- * <p>Where no Docker engine is reachable the test is skipped with that reason (an aborted test in
- * surefire's report), never passed. Other system properties: {@code zloop.container.image}
- * (default {@value #DEFAULT_IMAGE}), {@code zloop.container.timeoutMinutes} (default 30).
- *
- * <p>Verified so far: the build, the skip on a machine with a docker CLI and no engine, and
- * {@code run-conformance.sh} run directly on a Linux host with JDK 25 (no container). The run
- * inside a container has not been executed on the machine where this was written, which has no
- * Docker engine.
+ * <p>Skipped, with the reason (an aborted test in surefire's report), never passed: where no
+ * Docker engine is reachable, or where the default image is neither in the engine nor pullable.
+ * Failed instead where the image was named explicitly ({@link ContainerImage#required()}): the
+ * user asked for this run. {@code zloop.container.timeoutMinutes} (default 30) bounds the run,
+ * inside the container too ({@code timeout}), so a container outlives a killed build by no more;
+ * {@code zloop.container.pullMinutes} (default 10) bounds the one pull attempt.
  */
 @DisplayName("io_uring conformance suite in a Linux container")
 class IoUringContainerTest {
-  static final String DEFAULT_IMAGE = "eclipse-temurin:25-jdk";
   static final String SECCOMP_PROFILE = "zloop/tests/container/seccomp-io_uring.json";
+  static final Map<String, String> IPV6_ON_LOOPBACK =
+      Map.of("net.ipv6.conf.all.disable_ipv6", "0", "net.ipv6.conf.lo.disable_ipv6", "0");
   private static final String IN_CONTAINER = "/zloop";
   private static final String REPORT = "TEST-junit-jupiter.xml";
-  private static final String UNAVAILABLE = "io_uring is unavailable here";
 
   @Test
-  @DisplayName("passes on io_uring inside eclipse-temurin:25-jdk")
+  @DisplayName("passes on io_uring inside a Linux container (network none, IPv6 loopback)")
   void conformanceSuitePassesOnIoUringInALinuxContainer() throws Exception {
-    Assumptions.assumeTrue(
-        DockerClientFactory.instance().isDockerAvailable(), IoUringContainerTest::noDockerReason);
+    boolean engine = DockerClientFactory.instance().isDockerAvailable();
+    ContainerImage image = ContainerImage.choose(engine ? IoUringContainerTest::engineHas : name -> false);
+    if (!engine) {
+      if (image.required()) {
+        fail(image + " was asked for, but " + noDockerReason());
+      }
+      Assumptions.abort(noDockerReason());
+    }
 
     Path payload = Path.of(requiredProperty("zloop.container.payload"));
     Path reports = Path.of(requiredProperty("zloop.container.reports"));
@@ -95,21 +106,40 @@ class IoUringContainerTest {
                 + " -Dmaven.test.skip=true)");
     Files.createDirectories(reports);
 
-    String image = System.getProperty("zloop.container.image", DEFAULT_IMAGE);
+    String unpullable = pullIfAbsent(image.name());
+    if (unpullable != null) {
+      String why = "the image " + image + " is not in the engine and could not be pulled: " + unpullable;
+      if (image.required()) {
+        fail(why);
+      }
+      Assumptions.abort(
+          why + "; without a registry, build a local image with tests-container/docker-image");
+    }
+
     String seccomp = seccompOption(System.getProperty("zloop.container.seccomp", "zloop"));
-    Duration timeout = Duration.ofMinutes(Long.getLong("zloop.container.timeoutMinutes", 30L));
+    boolean ipv6 = !System.getProperty("zloop.container.ipv6", "true").equalsIgnoreCase("false");
+    long timeoutMinutes = Long.getLong("zloop.container.timeoutMinutes", 30L);
 
     StringBuilder output = new StringBuilder();
     long exitCode;
+    long started = System.nanoTime();
     try (GenericContainer<?> container =
-        new GenericContainer<>(DockerImageName.parse(image))
+        new GenericContainer<>(DockerImageName.parse(image.name()))
+            .withNetworkMode("none")
             .withCopyFileToContainer(MountableFile.forHostPath(payload), IN_CONTAINER)
             .withEnv("ZLOOP_HOME", IN_CONTAINER)
             .withEnv("ZLOOP_TESTS_BACKENDS", "io_uring")
+            .withEnv("ZLOOP_TIMEOUT_MINUTES", String.valueOf(timeoutMinutes))
             .withCommand("sh", IN_CONTAINER + "/run-conformance.sh")
             .withCreateContainerCmdModifier(
-                cmd -> cmd.getHostConfig().withSecurityOpts(List.of(seccomp)))
-            .withStartupCheckStrategy(new RunsToCompletion().withTimeout(timeout))
+                cmd -> {
+                  cmd.getHostConfig().withSecurityOpts(List.of(seccomp));
+                  if (ipv6) {
+                    cmd.getHostConfig().withSysctls(IPV6_ON_LOOPBACK);
+                  }
+                })
+            .withStartupCheckStrategy(
+                new RunsToCompletion().withTimeout(Duration.ofMinutes(timeoutMinutes + 1)))
             .withLogConsumer(
                 frame -> {
                   String text = frame.getUtf8String();
@@ -127,28 +157,79 @@ class IoUringContainerTest {
       output.setLength(0);
       output.append(container.getLogs());
     }
+    double seconds = (System.nanoTime() - started) / 1e9;
     Files.writeString(reports.resolve("container-output.txt"), output, StandardCharsets.UTF_8);
 
+    ConformanceReport report = ConformanceReport.read(reports.resolve(REPORT));
+    String summary =
+        String.format(
+            Locale.ROOT,
+            "container run (%s; image %s; network none; IPv6 loopback %s): %s; %.1f s%n",
+            firstLine(output.toString(), "zloop container run: "),
+            image,
+            ipv6 ? "on" : "off",
+            report.summary(),
+            seconds);
+    Files.writeString(
+        reports.resolve("summary.txt"), summary + report.perTest(), StandardCharsets.UTF_8);
+    System.out.print(summary);
+    report.with(ConformanceReport.Status.SKIPPED).forEach(o -> System.out.println("  " + o));
+    report.with(ConformanceReport.Status.FAILED).forEach(o -> System.out.println("  " + o));
+
+    if (!report.ioUringUnavailable().isEmpty()) {
+      fail(
+          "io_uring was unavailable inside the container (seccomp profile, kernel or"
+              + " io_uring_disabled sysctl?): "
+              + report.ioUringUnavailable().getFirst());
+    }
     assertEquals(
         0,
         exitCode,
         () ->
             "the conformance suite failed in the container (exit "
                 + exitCode
-                + "; 1: a test failed, 2: no test found); output tail:\n"
+                + "; 1: a test failed, 2: no test found, 124: timed out); failed: "
+                + report.with(ConformanceReport.Status.FAILED)
+                + "\noutput tail:\n"
                 + tail(output.toString(), 150));
-
-    Report report = Report.read(reports.resolve(REPORT));
-    if (!report.unavailableReasons.isEmpty()) {
-      fail(
-          "io_uring was unavailable inside the container (seccomp profile, kernel or"
-              + " io_uring_disabled sysctl?): "
-              + report.unavailableReasons.getFirst());
-    }
+    assertEquals(List.of(), report.with(ConformanceReport.Status.FAILED), "tests failed in the container");
     assertTrue(
-        report.ioUringPassed > 0,
-        () -> "no io_uring invocation passed in the container: " + report + "; see " + reports);
-    System.out.println("container run: " + report);
+        report.count("io_uring", ConformanceReport.Status.PASSED) > 0,
+        () -> "no io_uring invocation passed in the container: " + report.summary() + "; see " + reports);
+  }
+
+  private static boolean engineHas(String image) {
+    try {
+      DockerClientFactory.instance().client().inspectImageCmd(image).exec();
+      return true;
+    } catch (NotFoundException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Pulls the image unless the engine holds it: one attempt (Testcontainers' own pull retries for
+   * two minutes where no registry answers). Returns why it failed, or null.
+   */
+  private static String pullIfAbsent(String name) throws InterruptedException {
+    if (engineHas(name)) {
+      return null;
+    }
+    DockerImageName parsed = DockerImageName.parse(name);
+    try (PullImageResultCallback pull =
+        DockerClientFactory.instance()
+            .client()
+            .pullImageCmd(parsed.getUnversionedPart())
+            .withTag(parsed.getVersionPart())
+            .exec(new PullImageResultCallback())) {
+      long minutes = Long.getLong("zloop.container.pullMinutes", 10L);
+      return pull.awaitCompletion(minutes, TimeUnit.MINUTES)
+          ? null
+          : "no answer within " + minutes + " minutes (zloop.container.pullMinutes)";
+    } catch (RuntimeException | IOException e) {
+      // One line: the engine's error body ends with a newline.
+      return e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage()).strip().replace('\n', ' ');
+    }
   }
 
   /** The seccomp security option for the Docker API: the profile's JSON text, or unconfined. */
@@ -183,7 +264,8 @@ class IoUringContainerTest {
         + socket
         + (Files.exists(socket) ? " present but not answering" : " absent")
         + "), so the io_uring conformance suite was not run in a Linux container"
-        + " (on a Linux host, tests/ runs it natively)";
+        + " (on a Linux host, tests/ runs it natively; tests-container/docker-image starts an"
+        + " engine and builds a local image)";
   }
 
   private static String requiredProperty(String name) {
@@ -192,6 +274,15 @@ class IoUringContainerTest {
       throw new IllegalStateException("system property " + name + " is not set (run via Maven)");
     }
     return value;
+  }
+
+  /** The rest of the first line of {@code text} that starts with {@code prefix}, or "?". */
+  private static String firstLine(String text, String prefix) {
+    return text.lines()
+        .filter(l -> l.startsWith(prefix))
+        .map(l -> l.substring(prefix.length()))
+        .findFirst()
+        .orElse("?");
   }
 
   private static String tail(String text, int lines) {
@@ -207,71 +298,6 @@ class IoUringContainerTest {
       return DockerStatus.isContainerStopped(state)
           ? StartupStatus.SUCCESSFUL
           : StartupStatus.NOT_YET_KNOWN;
-    }
-  }
-
-  /** What the console launcher's legacy XML report says about the io_uring invocations. */
-  record Report(int tests, int ioUringPassed, int ioUringSkipped, List<String> unavailableReasons) {
-    static Report read(Path xml) throws IOException {
-      Document doc;
-      try {
-        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
-        factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-        doc = factory.newDocumentBuilder().parse(xml.toFile());
-      } catch (ParserConfigurationException | SAXException e) {
-        throw new IOException("cannot read " + xml, e);
-      }
-      NodeList cases = doc.getElementsByTagName("testcase");
-      int passed = 0;
-      int skipped = 0;
-      List<String> unavailable = new ArrayList<>();
-      for (int i = 0; i < cases.getLength(); i++) {
-        Element testCase = (Element) cases.item(i);
-        if (!text(testCase, "system-out").contains("display-name: [io_uring]")) {
-          continue;
-        }
-        NodeList skips = testCase.getElementsByTagName("skipped");
-        if (skips.getLength() > 0) {
-          skipped++;
-          Element skip = (Element) skips.item(0);
-          String why = skip.getAttribute("message") + "\n" + skip.getTextContent();
-          if (why.toLowerCase(Locale.ROOT).contains(UNAVAILABLE.toLowerCase(Locale.ROOT))) {
-            unavailable.add(
-                testCase.getAttribute("classname")
-                    + "."
-                    + testCase.getAttribute("name")
-                    + ": "
-                    + firstLine(why));
-          }
-        } else if (testCase.getElementsByTagName("failure").getLength() == 0
-            && testCase.getElementsByTagName("error").getLength() == 0) {
-          passed++;
-        }
-      }
-      return new Report(cases.getLength(), passed, skipped, List.copyOf(unavailable));
-    }
-
-    private static String text(Element parent, String tag) {
-      NodeList nodes = parent.getElementsByTagName(tag);
-      StringBuilder sb = new StringBuilder();
-      for (int i = 0; i < nodes.getLength(); i++) {
-        sb.append(nodes.item(i).getTextContent());
-      }
-      return sb.toString();
-    }
-
-    private static String firstLine(String text) {
-      return text.strip().lines().findFirst().orElse("");
-    }
-
-    @Override
-    public String toString() {
-      return tests
-          + " test cases, io_uring invocations: "
-          + ioUringPassed
-          + " passed, "
-          + ioUringSkipped
-          + " skipped";
     }
   }
 }

@@ -35,6 +35,7 @@ class LoopCloseTest {
   @BackendTest
   void closingTheLoopClosesEverythingItOpened(String backend) throws Exception {
     Assumptions.assumeTrue(FdLeakCheck.supported(), "needs /proc/self/fd");
+    Requires.ipv6Loopback(); // one of the sockets it opens listens on ::1
     Map<Integer, String> before = FdLeakCheck.snapshot();
     EventLoop loop = Backends.open(backend);
     try {

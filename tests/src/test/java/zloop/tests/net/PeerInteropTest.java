@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,25 +75,7 @@ class PeerInteropTest {
   }
 
   private static String python() {
-    for (String candidate : List.of("python3")) {
-      try {
-        Process p = new ProcessBuilder(candidate, "-c", "import asyncio, zlib, random; print('ok')").redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
-        p.waitFor(30, TimeUnit.SECONDS);
-        p.getOutputStream().close();
-        p.getInputStream().close();
-        p.getErrorStream().close();
-        if (out.equals("ok")) {
-          return candidate;
-        }
-      } catch (java.io.IOException e) {
-        // not installed
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    Assumptions.abort("python3 with asyncio is not available");
-    return null;
+    return Requires.python3("asyncio", "zlib", "random");
   }
 
   @BackendTest

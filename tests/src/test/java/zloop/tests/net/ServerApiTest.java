@@ -23,7 +23,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import zloop.Connection;
@@ -231,7 +230,7 @@ class ServerApiTest {
   /** host null: every interface, IPv4 and IPv6, on one port. */
   @BackendTest
   void aServerOnAllInterfacesAnswersOnIpv4AndIpv6(String backend) {
-    Assumptions.assumeTrue(Ipv6.loopbackWorks(), "this host has no IPv6 loopback");
+    Requires.ipv6Loopback();
     try (EventLoop loop = Backends.open(backend)) {
       Server server = await(loop, loop.createServer(Echo.Plain::new, (String) null, 0, null), "createServer(null host)");
       try {
@@ -261,20 +260,6 @@ class ServerApiTest {
         closeAndWait(loop, v6);
       } finally {
         shutdown(loop, server);
-      }
-    }
-  }
-
-  /** Whether ::1 can be bound on this host. */
-  static final class Ipv6 {
-    private Ipv6() {}
-
-    static boolean loopbackWorks() {
-      try (java.net.ServerSocket s = new java.net.ServerSocket()) {
-        s.bind(new InetSocketAddress(Net.LOOPBACK6, 0));
-        return true;
-      } catch (java.io.IOException e) {
-        return false;
       }
     }
   }

@@ -363,6 +363,7 @@ class StreamsTest {
 
   @BackendTest
   void pythonAsyncioStreamsAgainstZloopStreams(String backend, @TempDir Path dir) throws Exception {
+    String python = Requires.python3("asyncio", "zlib");
     try (EventLoop loop = Backends.open(backend)) {
       // Python as the client (asyncio.open_connection) against a zloop streams echo server.
       Server server =
@@ -389,7 +390,7 @@ class StreamsTest {
       int size = 3 * 1024 * 1024 + 17;
       try (Subprocess py =
           Subprocess.start(
-              List.of("python3", clientScript.toString(), "127.0.0.1", String.valueOf(Net.port(server)), String.valueOf(size), "11"))) {
+              List.of(python, clientScript.toString(), "127.0.0.1", String.valueOf(Net.port(server)), String.valueOf(size), "11"))) {
         Future<Process> exited = loop.wrap(py.onExit());
         Net.await(loop, exited, "the python client to finish", Duration.ofSeconds(90));
         String sent = py.expect("SENT ");
@@ -400,7 +401,7 @@ class StreamsTest {
 
       // Python as the server (asyncio.start_server, line echo) against a zloop streams client.
       Path serverScript = Subprocess.resource("/peers/asyncio_streams_line_server.py", dir);
-      try (Subprocess py = Subprocess.start(List.of("python3", serverScript.toString()))) {
+      try (Subprocess py = Subprocess.start(List.of(python, serverScript.toString()))) {
         int pyPort = Integer.parseInt(py.expect("PORT ").substring(5).trim());
         CRC32 crc = new CRC32();
         Task<Integer> client =

@@ -48,6 +48,7 @@ final class TlsCerts {
 
   /** The certificates, made on first use; aborts the test (skipped) without openssl. */
   static synchronized TlsCerts get() {
+    Requires.openssl();
     if (instance == null && unavailable == null) {
       try {
         Path dir = Files.createTempDirectory("zloop-tls-certs");

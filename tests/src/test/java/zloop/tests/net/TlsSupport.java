@@ -1,13 +1,8 @@
 package zloop.tests.net;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import zloop.EventLoop;
 import zloop.Future;
 
@@ -44,35 +39,16 @@ final class TlsSupport {
     }
   }
 
-  /** Aborts the test (skipped, with the reason) unless {@code command --version}-like runs. */
-  static void require(String tool, List<String> probe) {
-    try {
-      Process p = new ProcessBuilder(probe).redirectErrorStream(true).start();
-      try (InputStream in = p.getInputStream()) {
-        in.readAllBytes();
-      }
-      p.getOutputStream().close();
-      boolean exited = p.waitFor(30, TimeUnit.SECONDS);
-      Assumptions.assumeTrue(exited && p.exitValue() == 0, tool + " does not run here");
-    } catch (IOException e) {
-      Assumptions.abort(tool + " is not installed: " + e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      Assumptions.abort("interrupted");
-    }
-  }
-
   static String python() {
-    require("python3 with ssl and asyncio", List.of("python3", "-c", "import ssl, asyncio, zlib"));
-    return "python3";
+    return Requires.python3("ssl", "asyncio", "zlib");
   }
 
   static void openssl() {
-    require("openssl", List.of("openssl", "version"));
+    Requires.openssl();
   }
 
   static void curl() {
-    require("curl", List.of("curl", "--version"));
+    Requires.curl();
   }
 
   static String text(byte[] b) {
