@@ -38,6 +38,7 @@ import zloop.ServerOptions;
 import zloop.UnixAddress;
 import zloop.tests.BackendTest;
 import zloop.tests.Backends;
+import zloop.tests.net.Requires;
 
 /** Facts of CPython's test_server.py and the server/connection parts of test_events.py and test_base_events.py, ported. */
 @ExtendWith(SocketLeakCheck.class)
@@ -302,6 +303,7 @@ class ServerConformanceTest {
 
   @BackendTest
   void aServerOnAllInterfacesAcceptsIpv4AndIpv6OnOnePort(String backend) throws IOException {
+    Requires.ipv6Loopback();
     try (EventLoop loop = Backends.open(backend)) {
       Accepted accepted = new Accepted(loop);
       Server server = server(loop, accepted, null, ServerOptions.DEFAULT);

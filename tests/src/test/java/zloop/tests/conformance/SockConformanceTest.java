@@ -25,6 +25,7 @@ import zloop.Task;
 import zloop.UnixAddress;
 import zloop.tests.BackendTest;
 import zloop.tests.Backends;
+import zloop.tests.net.Requires;
 
 /** Facts of CPython's test_sock_lowlevel.py (the non-cancellation part), ported. */
 @ExtendWith(SocketLeakCheck.class)
@@ -271,6 +272,7 @@ class SockConformanceTest {
 
   @BackendTest
   void anIpv6SocketConnectsAndExchanges(String backend) throws IOException {
+    Requires.ipv6Loopback();
     try (EventLoop loop = Backends.open(backend);
         NetSocket listener = loop.openTcpSocket(StandardProtocolFamily.INET6)) {
       listener.bind(new InetSocketAddress("::1", 0));

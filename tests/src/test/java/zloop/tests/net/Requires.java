@@ -19,14 +19,14 @@ import org.junit.jupiter.api.Assumptions;
  * usual place where one is missing (Docker disables IPv6 by default; a slim image has no python3).
  * Each probe runs once per test JVM.
  */
-final class Requires {
+public final class Requires {
   private Requires() {}
 
   /** Probe → why the host lacks it (empty: it has it). */
   private static final Map<String, Optional<String>> MISSING = new ConcurrentHashMap<>();
 
   /** Aborts the test unless a TCP socket can be bound to ::1 here. */
-  static void ipv6Loopback() {
+  public static void ipv6Loopback() {
     String why =
         MISSING
             .computeIfAbsent("::1", key -> whyNoIpv6Loopback())
