@@ -170,6 +170,82 @@ class CallbackGuardTest {
     }
   }
 
+  /** The protocol factory is user code too: its error is reported, the server keeps serving. */
+  @BackendTest
+  void anAssertionErrorFromAServerProtocolFactoryIsReportedAndTheServerKeepsServing(String backend) {
+    try (EventLoop loop = Backends.open(backend)) {
+      List<ExceptionContext> reported = new ArrayList<>();
+      loop.setExceptionHandler((l, ctx) -> reported.add(ctx));
+      AssertionError failure = new AssertionError("assertion failed in the protocol factory");
+      int[] calls = {0};
+      Server server =
+          await(
+              loop,
+              loop.createServer(
+                  () -> {
+                    if (calls[0]++ == 0) {
+                      throw failure;
+                    }
+                    return new ThrowsOnBoom(null);
+                  },
+                  "127.0.0.1",
+                  0,
+                  null),
+              "createServer");
+      try {
+        Recorder.Plain refused = new Recorder.Plain(loop);
+        await(loop, loop.createConnection(() -> refused, "127.0.0.1", port(server), null), "connect");
+        // Before the fix the AssertionError escaped runUntilComplete here.
+        await(loop, refused.lost, "the server closed the connection it could not serve");
+        assertEquals(1, reported.size(), () -> "reports: " + reported);
+        assertSame(failure, reported.get(0).exception());
+        assertEquals("Error on transport creation for incoming connection", reported.get(0).message());
+
+        Recorder.Plain next = new Recorder.Plain(loop);
+        next.expect(BOOM.length - 1);
+        var c2 = await(loop, loop.createConnection(() -> next, "127.0.0.1", port(server), null), "connect again");
+        c2.transport().write(ByteBuffer.wrap(BOOM, 1, BOOM.length - 1)); // "oom": echoed
+        await(loop, next.gotAll, "an echo on the next connection");
+        c2.transport().close();
+        await(loop, next.lost, "connectionLost");
+      } finally {
+        shutdown(loop, server);
+      }
+    }
+  }
+
+  /** A client's protocol factory that throws fails the createConnection future with its error. */
+  @BackendTest
+  void anAssertionErrorFromAClientProtocolFactoryFailsTheConnectionFuture(String backend) {
+    try (EventLoop loop = Backends.open(backend)) {
+      List<ExceptionContext> reported = new ArrayList<>();
+      loop.setExceptionHandler((l, ctx) -> reported.add(ctx));
+      Server server =
+          await(loop, loop.createServer(() -> new ThrowsOnBoom(null), "127.0.0.1", 0, null), "createServer");
+      try {
+        AssertionError failure = new AssertionError("assertion failed in the client's protocol factory");
+        zloop.Future<zloop.Connection<BaseProtocol>> f =
+            loop.createConnection(
+                () -> {
+                  throw failure;
+                },
+                "127.0.0.1",
+                port(server),
+                null);
+        // Before the fix the future never completed (the socket leaked, the error went to the handler).
+        long deadline = System.nanoTime() + Net.DEADLINE.toNanos();
+        while (!f.isDone() && System.nanoTime() - deadline < 0) {
+          loop.runUntilComplete(loop.sleep(java.time.Duration.ofMillis(1)));
+        }
+        assertTrue(f.isDone(), "createConnection completed");
+        assertSame(failure, f.exception(), "it failed with the factory's error");
+        assertEquals(List.of(), reported, "nothing else to report");
+      } finally {
+        shutdown(loop, server);
+      }
+    }
+  }
+
   /**
    * A {@link VirtualMachineError} is not the protocol's problem to report: the loop stops and
    * runUntilComplete throws it (the documented exception to the rule). The handler never sees it.
