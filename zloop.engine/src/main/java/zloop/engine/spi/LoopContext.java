@@ -22,10 +22,6 @@ public interface LoopContext {
    * reported. A backend delivers every event that may reach user code through this method, so
    * that there is one guard whatever the backend. Loop thread.
    *
-   * <p>Known gap: io_uring delivers the bytes it held while reading was paused from its submission
-   * phase ({@code Submissions}), not through here; the transport still applies the guard's rule to
-   * the protocol calls it makes there, but that delivery is not timed in debug mode.
-   *
    * <p>The engine's context implements it; this default runs the callback unguarded (for probes
    * and backend test harnesses, which want a failure to surface).
    *
