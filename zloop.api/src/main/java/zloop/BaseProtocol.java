@@ -2,12 +2,23 @@ package zloop;
 
 /**
  * What every protocol hears from its transport: asyncio's {@code BaseProtocol}. All methods run on
- * the loop thread; an exception thrown from one goes to the loop's exception handler and closes
- * the connection.
+ * the loop thread; an exception thrown from one (any {@link Throwable} short of a {@link
+ * VirtualMachineError}) goes to the loop's exception handler with the transport and protocol and
+ * closes the connection, which then hears {@code connectionLost} with that exception. The one
+ * exception is {@link #connectionMade}.
  */
 public interface BaseProtocol {
 
-  /** The connection is ready; keep the transport to write to it. Runs before any data arrives. */
+  /**
+   * The connection is ready; keep the transport to write to it. Runs before any data arrives.
+   *
+   * <p>If it throws on a plain (not TLS) connection, the exception goes to the loop's exception
+   * handler and that is all, as in asyncio (where it is a plain callback): the transport stays
+   * open and starts reading, a {@code createConnection} future still completes with it, and
+   * closing it is up to the application (then {@code connectionLost} gets {@code null}). Behind
+   * TLS, the TLS layer calls it after the handshake and fails the connection instead, as asyncio's
+   * {@code sslproto} does.
+   */
   default void connectionMade(Transport transport) {}
 
   /**

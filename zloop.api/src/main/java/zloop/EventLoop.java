@@ -32,6 +32,46 @@ import java.util.function.Supplier;
  *
  * {@link #time()} is a monotonic clock in nanoseconds; deadlines ({@link #callAt}, {@link
  * TimerHandle#when()}) are on that clock and compared wrap-around safely.
+ *
+ * <h2>Order within a turn</h2>
+ *
+ * Each turn of the loop runs, in this order:
+ *
+ * <ol>
+ *   <li><b>I/O callbacks</b>, as the backend reports readiness or completions: the protocol
+ *       methods ({@code dataReceived}, {@code bufferUpdated}, {@code eofReceived}, {@code
+ *       pauseWriting}/{@code resumeWriting}) and {@link #addReader}/{@link #addWriter} callbacks;
+ *   <li><b>ready callbacks</b>, FIFO: those scheduled before this turn began (for example by a
+ *       callback of the previous turn), then those the I/O callbacks of step 1 scheduled;
+ *   <li><b>timers</b> that fell due, in deadline order.
+ * </ol>
+ *
+ * Callbacks that step 2 or 3 schedule wait for the next turn. This is uvloop's order, not
+ * asyncio's: asyncio queues an I/O callback behind the callbacks already ready (so those run
+ * first, and what an I/O callback schedules waits for the next turn). zloop runs I/O callbacks
+ * in place because queueing each event would cost an allocation or a copy per event on the
+ * hottest path. What holds in both, and what code should rely on: {@code callSoon} callbacks run
+ * FIFO, a callback scheduled from a callback never runs in the same step, {@code connectionMade}
+ * runs before any data, and {@code connectionLost} runs on a later turn than what caused it.
+ *
+ * <h2>Errors in callbacks</h2>
+ *
+ * Everything the loop calls — callbacks, timers, task steps, protocol methods, fd watcher
+ * callbacks, on every backend — runs under one rule. A {@link Throwable} it throws, an {@link
+ * AssertionError} included, goes to the exception handler ({@link #setExceptionHandler}) with
+ * what it was for (handle, transport, protocol), and the loop carries on. A protocol method that
+ * throws also loses its connection, as in asyncio ({@code connectionLost} gets the exception),
+ * except {@code connectionMade}: see {@link BaseProtocol#connectionMade}. A {@link
+ * VirtualMachineError} ({@link OutOfMemoryError}, {@link StackOverflowError}) is not caught: the
+ * loop stops, and {@link #runForever()} or {@link #runUntilComplete} throws it, because after one
+ * the JVM may be unable to run a handler or to keep the loop's state consistent.
+ *
+ * <h2>Debug mode</h2>
+ *
+ * With {@link #setDebug} on, each callback and each I/O event (all the protocol and watcher code
+ * that one readiness or completion runs) is timed, and one slower than {@link
+ * #slowCallbackDuration()} is logged as a warning on the {@code "zloop"} {@link System.Logger}:
+ * "Executing &lt;what&gt; took 0.200 seconds", as asyncio does for its handles, I/O ones included.
  */
 public interface EventLoop extends AutoCloseable {
 
@@ -359,19 +399,37 @@ public interface EventLoop extends AutoCloseable {
 
   /**
    * Calls {@code callback} whenever {@code fd} is readable, until {@link #removeReader}. Replaces a
-   * reader already set for the fd.
+   * reader already set for the fd. Loop thread.
    *
+   * <p>This method and the three below refuse a descriptor that a transport of this loop owns and
+   * is not closing, on every backend (asyncio's rule): watching it, or removing a watch from it,
+   * would fight the transport over its descriptor.
+   *
+   * @throws IllegalStateException if a transport of this loop owns {@code fd} ("File descriptor N
+   *     is used by transport ...")
    * @throws UnsupportedOperationException on a backend without file descriptors (nio)
    */
   void addReader(int fd, Runnable callback);
 
-  /** Stops watching {@code fd} for reading; returns whether it was watched. */
+  /**
+   * Stops watching {@code fd} for reading; returns whether it was watched.
+   *
+   * @throws IllegalStateException if a transport of this loop owns {@code fd}
+   */
   boolean removeReader(int fd);
 
-  /** As {@link #addReader}, for writability. */
+  /**
+   * As {@link #addReader}, for writability.
+   *
+   * @throws IllegalStateException if a transport of this loop owns {@code fd}
+   */
   void addWriter(int fd, Runnable callback);
 
-  /** Stops watching {@code fd} for writing; returns whether it was watched. */
+  /**
+   * Stops watching {@code fd} for writing; returns whether it was watched.
+   *
+   * @throws IllegalStateException if a transport of this loop owns {@code fd}
+   */
   boolean removeWriter(int fd);
 
   // ---- errors and debugging ----
@@ -388,7 +446,10 @@ public interface EventLoop extends AutoCloseable {
   /** Passes the context to the current exception handler. */
   void callExceptionHandler(ExceptionContext context);
 
-  /** Debug mode: callbacks slower than {@link #slowCallbackDuration()} are reported. */
+  /**
+   * Debug mode: callbacks and I/O events slower than {@link #slowCallbackDuration()} are reported
+   * (see "Debug mode" above).
+   */
   void setDebug(boolean enabled);
 
   /** Whether debug mode is on. */

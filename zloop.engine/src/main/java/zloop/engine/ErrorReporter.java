@@ -42,9 +42,8 @@ final class ErrorReporter {
     }
     try {
       h.handle(loop, context);
-    } catch (VirtualMachineError e) {
-      throw e;
     } catch (Throwable t) {
+      CallbackGuard.survivable(t);
       logDefault(
           new ExceptionContext(
               "Unhandled error in exception handler (while handling: " + context.message() + ")",
@@ -81,9 +80,10 @@ final class ErrorReporter {
     LOG.log(Level.WARNING, message);
   }
 
-  void warnSlow(Callback c, long nanos) {
+  /** Debug mode's report of a slow callback or I/O event (asyncio's wording). */
+  void warnSlow(Object what, long nanos) {
     LOG.log(
         Level.WARNING,
-        () -> String.format(Locale.ROOT, "Executing %s took %.3f seconds", c, nanos / 1e9));
+        () -> String.format(Locale.ROOT, "Executing %s took %.3f seconds", what, nanos / 1e9));
   }
 }

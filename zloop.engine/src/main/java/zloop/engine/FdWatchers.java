@@ -7,10 +7,16 @@ import zloop.engine.spi.Backend;
 /**
  * {@code addReader}/{@code addWriter}: per descriptor, a reader and a writer callback, and the
  * interest the backend watches for (the union of the two).
+ *
+ * <p>All four methods refuse a descriptor that a transport of this loop owns and that is not
+ * closing (asyncio's {@code _ensure_fd_no_transport}): watching it, or removing a watch from it,
+ * would fight the transport over the same descriptor. The check is the engine's, so every
+ * backend refuses alike.
  */
 final class FdWatchers {
   private final Loop loop;
   private final Backend backend;
+  private final TransportsByFd transports;
   private final Map<Integer, Watch> watches = new HashMap<>();
 
   private static final class Watch {
@@ -22,9 +28,10 @@ final class FdWatchers {
     }
   }
 
-  FdWatchers(Loop loop, Backend backend) {
+  FdWatchers(Loop loop, Backend backend, TransportsByFd transports) {
     this.loop = loop;
     this.backend = backend;
+    this.transports = transports;
   }
 
   void add(int fd, int kind, Runnable callback) {
@@ -32,6 +39,7 @@ final class FdWatchers {
     if (fd < 0) {
       throw new IllegalArgumentException("invalid file descriptor: " + fd);
     }
+    ensureNoTransport(fd);
     Watch w = watches.computeIfAbsent(fd, k -> new Watch());
     int before = w.interest();
     if (kind == Backend.READABLE) {
@@ -57,6 +65,9 @@ final class FdWatchers {
   }
 
   boolean remove(int fd, int kind) {
+    if (!loop.isClosed()) {
+      ensureNoTransport(fd); // a closed loop's transports are gone with its backend
+    }
     Watch w = watches.get(fd);
     if (w == null) {
       return false;
@@ -80,6 +91,14 @@ final class FdWatchers {
     return true;
   }
 
+  private void ensureNoTransport(int fd) {
+    StreamTransport owner = transports.get(fd);
+    if (owner != null && !owner.isClosing()) {
+      throw new IllegalStateException("File descriptor " + fd + " is used by transport " + owner);
+    }
+  }
+
+  /** Runs from inside the backend's guarded dispatch of the descriptor's event. */
   private void onReady(int fd, int readyBits) {
     Watch w = watches.get(fd);
     if (w == null) {
@@ -94,13 +113,13 @@ final class FdWatchers {
     }
   }
 
+  /** A failing reader must not cost the writer its call: the guard's rule, per callback. */
   private void run(Runnable callback) {
     try {
       callback.run();
-    } catch (VirtualMachineError e) {
-      throw e;
     } catch (Throwable t) {
-      loop.errors().report("Exception in fd watcher callback " + callback, t, null);
+      loop.errors()
+          .report("Exception in fd watcher callback " + callback, CallbackGuard.survivable(t), null);
     }
   }
 }

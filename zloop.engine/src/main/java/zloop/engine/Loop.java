@@ -39,6 +39,7 @@ import zloop.TlsOptions;
 import zloop.Transport;
 import zloop.UnixAddress;
 import zloop.engine.spi.Backend;
+import zloop.engine.spi.IoCallback;
 import zloop.engine.spi.SocketKind;
 import zloop.engine.spi.LoopContext;
 
@@ -53,6 +54,9 @@ import zloop.engine.spi.LoopContext;
  *   <li>move due timers to the ready queue;
  *   <li>run a snapshot of the ready queue: callbacks scheduled meanwhile wait for the next turn.
  * </ol>
+ *
+ * Every callback and every I/O event runs under one {@link CallbackGuard}: the backends reach it
+ * through {@link LoopContext#dispatch}.
  */
 public final class Loop implements EventLoop {
   /** The loop running on this thread (the loop thread, or a task's virtual thread). */
@@ -70,6 +74,8 @@ public final class Loop implements EventLoop {
   private final Wakeup wakeup;
   private final Set<LoopTask<?>> tasks = new LinkedHashSet<>();
   private final ErrorReporter errors = new ErrorReporter(this);
+  private final TransportsByFd transports = new TransportsByFd();
+  private final CallbackGuard guard;
   private final LoopExecutors executors = new LoopExecutors(this);
   private final Networking net = new Networking(this);
   private final ChunkPool chunks = new ChunkPool();
@@ -86,15 +92,14 @@ public final class Loop implements EventLoop {
   private volatile boolean stopping;
   private volatile boolean closed;
   private TaskFactory taskFactory;
-  private boolean debug;
-  private long slowCallbackNanos = Duration.ofMillis(100).toNanos();
 
   Loop(String backendName, BackendOpener opener, Clock clock) throws IOException {
     this.backendName = backendName;
     this.clock = clock;
+    this.guard = new CallbackGuard(errors, clock, transports);
     this.backend = opener.open(new Context());
     this.wakeup = new Wakeup(backend);
-    this.fdWatchers = new FdWatchers(this, backend);
+    this.fdWatchers = new FdWatchers(this, backend, transports);
   }
 
   /** Opens the backend for this loop; the context is the loop's view for the backend. */
@@ -192,31 +197,7 @@ public final class Loop implements EventLoop {
   private void runReadySnapshot() {
     int n = ready.size();
     for (int i = 0; i < n; i++) {
-      Callback c = ready.poll();
-      if (debug) {
-        runTimed(c);
-      } else {
-        runGuarded(c);
-      }
-    }
-  }
-
-  private void runGuarded(Callback c) {
-    try {
-      c.run();
-    } catch (VirtualMachineError e) {
-      throw e;
-    } catch (Throwable t) {
-      errors.report("Exception in callback " + c, t, c.handleForReport());
-    }
-  }
-
-  private void runTimed(Callback c) {
-    long start = clock.nanoTime();
-    runGuarded(c);
-    long took = clock.nanoTime() - start;
-    if (took > slowCallbackNanos) {
-      errors.warnSlow(c, took);
+      guard.run(ready.poll());
     }
   }
 
@@ -686,6 +667,10 @@ public final class Loop implements EventLoop {
     return errors;
   }
 
+  TransportsByFd transports() {
+    return transports;
+  }
+
   // ---------------------------------------------------------------- errors, debug
 
   @Override
@@ -710,17 +695,17 @@ public final class Loop implements EventLoop {
 
   @Override
   public void setDebug(boolean enabled) {
-    debug = enabled;
+    guard.setDebug(enabled);
   }
 
   @Override
   public boolean getDebug() {
-    return debug;
+    return guard.debug();
   }
 
   @Override
   public Duration slowCallbackDuration() {
-    return Duration.ofNanos(slowCallbackNanos);
+    return Duration.ofNanos(guard.slowNanos());
   }
 
   @Override
@@ -728,7 +713,7 @@ public final class Loop implements EventLoop {
     if (threshold.isNegative()) {
       throw new IllegalArgumentException("negative threshold: " + threshold);
     }
-    slowCallbackNanos = saturatedNanos(threshold);
+    guard.setSlowNanos(saturatedNanos(threshold));
   }
 
   // ---------------------------------------------------------------- guards
@@ -765,7 +750,7 @@ public final class Loop implements EventLoop {
         + ", closed="
         + closed
         + ", debug="
-        + debug
+        + guard.debug()
         + "]";
   }
 
@@ -779,6 +764,11 @@ public final class Loop implements EventLoop {
     @Override
     public void reportError(String message, Throwable exception) {
       errors.report(message, exception, null);
+    }
+
+    @Override
+    public <T> int dispatch(IoCallback<T> callback, T target, int a, int b, int c) {
+      return guard.dispatch(callback, target, a, b, c);
     }
   }
 }

@@ -308,9 +308,9 @@ final class Networking {
     try {
       protocol = Objects.requireNonNull(factory.get(), "the protocol factory returned null");
       transport = new StreamTransport(loop, socket, protocol, null);
-    } catch (RuntimeException e) {
+    } catch (Throwable t) { // the user's factory: the loop's guard rule (CallbackGuard)
       socket.close();
-      result.tryFail(e);
+      result.tryFail(CallbackGuard.survivable(t));
       return;
     }
     result.addDoneCallback(
@@ -358,9 +358,9 @@ final class Networking {
       protocol = Objects.requireNonNull(factory.get(), "the protocol factory returned null");
       layer = tls.provider().newLayer(loop, protocol, tls.options(), false, tls.serverHostname());
       transport = new StreamTransport(loop, socket, layer.rawProtocol(), null);
-    } catch (RuntimeException e) {
+    } catch (Throwable t) { // the user's factory: the loop's guard rule (CallbackGuard)
       socket.close();
-      result.tryFail(e);
+      result.tryFail(CallbackGuard.survivable(t));
       return;
     }
     result.addDoneCallback(

@@ -187,11 +187,16 @@ final class ServerImpl implements Server {
       try {
         protocol = factory.get();
         transport = new StreamTransport(loop, accepted, protocol, ServerImpl.this);
-      } catch (RuntimeException e) {
+      } catch (Throwable t) { // the user's factory: the loop's guard rule (CallbackGuard)
         accepted.close();
         loop.callExceptionHandler(
             new ExceptionContext(
-                "Error on transport creation for incoming connection", e, null, null, null, null));
+                "Error on transport creation for incoming connection",
+                CallbackGuard.survivable(t),
+                null,
+                null,
+                null,
+                null));
         return;
       }
       active.add(transport);

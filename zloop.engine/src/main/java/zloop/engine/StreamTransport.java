@@ -20,6 +20,9 @@ import zloop.engine.spi.WriteQueue;
  * (flush, then close) or at once (abort), and always reports the end with {@code connectionLost}
  * on a later turn. The backend only moves bytes and reports events ({@link StreamHandler}).
  *
+ * <p>Protocol methods are called under the loop's guard rule ({@link CallbackGuard#survivable}):
+ * whatever one throws, short of a {@link VirtualMachineError}, is handled here.
+ *
  * <p>Loop thread only.
  */
 final class StreamTransport implements Transport, StreamHandler {
@@ -64,6 +67,7 @@ final class StreamTransport implements Transport, StreamHandler {
     this.sockname = safeLocal(socket);
     this.peername = safeRemote(socket);
     socket.setStreamHandler(this);
+    loop.transports().add(socket.fd(), this);
   }
 
   private static Object safeLocal(SocketHandle s) {
@@ -86,6 +90,10 @@ final class StreamTransport implements Transport, StreamHandler {
    * Schedules {@code connectionMade}, then reading, then {@code onStarted}, in that order on the
    * next turn (asyncio's order: the protocol hears of the connection before any data, and the
    * caller's future completes last).
+   *
+   * <p>If {@code connectionMade} throws, the exception goes to the exception handler and nothing
+   * else changes (asyncio's rule: there it is a plain callback): the transport stays open,
+   * reading starts, the caller's future completes; closing it is the application's call.
    */
   void start(Runnable onStarted) {
     if (sockname instanceof java.net.InetSocketAddress) {
@@ -100,8 +108,8 @@ final class StreamTransport implements Transport, StreamHandler {
             () -> {
               try {
                 protocol.connectionMade(this);
-              } catch (RuntimeException e) {
-                fatal("Exception in protocol.connectionMade()", e);
+              } catch (Throwable t) {
+                report("Exception in protocol.connectionMade()", CallbackGuard.survivable(t));
               }
               if (!closing && !readingPaused) {
                 socket.startReading();
@@ -147,8 +155,8 @@ final class StreamTransport implements Transport, StreamHandler {
       if (b.isReadOnly()) {
         throw new IllegalStateException("getBuffer() returned a read-only buffer");
       }
-    } catch (RuntimeException e) {
-      fatal("Fatal error: protocol.getBuffer() call failed.", e);
+    } catch (Throwable t) {
+      fatal("Fatal error: protocol.getBuffer() call failed.", CallbackGuard.survivable(t));
       return null;
     }
     return b;
@@ -165,8 +173,8 @@ final class StreamTransport implements Transport, StreamHandler {
     }
     try {
       plain.dataReceived(data);
-    } catch (RuntimeException e) {
-      fatal("Fatal error: protocol.dataReceived() call failed.", e);
+    } catch (Throwable t) {
+      fatal("Fatal error: protocol.dataReceived() call failed.", CallbackGuard.survivable(t));
     }
   }
 
@@ -177,8 +185,8 @@ final class StreamTransport implements Transport, StreamHandler {
     }
     try {
       buffered.bufferUpdated(n);
-    } catch (RuntimeException e) {
-      fatal("Fatal error: protocol.bufferUpdated() call failed.", e);
+    } catch (Throwable t) {
+      fatal("Fatal error: protocol.bufferUpdated() call failed.", CallbackGuard.survivable(t));
     }
   }
 
@@ -191,8 +199,8 @@ final class StreamTransport implements Transport, StreamHandler {
     boolean keepOpen;
     try {
       keepOpen = plain != null ? plain.eofReceived() : buffered.eofReceived();
-    } catch (RuntimeException e) {
-      fatal("Fatal error: protocol.eofReceived() call failed.", e);
+    } catch (Throwable t) {
+      fatal("Fatal error: protocol.eofReceived() call failed.", CallbackGuard.survivable(t));
       return;
     }
     if (!keepOpen) {
@@ -382,8 +390,8 @@ final class StreamTransport implements Transport, StreamHandler {
       protocolPaused = true;
       try {
         protocol.pauseWriting();
-      } catch (RuntimeException e) {
-        report("protocol.pauseWriting() failed", e);
+      } catch (Throwable t) {
+        report("protocol.pauseWriting() failed", CallbackGuard.survivable(t));
       }
     }
   }
@@ -393,8 +401,8 @@ final class StreamTransport implements Transport, StreamHandler {
       protocolPaused = false;
       try {
         protocol.resumeWriting();
-      } catch (RuntimeException e) {
-        report("protocol.resumeWriting() failed", e);
+      } catch (Throwable t) {
+        report("protocol.resumeWriting() failed", CallbackGuard.survivable(t));
       }
     }
   }
@@ -493,9 +501,10 @@ final class StreamTransport implements Transport, StreamHandler {
     lostCalled = true;
     try {
       protocol.connectionLost(reason);
-    } catch (RuntimeException e) {
-      report("Exception in protocol.connectionLost()", e);
+    } catch (Throwable t) {
+      report("Exception in protocol.connectionLost()", CallbackGuard.survivable(t));
     } finally {
+      loop.transports().remove(socket.fd(), this);
       socket.close();
       queue.clear(chunks::give);
       held.clear(b -> {});

@@ -26,7 +26,8 @@ import zloop.tests.Backends;
 /**
  * "An exception thrown from a protocol method goes to the loop's exception handler and closes
  * the connection": the handler gets the exception with the transport and protocol, the peer sees
- * the connection end, the server keeps serving, and the loop never stops.
+ * the connection end, the server keeps serving, and the loop never stops. ({@code connectionMade}
+ * follows asyncio's own rule: see ConnectionMadeErrorTest.)
  */
 @Timeout(60)
 @ExtendWith(FdLeakCheck.class)
@@ -85,11 +86,6 @@ class ProtocolErrorsTest {
   @BackendTest
   void anExceptionInDataReceivedIsReportedAndClosesOnlyThatConnection(String backend) {
     check(backend, "dataReceived", "boom in dataReceived");
-  }
-
-  @BackendTest
-  void anExceptionInConnectionMadeIsReportedAndClosesOnlyThatConnection(String backend) {
-    check(backend, "connectionMade", "boom in connectionMade");
   }
 
   @BackendTest

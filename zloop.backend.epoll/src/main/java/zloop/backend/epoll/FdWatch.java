@@ -43,4 +43,14 @@ final class FdWatch extends Registration {
   void closeWithBackend() {
     handler = null; // the descriptor is the user's: it stays open
   }
+
+  /** Names the descriptor in the loop's reports of a failing or slow watcher callback. */
+  @Override
+  public String toString() {
+    return "FdWatch[fd="
+        + fd
+        + ((readiness & Backend.READABLE) != 0 ? ", reader" : "")
+        + ((readiness & Backend.WRITABLE) != 0 ? ", writer" : "")
+        + "]";
+  }
 }

@@ -2,6 +2,7 @@ package zloop.backend.iouring;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import zloop.engine.spi.IoCallback;
 import zloop.engine.spi.LoopContext;
 
 /**
@@ -75,13 +76,15 @@ final class Completions {
       recycle(flags); // stale: the socket it was for is gone, or the operation was abandoned
       return 0;
     }
-    try {
-      user.complete(kind, res, flags);
-    } catch (RuntimeException e) {
-      context.reportError("io_uring completion handler failed (" + UserData.describe(userData) + ")", e);
-    }
-    return 1;
+    return context.dispatch(COMPLETE, user, kind, res, flags); // the loop's one guard
   }
+
+  /** Static and non-capturing: dispatching allocates nothing. */
+  private static final IoCallback<RingUser> COMPLETE =
+      (user, kind, res, flags) -> {
+        user.complete(kind, res, flags);
+        return 1;
+      };
 
   private int wakeUp(int res, int flags) {
     try {

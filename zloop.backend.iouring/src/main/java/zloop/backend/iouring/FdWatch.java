@@ -123,4 +123,14 @@ final class FdWatch extends RingUser {
     }
     return ready & interest;
   }
+
+  /** Names the descriptor in the loop's reports of a failing or slow watcher callback. */
+  @Override
+  public String toString() {
+    return "FdWatch[fd="
+        + fd
+        + ((interest & Backend.READABLE) != 0 ? ", reader" : "")
+        + ((interest & Backend.WRITABLE) != 0 ? ", writer" : "")
+        + "]";
+  }
 }

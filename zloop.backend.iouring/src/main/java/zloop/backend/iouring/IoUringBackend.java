@@ -125,7 +125,7 @@ final class IoUringBackend implements Backend {
     }
     ensureIssuer();
     wakeup.submit(submitter);
-    int events = submissions.submit(submitter);
+    int events = submissions.submit(submitter, context);
     boolean block =
         timeoutNanos != 0 && events == 0 && submissions.isEmpty() && ring.cq().ready() == 0;
     enter(block, timeoutNanos);

@@ -1,6 +1,8 @@
 package zloop.backend.iouring;
 
 import java.util.Arrays;
+import zloop.engine.spi.IoCallback;
+import zloop.engine.spi.LoopContext;
 
 /**
  * What the next submission phase has to write: the {@link RingUser}s that asked since the last
@@ -68,11 +70,13 @@ final class Submissions {
   }
 
   /**
-   * The submission phase: writes everything asked for into {@code submitter}.
+   * The submission phase: writes everything asked for into {@code submitter}. Each user submits
+   * through {@code context}'s guard ({@link LoopContext#dispatch}), since a receiver may deliver
+   * held data to the engine from here.
    *
    * @return how many handler calls delivering held data made
    */
-  int submit(Submitter submitter) {
+  int submit(Submitter submitter, LoopContext context) {
     checkSends();
     submitCancels(submitter);
     int n = scheduledCount;
@@ -82,7 +86,7 @@ final class Submissions {
       scheduled[i] = null;
       user.queued = false;
       if (user.slot >= 0) {
-        calls += user.submit();
+        calls += context.dispatch(SUBMIT, user, 0, 0, 0);
       }
     }
     System.arraycopy(scheduled, n, scheduled, 0, scheduledCount - n);
@@ -115,6 +119,9 @@ final class Submissions {
     }
     cancelCount = 0;
   }
+
+  /** Static and non-capturing: the guard allocates nothing per user. */
+  private static final IoCallback<RingUser> SUBMIT = (user, unused, unused2, unused3) -> user.submit();
 
   /** The backend is closing: nothing is scheduled any more. */
   void close() {

@@ -3,9 +3,14 @@ package zloop.backend.iouring;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import zloop.EventLoop;
+import zloop.engine.spi.IoCallback;
 import zloop.engine.spi.LoopContext;
 
-/** A loop context without a loop that keeps what the backend reports. */
+/**
+ * A loop context without a loop that keeps what the backend reports. Its {@link #dispatch} stands
+ * in for the engine's guard: a throwing handler is recorded as an error, as the loop would report
+ * it.
+ */
 final class RecordingContext implements LoopContext {
 
   final List<String> errors = new CopyOnWriteArrayList<>();
@@ -18,5 +23,15 @@ final class RecordingContext implements LoopContext {
   @Override
   public void reportError(String message, Throwable exception) {
     errors.add(message + ": " + exception);
+  }
+
+  @Override
+  public <T> int dispatch(IoCallback<T> callback, T target, int a, int b, int c) {
+    try {
+      return callback.run(target, a, b, c);
+    } catch (RuntimeException e) {
+      errors.add("dispatch to " + target + ": " + e);
+      return 1;
+    }
   }
 }

@@ -12,6 +12,8 @@ import java.util.EnumMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import zloop.engine.spi.Backend;
+import zloop.engine.spi.IoCallback;
+import zloop.engine.spi.LoopContext;
 import zloop.engine.spi.SocketHandle;
 import zloop.engine.spi.SocketKind;
 
@@ -31,6 +33,7 @@ import zloop.engine.spi.SocketKind;
 final class NioBackend implements Backend {
   static final int RECEIVE_BUFFER_SIZE = 256 * 1024;
 
+  private final LoopContext context;
   private final Selector selector;
   private final Consumer<SelectionKey> dispatch = this::dispatch;
   private final ArrayDeque<NioSocket> deferred = new ArrayDeque<>();
@@ -39,7 +42,8 @@ final class NioBackend implements Backend {
   private ByteBuffer receiveView;
   private int[] positionScratch = new int[16];
 
-  NioBackend() throws IOException {
+  NioBackend(LoopContext context) throws IOException {
+    this.context = context;
     selector = Selector.open();
   }
 
@@ -65,18 +69,29 @@ final class NioBackend implements Backend {
   private int runDeferred() {
     int n = 0;
     for (int i = deferred.size(); i > 0; i--) {
-      n += deferred.poll().runDeferred();
+      n += context.dispatch(RUN_DEFERRED, deferred.poll(), 0, 0, 0);
     }
     return n;
   }
 
+  /** One ready key to its socket, under the loop's guard ({@link LoopContext#dispatch}). */
   private void dispatch(SelectionKey key) {
     NioSocket socket = (NioSocket) key.attachment();
     // A handler earlier in this selection may have closed the socket.
     if (!socket.isClosed() && key.isValid()) {
-      socket.onReady(key.readyOps());
+      context.dispatch(ON_READY, socket, key.readyOps(), 0, 0);
     }
   }
+
+  // Static and non-capturing: dispatching allocates nothing.
+  private static final IoCallback<NioSocket> ON_READY =
+      (socket, readyOps, unused, unused2) -> {
+        socket.onReady(readyOps);
+        return 1;
+      };
+
+  private static final IoCallback<NioSocket> RUN_DEFERRED =
+      (socket, unused, unused2, unused3) -> socket.runDeferred();
 
   @Override
   public void wakeup() {

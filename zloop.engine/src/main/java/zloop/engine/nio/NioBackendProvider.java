@@ -30,6 +30,6 @@ public final class NioBackendProvider implements BackendProvider {
 
   @Override
   public Backend open(LoopContext context) throws IOException {
-    return new NioBackend();
+    return new NioBackend(context);
   }
 }

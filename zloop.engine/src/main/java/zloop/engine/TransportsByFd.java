@@ -1,0 +1,41 @@
+package zloop.engine;
+
+import java.util.Arrays;
+
+/**
+ * The stream transports of a loop by file descriptor (asyncio's {@code _transports}): so that
+ * {@code addReader} and its kin refuse a descriptor a transport owns, and so that a failing or
+ * slow I/O event can name the transport and protocol it was for. An array indexed by descriptor:
+ * no boxing, nothing allocated per connection once it has grown to the highest descriptor.
+ *
+ * <p>Loop thread only. Descriptors below 0 (a backend without them, nio) are not kept.
+ */
+final class TransportsByFd {
+  private StreamTransport[] byFd = new StreamTransport[64];
+
+  void add(int fd, StreamTransport transport) {
+    if (fd < 0) {
+      return;
+    }
+    if (fd >= byFd.length) {
+      byFd = Arrays.copyOf(byFd, Math.max(fd + 1, byFd.length * 2));
+    }
+    byFd[fd] = transport;
+  }
+
+  /** Forgets {@code transport}, if it still holds {@code fd} (the number may be reused since). */
+  void remove(int fd, StreamTransport transport) {
+    if (fd >= 0 && fd < byFd.length && byFd[fd] == transport) {
+      byFd[fd] = null;
+    }
+  }
+
+  /** The transport that owns {@code fd}, or {@code null}. */
+  StreamTransport get(int fd) {
+    return fd >= 0 && fd < byFd.length ? byFd[fd] : null;
+  }
+
+  void clear() {
+    Arrays.fill(byFd, null);
+  }
+}
