@@ -325,9 +325,16 @@ class HostileClientsTest {
     }
   }
 
+  /**
+   * Random bytes that are no TLS record: the first byte is no content type, and the third is
+   * neither 1 nor 4, which with the high bit of the first would read as an SSLv2 hello header
+   * announcing a ~28 KiB message (a partial record: the server rightly waits for the rest, up to
+   * its handshake timeout, as it does for the held-open header below).
+   */
   private static byte[] garbage(int size, long seed) {
     byte[] b = Net.payload(size, seed);
-    b[0] = (byte) 0xEE; // not a TLS content type
+    b[0] = (byte) 0xEE;
+    b[2] = 0x00;
     return b;
   }
 
