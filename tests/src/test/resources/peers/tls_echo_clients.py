@@ -3,6 +3,12 @@ payload of MIN..MAX bytes while reading the echo, then checks length and CRC32.
 
 usage: tls_echo_clients.py HOST PORT CLIENTS MIN MAX SEED [CAFILE]
 Without CAFILE the server's certificate is not verified (a self-signed test server).
+
+Each client keeps its SSL object on one thread (a non-blocking socket and a selector): OpenSSL
+forbids using one SSL object from two threads at once. With TLS_CLIENT_THREADS=1 set, each client
+instead writes with sendall() on a second thread while its first thread reads: that breaks the
+rule, and such clients now and then see an EOF the server never sent (recv() returns b'' while the
+TCP connection is open, "tcp open" in the failure line); it is kept to show that, not for tests.
 Prints one line per failed client ("FAIL i: ...") and a last line
 "RESULT ok=N failed=M eof_after_handshake=K".
 """
