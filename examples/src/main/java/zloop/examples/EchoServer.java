@@ -8,6 +8,7 @@ import zloop.BufferedProtocol;
 import zloop.EventLoop;
 import zloop.EventLoops;
 import zloop.Protocol;
+import zloop.ReadingFollowsWriting;
 import zloop.Server;
 import zloop.ServerOptions;
 import zloop.StreamOptions;
@@ -28,6 +29,11 @@ import zloop.Transport;
  * {@code proto} echoes from {@code dataReceived} (the loop's read buffer, zero copy);
  * {@code buffered} has the kernel read into the protocol's own buffer ({@code BufferedProtocol});
  * {@code streams} runs a task per connection on {@code StreamReader}/{@code StreamWriter}.
+ *
+ * <p>Every mode is bounded against a client that writes without reading: the protocols stop
+ * reading while the transport's writing is paused ({@link ReadingFollowsWriting}), the stream task
+ * waits in {@code drain()} before it reads again. The server's memory then stays at about the
+ * write buffer's high watermark per connection, whatever the client sends.
  *
  * <p>{@code --tls} serves TLS in any mode: with the PEM certificate chain and PKCS#8 key given, or
  * with a self-signed pair for localhost made at start-up, whose SHA-256 fingerprint it prints. Try
@@ -104,7 +110,11 @@ public final class EchoServer {
     }
   }
 
-  /** The streams mode: a task per connection that reads, writes and drains. */
+  /**
+   * The streams mode: a task per connection that reads, writes and drains. Waiting in {@code
+   * drain()} before the next read is what bounds it: the reader stops reading from the socket
+   * once its own buffer is full.
+   */
   static void serveStream(StreamReader reader, StreamWriter writer) {
     while (true) {
       byte[] data = reader.read(64 * 1024).join();
@@ -117,13 +127,21 @@ public final class EchoServer {
     writer.close();
   }
 
-  /** Echoes from the loop's read buffer: {@code write} sends at once and copies only the rest. */
-  static final class Echo implements Protocol {
+  /**
+   * Echoes from the loop's read buffer: {@code write} sends at once and copies only the rest.
+   * Reading pauses while writing is paused, so a client that does not read cannot grow the buffer.
+   */
+  static final class Echo implements Protocol, ReadingFollowsWriting {
     private Transport transport;
 
     @Override
     public void connectionMade(Transport t) {
       transport = t;
+    }
+
+    @Override
+    public Transport transport() {
+      return transport;
     }
 
     @Override
@@ -132,14 +150,19 @@ public final class EchoServer {
     }
   }
 
-  /** Echoes from its own buffer, which the kernel reads into. */
-  static final class BufferedEcho implements BufferedProtocol {
+  /** Echoes from its own buffer, which the kernel reads into; bounded like {@link Echo}. */
+  static final class BufferedEcho implements BufferedProtocol, ReadingFollowsWriting {
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(256 * 1024);
     private Transport transport;
 
     @Override
     public void connectionMade(Transport t) {
       transport = t;
+    }
+
+    @Override
+    public Transport transport() {
+      return transport;
     }
 
     @Override
