@@ -12,6 +12,7 @@ import zloop.Transport;
  * pending read, retried whenever data or the end of the stream arrives. Loop thread only.
  */
 final class LoopStreamReader implements StreamReader {
+  private static final byte[] NEWLINE = {'\n'}; // never modified
   private final Loop loop;
   private final int limit;
   private byte[] buf = new byte[1024];
@@ -172,7 +173,7 @@ final class LoopStreamReader implements StreamReader {
    */
   @Override
   public Future<byte[]> readline() {
-    return submit(new UntilRead(new byte[] {'\n'}, true));
+    return submit(new UntilRead(NEWLINE, true));
   }
 
   /** {@code readuntil}, and in line mode {@code readline}'s handling of EOF and overruns. */
