@@ -2,8 +2,16 @@ package zloop;
 
 /**
  * Serves one stream connection of {@link Streams#startServer}: runs as a task of its own, so it may
- * block in {@code join()}. When it returns or fails, the connection is not closed for it (close
- * the writer); a failure goes to the loop's exception handler.
+ * block in {@code join()}. As in asyncio (3.12+):
+ *
+ * <ul>
+ *   <li>returning normally leaves the connection as it is: close the writer when done (the
+ *       connection stays open otherwise, as a handler that hands the streams on may want);
+ *   <li>throwing reports the exception to the loop's exception handler ("Unhandled exception in
+ *       client_connected_cb") and closes the connection;
+ *   <li>the task being cancelled (by {@code cancel()}, a timeout, or the loop shutting down) closes
+ *       the connection.
+ * </ul>
  */
 @FunctionalInterface
 public interface ClientConnected {

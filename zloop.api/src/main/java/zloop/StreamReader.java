@@ -5,8 +5,13 @@ package zloop;
  * a future, so it works from callbacks; inside a task, {@code join()} gives the blocking style
  * ({@code byte[] line = reader.readline().join();}). One read may wait at a time.
  *
- * <p>The reader buffers at most about twice its limit (64 KiB by default): above that the
- * transport stops reading until the buffer drains to the limit.
+ * <p>The reader buffers about twice its limit (64 KiB by default) while no read waits: above that
+ * the transport stops reading until the buffer drains to the limit. A read that waits for more
+ * ({@link #readexactly} of any size) resumes reading, so it never deadlocks on the limit.
+ *
+ * <p>Cancelling a pending read (by {@code cancel()}, {@code waitFor}, {@code withTimeout} or
+ * cancelling the task that joins it) consumes nothing: the bytes stay buffered for the next read,
+ * which may be started at once.
  */
 public interface StreamReader {
 

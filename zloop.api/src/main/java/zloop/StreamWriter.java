@@ -24,8 +24,12 @@ public interface StreamWriter {
   void writelines(List<ByteBuffer> data);
 
   /**
-   * Completes when the write buffer is at or below its low watermark; fails if the connection was
-   * lost. The producer's pacing: {@code writer.write(x); writer.drain().join();}.
+   * Completes when the write buffer is at or below its low watermark. Fails with the reader's
+   * exception if the connection failed, or with a {@link java.net.SocketException} "Connection
+   * lost" once it is gone. On a closing transport it always completes on a later turn, never at
+   * once (asyncio's {@code sleep(0)}), so that {@code writer.write(x); writer.drain().join();}
+   * in a loop cannot hold the loop when the peer is gone: writes to a lost connection are dropped
+   * (as in asyncio), and the next drain is where the writer learns of it.
    */
   Future<Void> drain();
 

@@ -12,6 +12,7 @@ import zloop.Transport;
  * pending read, retried whenever data or the end of the stream arrives. Loop thread only.
  */
 final class LoopStreamReader implements StreamReader {
+  private static final byte[] NEWLINE = {'\n'}; // never modified
   private final Loop loop;
   private final int limit;
   private byte[] buf = new byte[1024];
@@ -54,7 +55,9 @@ final class LoopStreamReader implements StreamReader {
     data.get(buf, end, n);
     end += n;
     wake();
-    if (transport != null && !paused && size() > 2L * limit) {
+    // A read still waiting needs more than is buffered: pausing now would starve it for good
+    // (asyncio pauses, then resumes the moment the reader waits again; same outcome).
+    if (transport != null && !paused && size() > 2L * limit && !waiting()) {
       try {
         transport.pauseReading();
         paused = true;
@@ -76,6 +79,10 @@ final class LoopStreamReader implements StreamReader {
       pending = null;
       p.future.tryFail(t);
     }
+  }
+
+  private boolean waiting() {
+    return pending != null && !pending.future.isDone();
   }
 
   private void wake() {
@@ -147,7 +154,6 @@ final class LoopStreamReader implements StreamReader {
               future.tryFail(new IncompleteReadException(take(size()), n));
               return true;
             }
-            maybeResumeTransport();
             return false;
           }
         });
@@ -158,71 +164,69 @@ final class LoopStreamReader implements StreamReader {
     if (separator.length == 0) {
       throw new IllegalArgumentException("Separator should be at least one-byte string");
     }
-    byte[] sep = separator.clone();
-    return submit(
-        new PendingRead(new LoopFuture<>(loop)) {
-          private int searchFrom;
-
-          @Override
-          boolean attempt() {
-            int at = indexOf(sep, searchFrom);
-            if (at >= 0) {
-              if (at > limit) {
-                future.tryFail(
-                    new LimitOverrunException(
-                        "Separator is found, but chunk is longer than limit", at));
-                return true;
-              }
-              future.tryComplete(take(at + sep.length));
-              return true;
-            }
-            searchFrom = Math.max(0, size() + 1 - sep.length);
-            if (searchFrom > limit) {
-              future.tryFail(
-                  new LimitOverrunException(
-                      "Separator is not found, and chunk exceed the limit", searchFrom));
-              return true;
-            }
-            if (eof) {
-              future.tryFail(new IncompleteReadException(take(size()), -1));
-              return true;
-            }
-            maybeResumeTransport();
-            return false;
-          }
-        });
+    return submit(new UntilRead(separator.clone(), false));
   }
 
+  /**
+   * One pending read, not {@code readuntil} plus a callback: a cancelled readline must leave no
+   * inner read behind to swallow the next line.
+   */
   @Override
   public Future<byte[]> readline() {
-    LoopFuture<byte[]> line = new LoopFuture<>(loop);
-    readuntil(new byte[] {'\n'})
-        .addDoneCallback(
-            f -> {
-              if (f.isCancelled()) {
-                line.cancel();
-                return;
-              }
-              Throwable t = f.exception();
-              if (t == null) {
-                line.tryComplete(f.result());
-              } else if (t instanceof IncompleteReadException e) {
-                line.tryComplete(e.partial());
-              } else if (t instanceof LimitOverrunException e) {
-                // asyncio drops the oversized line (through its separator, if seen) and raises.
-                int consumed = e.consumed();
-                if (consumed < size() && buf[start + consumed] == '\n') {
-                  take(consumed + 1);
-                } else {
-                  take(size());
-                }
-                maybeResumeTransport();
-                line.tryFail(new LimitOverrunException(e.getMessage(), consumed));
-              } else {
-                line.tryFail(t);
-              }
-            });
-    return line;
+    return submit(new UntilRead(NEWLINE, true));
+  }
+
+  /** {@code readuntil}, and in line mode {@code readline}'s handling of EOF and overruns. */
+  private final class UntilRead extends PendingRead {
+    private final byte[] sep;
+    private final boolean line;
+    private int searchFrom;
+
+    UntilRead(byte[] sep, boolean line) {
+      super(new LoopFuture<>(loop));
+      this.sep = sep;
+      this.line = line;
+    }
+
+    @Override
+    boolean attempt() {
+      int at = indexOf(sep, searchFrom);
+      if (at >= 0) {
+        if (at > limit) {
+          overrun("Separator is found, but chunk is longer than limit", at);
+          return true;
+        }
+        future.tryComplete(take(at + sep.length));
+        return true;
+      }
+      searchFrom = Math.max(0, size() + 1 - sep.length);
+      if (searchFrom > limit) {
+        overrun("Separator is not found, and chunk exceed the limit", searchFrom);
+        return true;
+      }
+      if (eof) {
+        byte[] partial = take(size());
+        if (line) {
+          future.tryComplete(partial);
+        } else {
+          future.tryFail(new IncompleteReadException(partial, -1));
+        }
+        return true;
+      }
+      return false;
+    }
+
+    private void overrun(String message, int consumed) {
+      if (line) {
+        // asyncio drops the oversized line (through its separator, if seen) and raises.
+        if (consumed < size() && buf[start + consumed] == '\n') {
+          take(consumed + 1);
+        } else {
+          take(size());
+        }
+      }
+      future.tryFail(new LimitOverrunException(message, consumed));
+    }
   }
 
   private Future<byte[]> submit(PendingRead read) {
@@ -237,6 +241,12 @@ final class LoopStreamReader implements StreamReader {
     }
     if (!read.attempt()) {
       pending = read;
+      if (paused) {
+        // Waiting for data with reading paused would wait forever: readexactly(n) and readuntil
+        // may need more than the 2 x limit the reader buffers before pausing.
+        paused = false;
+        transport.resumeReading();
+      }
     }
     return read.future;
   }

@@ -1,6 +1,5 @@
 package zloop.engine;
 
-import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import zloop.Future;
@@ -35,6 +34,11 @@ final class LoopStreamWriter implements StreamWriter {
     transport.writelines(data);
   }
 
+  /**
+   * asyncio's drain: the reader's failure first; on a closing transport one turn's yield (so a
+   * lost connection's {@code connectionLost} runs and a writer looping on write+drain cannot hold
+   * the loop); then "Connection lost" if it is gone, else wait while writing is paused.
+   */
   @Override
   public Future<Void> drain() {
     LoopFuture<Void> f = new LoopFuture<>(loop);
@@ -43,12 +47,23 @@ final class LoopStreamWriter implements StreamWriter {
       f.tryFail(readerFailure);
       return f;
     }
-    if (protocol.isLost()) {
-      f.tryFail(new SocketException("Connection lost"));
+    if (transport.isClosing()) {
+      loop.scheduleInternal(new LoopHandle(() -> finishDrain(f)));
       return f;
     }
-    protocol.awaitWritable(f);
+    finishDrain(f);
     return f;
+  }
+
+  private void finishDrain(LoopFuture<Void> f) {
+    if (f.isDone()) {
+      return; // cancelled while yielding
+    }
+    if (protocol.isLost()) {
+      f.tryFail(protocol.lostFailure());
+      return;
+    }
+    protocol.awaitWritable(f);
   }
 
   @Override

@@ -3,6 +3,7 @@ package zloop.engine;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.lang.ref.WeakReference;
 import java.util.Map;
 import java.util.WeakHashMap;
 import zloop.Future;
@@ -16,10 +17,21 @@ import zloop.engine.spi.WriteQueue;
  * The low-level {@code sock*} operations. Each socket gets one {@link Channel}, its stream handler
  * for as long as it is used this way, holding at most one pending receive and one pending send, so
  * a receive and a send may wait at the same time (as in asyncio).
+ *
+ * <p>Cancellation acts at once, inside {@code cancel()}: a cancelled receive stops reading before
+ * any more bytes can be read for it, a cancelled send drops what it had not handed to the kernel,
+ * a cancelled accept stops accepting. Bytes that arrive while no receive waits (read by a
+ * completion backend before its cancel landed) are kept for the next receive, never dropped.
  */
 final class SocketOps {
   private final Loop loop;
-  private final Map<SocketHandle, Channel> channels = new WeakHashMap<>();
+
+  /**
+   * Weak both ways: a channel references its socket, so a strong value would keep every key (and
+   * every socket ever used with {@code sock*}) alive for the loop's life. The socket keeps its
+   * channel alive (it is the socket's stream handler).
+   */
+  private final Map<SocketHandle, WeakReference<Channel>> channels = new WeakHashMap<>();
 
   SocketOps(Loop loop) {
     this.loop = loop;
@@ -30,33 +42,39 @@ final class SocketOps {
       throw new IllegalArgumentException("negative size: " + maxBytes);
     }
     ByteBuffer target = ByteBuffer.allocate(maxBytes);
-    LoopFuture<ByteBuffer> result = new LoopFuture<>(loop);
-    recvInto(s, target)
-        .addDoneCallback(
-            f -> {
-              if (f.isCancelled()) {
-                result.cancel();
-              } else if (f.exception() != null) {
-                result.tryFail(f.exception());
-              } else {
-                result.tryComplete(target.flip());
-              }
-            });
-    return result;
+    Receive<ByteBuffer> r =
+        new Receive<>(loop, target) {
+          @Override
+          void received(int n) {
+            tryComplete(target.flip());
+          }
+        };
+    if (maxBytes == 0) {
+      r.received(0);
+      return r;
+    }
+    channel(s).receive(r);
+    return r;
   }
 
   Future<Integer> recvInto(NetSocket s, ByteBuffer buffer) {
-    LoopFuture<Integer> result = new LoopFuture<>(loop);
+    Receive<Integer> r =
+        new Receive<>(loop, buffer) {
+          @Override
+          void received(int n) {
+            tryComplete(n);
+          }
+        };
     if (!buffer.hasRemaining()) {
-      result.tryComplete(0);
-      return result;
+      r.received(0);
+      return r;
     }
-    channel(s).receive(buffer, result);
-    return result;
+    channel(s).receive(r);
+    return r;
   }
 
   Future<Void> sendall(NetSocket s, ByteBuffer data) {
-    LoopFuture<Void> result = new LoopFuture<>(loop);
+    Send result = new Send(loop);
     channel(s).send(data, result);
     return result;
   }
@@ -82,7 +100,17 @@ final class SocketOps {
 
   Future<NetSocket> accept(NetSocket s) {
     SocketHandle listener = own(s);
-    LoopFuture<NetSocket> result = new LoopFuture<>(loop);
+    // Stops accepting inside cancel(): a done callback would run a turn late, and a connection
+    // accepted meanwhile would have nobody to go to.
+    LoopFuture<NetSocket> result =
+        new LoopFuture<>(loop) {
+          @Override
+          void onDone() {
+            if (isCancelled()) {
+              listener.stopAccepting();
+            }
+          }
+        };
     listener.startAccepting(
         new AcceptHandler() {
           @Override
@@ -101,18 +129,18 @@ final class SocketOps {
             result.tryFail(failure);
           }
         });
-    result.addDoneCallback(
-        f -> {
-          if (f.isCancelled()) {
-            listener.stopAccepting();
-          }
-        });
     return result;
   }
 
   private Channel channel(NetSocket s) {
     SocketHandle socket = own(s);
-    return channels.computeIfAbsent(socket, Channel::new);
+    WeakReference<Channel> ref = channels.get(socket);
+    Channel c = ref == null ? null : ref.get();
+    if (c == null) {
+      c = new Channel(socket);
+      channels.put(socket, new WeakReference<>(c));
+    }
+    return c;
   }
 
   private static SocketHandle own(NetSocket s) {
@@ -122,33 +150,106 @@ final class SocketOps {
     throw new IllegalArgumentException("not a socket of this loop's backend: " + s);
   }
 
-  /** One socket's pending receive and pending send. */
-  private final class Channel implements StreamHandler {
+  /** A receive's future, which also knows its buffer and withdraws itself when cancelled. */
+  private abstract static class Receive<T> extends LoopFuture<T> {
+    final ByteBuffer into;
+    Channel channel;
+
+    Receive(Loop loop, ByteBuffer into) {
+      super(loop);
+      this.into = into;
+    }
+
+    /** {@code n} bytes were put at the buffer's old position (now after them); 0 at EOF. */
+    abstract void received(int n);
+
+    @Override
+    void onDone() {
+      if (isCancelled() && channel != null) {
+        channel.receiveCancelled(this);
+      }
+    }
+  }
+
+  /** A send's future, which drops its unsent bytes when cancelled. */
+  private static final class Send extends LoopFuture<Void> {
+    Channel channel;
+
+    Send(Loop loop) {
+      super(loop);
+    }
+
+    @Override
+    void onDone() {
+      if (isCancelled() && channel != null) {
+        channel.sendCancelled(this);
+      }
+    }
+  }
+
+  /** One socket's pending receive and pending send, and what arrived while no receive waited. */
+  private static final class Channel implements StreamHandler {
     private final SocketHandle socket;
-    private final WriteQueue queue = new WriteQueue();
     private final ByteBuffer[] one = new ByteBuffer[1];
-    private ByteBuffer recvBuffer;
-    private LoopFuture<Integer> recvResult;
-    private LoopFuture<Void> sendResult;
+    private WriteQueue queue = new WriteQueue();
+    /** A cancelled send's buffers: a completion backend may still be sending from them. */
+    private WriteQueue retired;
+    private Receive<?> receiving;
+    /** The buffer the last {@link #readBuffer()} handed out. */
+    private ByteBuffer offered;
+    /** Bytes nobody asked for yet (flipped: position to limit), or {@code null}. */
+    private ByteBuffer kept;
+    private boolean eof;
+    private IOException failure;
+    private Send sending;
 
     Channel(SocketHandle socket) {
       this.socket = socket;
       socket.setStreamHandler(this);
     }
 
-    void receive(ByteBuffer buffer, LoopFuture<Integer> result) {
-      if (recvResult != null && !recvResult.isDone()) {
+    void receive(Receive<?> r) {
+      if (receiving != null) {
         throw new IllegalStateException("a sockRecv is already waiting on this socket");
       }
-      recvBuffer = buffer;
-      recvResult = result;
-      result.addDoneCallback(f -> socket.stopReading());
+      if (kept != null) {
+        int n = Math.min(kept.remaining(), r.into.remaining());
+        r.into.put(r.into.position(), kept, kept.position(), n);
+        r.into.position(r.into.position() + n);
+        kept.position(kept.position() + n);
+        if (!kept.hasRemaining()) {
+          kept = null;
+        }
+        r.received(n);
+        return;
+      }
+      if (failure != null) {
+        r.tryFail(failure);
+        return;
+      }
+      if (eof) {
+        r.received(0);
+        return;
+      }
+      receiving = r;
+      r.channel = this;
       socket.startReading();
     }
 
-    void send(ByteBuffer data, LoopFuture<Void> result) {
-      if (sendResult != null && !sendResult.isDone()) {
+    void receiveCancelled(Receive<?> r) {
+      if (receiving == r) {
+        receiving = null;
+        socket.stopReading();
+      }
+    }
+
+    void send(ByteBuffer data, Send result) {
+      if (sending != null) {
         throw new IllegalStateException("a sockSendall is already sending on this socket");
+      }
+      if (failure != null) {
+        result.tryFail(failure);
+        return;
       }
       one[0] = data;
       try {
@@ -165,53 +266,105 @@ final class SocketOps {
       }
       ByteBuffer copy = ByteBuffer.allocateDirect(data.remaining()).put(data).flip();
       queue.add(copy);
-      sendResult = result;
+      sending = result;
+      result.channel = this;
       socket.flush(queue);
+    }
+
+    void sendCancelled(Send s) {
+      if (sending != s) {
+        return;
+      }
+      sending = null;
+      // A new queue object: a completion backend sees the old one emptied and drops the send in
+      // flight from it; its buffers stay referenced until a later send completes.
+      WriteQueue old = queue;
+      queue = new WriteQueue();
+      WriteQueue keepAlive = new WriteQueue();
+      old.clear(keepAlive::add);
+      retired = keepAlive;
     }
 
     @Override
     public ByteBuffer readBuffer() {
-      return recvResult != null && !recvResult.isDone() ? recvBuffer : null;
+      offered = receiving != null ? receiving.into : null;
+      return offered;
     }
 
     @Override
     public void onData(ByteBuffer data) {
-      // Only reached when no receive waits (the backend read into its own buffer): nobody asked.
+      // No receive waits (the backend read into its own buffer): keep the bytes for the next.
+      keep(data);
+      Receive<?> r = receiving;
+      receiving = null;
+      socket.stopReading();
+      if (r != null) {
+        receive(r); // served from what was just kept
+      }
     }
 
     @Override
     public void onDataInto(int n) {
-      LoopFuture<Integer> r = recvResult;
-      if (r != null && !r.isDone()) {
-        recvBuffer.position(recvBuffer.position() + n);
+      Receive<?> r = receiving;
+      ByteBuffer into = offered;
+      offered = null;
+      if (r != null && into == r.into) {
+        receiving = null;
         socket.stopReading();
-        r.tryComplete(n);
+        r.into.position(r.into.position() + n);
+        r.received(n);
+      } else if (into != null) {
+        keep(into.slice(into.position(), n)); // read for a receive that was cancelled since
       }
+    }
+
+    private void keep(ByteBuffer data) {
+      if (kept == null) {
+        kept = ByteBuffer.allocate(data.remaining());
+      } else if (kept.capacity() - kept.limit() < data.remaining()) {
+        ByteBuffer bigger = ByteBuffer.allocate(kept.remaining() + data.remaining());
+        bigger.put(kept).flip();
+        kept = bigger;
+      }
+      int at = kept.limit();
+      kept.limit(at + data.remaining());
+      kept.put(at, data, data.position(), data.remaining());
+      data.position(data.limit());
     }
 
     @Override
     public void onEof() {
-      LoopFuture<Integer> r = recvResult;
+      eof = true;
+      Receive<?> r = receiving;
+      receiving = null;
       if (r != null) {
-        r.tryComplete(0);
+        r.received(0);
       }
     }
 
     @Override
-    public void onError(IOException failure) {
-      if (recvResult != null) {
-        recvResult.tryFail(failure);
+    public void onError(IOException e) {
+      failure = e;
+      Receive<?> r = receiving;
+      receiving = null;
+      if (r != null) {
+        r.tryFail(e);
       }
-      if (sendResult != null) {
-        sendResult.tryFail(failure);
+      Send s = sending;
+      sending = null;
+      if (s != null) {
+        s.tryFail(e);
       }
     }
 
     @Override
     public void onWritten(long n) {
+      retired = null; // the backend sends one at a time: a cancelled send is over by now
       queue.consume(n, b -> {});
-      if (queue.isEmpty() && sendResult != null) {
-        sendResult.tryComplete(null);
+      if (queue.isEmpty() && sending != null) {
+        Send s = sending;
+        sending = null;
+        s.tryComplete(null);
       }
     }
   }

@@ -7,6 +7,7 @@ import java.util.List;
 import zloop.ClientConnected;
 import zloop.ExceptionContext;
 import zloop.Protocol;
+import zloop.Task;
 import zloop.Transport;
 
 /**
@@ -46,21 +47,29 @@ final class StreamProtocol implements Protocol {
     writer = new LoopStreamWriter(loop, transport, this);
     if (serve != null) {
       LoopStreamWriter w = writer;
-      loop.createTask(
-          () -> {
-            try {
-              serve.serve(reader, w);
-            } catch (java.util.concurrent.CancellationException e) {
-              throw e;
-            } catch (Exception | Error e) {
-              loop.callExceptionHandler(
-                  new ExceptionContext(
-                      "Unhandled exception in client_connected_cb", e, null, null, transport, this));
-              transport.close();
+      Task<Void> task =
+          loop.createTask(
+              () -> {
+                try {
+                  serve.serve(reader, w);
+                } catch (java.util.concurrent.CancellationException e) {
+                  throw e;
+                } catch (Exception | Error e) {
+                  loop.callExceptionHandler(
+                      new ExceptionContext(
+                          "Unhandled exception in client_connected_cb", e, null, null, w.transport(), this));
+                  w.close();
+                }
+                return null;
+              },
+              "stream-client");
+      // asyncio (3.12+): a cancelled client task closes its connection; nobody else would.
+      task.addDoneCallback(
+          t -> {
+            if (t.isCancelled()) {
+              w.close();
             }
-            return null;
-          },
-          "stream-client");
+          });
     }
   }
 
@@ -124,7 +133,8 @@ final class StreamProtocol implements Protocol {
     }
   }
 
-  private Throwable lostFailure() {
+  /** asyncio's ConnectionResetError("Connection lost"), caused by what ended the connection. */
+  Throwable lostFailure() {
     SocketException e = new SocketException("Connection lost");
     if (lostWith != null) {
       e.initCause(lostWith);

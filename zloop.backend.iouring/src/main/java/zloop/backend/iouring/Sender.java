@@ -53,6 +53,8 @@ final class Sender {
 
   private final IoUringSocket socket;
   private WriteQueue queue;
+  /** The queue the send in flight was taken from (the engine may hand over a new one meanwhile). */
+  private WriteQueue inFlightQueue;
   private boolean inFlight;
   private long inFlightBytes;
   private boolean dropped;
@@ -101,6 +103,7 @@ final class Sender {
       inFlightBytes = sendGathered(buffers, direct);
     }
     inFlight = true;
+    inFlightQueue = q;
     socket.backend().sending(this);
   }
 
@@ -114,11 +117,19 @@ final class Sender {
     if (!inFlight || socket.slot < 0) {
       return false; // done, or the socket closed (which cancelled it)
     }
-    if (!dropped && (queue == null || queue.size() < inFlightBytes)) {
+    if (!dropped && droppedUnderneath()) {
       dropped = true;
       socket.backend().cancel(socket.slot, UserData.SEND);
     }
     return true;
+  }
+
+  /**
+   * Whether the bytes in flight are no longer queued: the queue was emptied (abort, a cancelled
+   * {@code sockSendall}) or replaced by a new one.
+   */
+  private boolean droppedUnderneath() {
+    return queue == null || queue != inFlightQueue || queue.size() < inFlightBytes;
   }
 
   private void send(long address, int length) {
@@ -162,10 +173,11 @@ final class Sender {
   /** The send ended: report what moved, and queue the next one if bytes remain. */
   void complete(int res) {
     inFlight = false;
-    if (dropped) {
+    if (dropped || droppedUnderneath()) {
       dropped = false; // the engine no longer counts those bytes: nothing to report
       res = -Errno.ECANCELED;
     }
+    inFlightQueue = null;
     if (res > 0) {
       socket.stream().onWritten(res);
     } else if (res < 0 && !retryable(-res)) {
