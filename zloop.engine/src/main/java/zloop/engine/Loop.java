@@ -770,5 +770,10 @@ public final class Loop implements EventLoop {
     public void reportError(String message, Throwable exception) {
       errors.report(message, exception, null);
     }
+
+    @Override
+    public boolean hasReadyWork() {
+      return !ready.isEmpty() || stopping;
+    }
   }
 }

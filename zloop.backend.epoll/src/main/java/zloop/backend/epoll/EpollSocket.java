@@ -13,6 +13,7 @@ import zloop.engine.spi.ConnectHandler;
 import zloop.engine.spi.SocketHandle;
 import zloop.engine.spi.StreamHandler;
 import zloop.engine.spi.WriteQueue;
+import zloop.posix.AcceptErrors;
 import zloop.posix.Errno;
 import zloop.posix.IoVecs;
 
@@ -388,30 +389,20 @@ final class EpollSocket extends Registration implements SocketHandle {
         continue;
       }
       int e = -accepted;
-      switch (e) {
-        case Errno.EAGAIN -> {
-          return;
-        }
-        // accept(2): errors already pending on the new connection; the listener is fine.
-        case Errno.ECONNABORTED,
-            Errno.EPROTO,
-            Errno.ENETDOWN,
-            Errno.ENOPROTOOPT,
-            Errno.EHOSTDOWN,
-            Errno.ENONET,
-            Errno.EHOSTUNREACH,
-            Errno.EOPNOTSUPP,
-            Errno.ENETUNREACH -> {}
-        case Errno.EMFILE, Errno.ENFILE, Errno.ENOBUFS, Errno.ENOMEM -> {
+      if (e == Errno.EAGAIN) {
+        return; // the backlog is empty: the next readiness event says when it is not
+      }
+      switch (AcceptErrors.classify(e)) {
+        case SKIP -> {}
+        case EXHAUSTED -> {
           acceptor.onAcceptError(Errno.exception("accept4", e), true);
           return;
         }
-        // Not a listening socket (or not a socket): it would fail the same way on every wait.
-        case Errno.EINVAL, Errno.EBADF, Errno.ENOTSOCK -> {
+        case LISTENER_BROKEN -> {
           fail(Errno.exception("accept4", e));
           return;
         }
-        default -> { // EPERM (a firewall rule), say: this connection only
+        case CONNECTION_FAILED -> {
           acceptor.onAcceptError(Errno.exception("accept4", e), false);
           return;
         }

@@ -34,6 +34,9 @@ final class SubmissionQueue {
   /** The kernel's head as last read: entries before it are consumed. */
   private int head;
 
+  /** Entries claimed so far: each is one operation that ends with a final completion. */
+  private long claimed;
+
   SubmissionQueue(MemorySegment ring, MemorySegment sqes, MemorySegment params) {
     this.ring = ring;
     this.sqes = sqes;
@@ -70,6 +73,7 @@ final class SubmissionQueue {
     long at = (tail & mask) * Sqe.SIZE;
     Sqe.clear(sqes, at);
     tail++;
+    claimed++;
     return at;
   }
 
@@ -99,5 +103,10 @@ final class SubmissionQueue {
 
   int capacity() {
     return entries;
+  }
+
+  /** How many entries were ever claimed. */
+  long claimedCount() {
+    return claimed;
   }
 }

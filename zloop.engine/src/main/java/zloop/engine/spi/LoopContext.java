@@ -13,4 +13,13 @@ public interface LoopContext {
    * loop's exception handler. Loop thread.
    */
   void reportError(String message, Throwable exception);
+
+  /**
+   * Whether the engine has work ready to run now (callbacks scheduled by user code the backend
+   * called, say from a {@code getBuffer} while arming a receive). A backend must not block in
+   * {@link Backend#poll} while this is true, whatever timeout it was given. Loop thread.
+   */
+  default boolean hasReadyWork() {
+    return false;
+  }
 }
