@@ -57,6 +57,9 @@ final class IoUring {
   static final int IORING_OP_RECV = 27;
   static final int IORING_OP_SEND_ZC = 47; // arrived with multishot RECV, in Linux 6.0
 
+  // sq_ring->flags.
+  static final int IORING_SQ_CQ_OVERFLOW = 1 << 1;
+
   // sqe->cancel_flags of ASYNC_CANCEL.
   static final int IORING_ASYNC_CANCEL_ANY = 1 << 2;
 

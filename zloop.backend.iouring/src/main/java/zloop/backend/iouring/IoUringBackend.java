@@ -60,6 +60,7 @@ final class IoUringBackend implements Backend {
   private Submitter submitter;
   private int completionsPerPoll;
   private long retiredEnterCalls;
+  private long overflows;
   private Thread issuer;
   private boolean closed;
 
@@ -136,6 +137,9 @@ final class IoUringBackend implements Backend {
             && submissions.isEmpty()
             && ring.cq().ready() == 0
             && !context.hasReadyWork();
+    if (ring.sq().completionsOverflowed()) {
+      overflows++; // the kernel kept them (NODROP); this turn's enter (GETEVENTS) flushes them
+    }
     enter(block, timeoutNanos);
     return events + completions.reap(ring.cq(), completionsPerPoll);
   }
@@ -430,6 +434,11 @@ final class IoUringBackend implements Backend {
   /** How many operations the kernel has not reported the end of yet. */
   long inFlight() {
     return ring.inFlight();
+  }
+
+  /** How many turns started with completions overflowed from the completion queue. */
+  long overflows() {
+    return overflows;
   }
 
   /** How many times this backend called {@code io_uring_enter}. */

@@ -25,6 +25,7 @@ final class SubmissionQueue {
   private final MemorySegment sqes;
   private final long headOffset;
   private final long tailOffset;
+  private final long flagsOffset;
   private final int mask;
   private final int entries;
 
@@ -42,6 +43,7 @@ final class SubmissionQueue {
     this.sqes = sqes;
     this.headOffset = Params.get(Params.SQ_OFF_HEAD, params);
     this.tailOffset = Params.get(Params.SQ_OFF_TAIL, params);
+    this.flagsOffset = Params.get(Params.SQ_OFF_FLAGS, params);
     this.mask = ring.get(JAVA_INT, Params.get(Params.SQ_OFF_RING_MASK, params));
     this.entries = ring.get(JAVA_INT, Params.get(Params.SQ_OFF_RING_ENTRIES, params));
     long array = Params.get(Params.SQ_OFF_ARRAY, params);
@@ -99,6 +101,14 @@ final class SubmissionQueue {
   int pending() {
     head = (int) INT.getAcquire(ring, headOffset);
     return tail - head;
+  }
+
+  /**
+   * Whether the kernel holds completions that did not fit in the completion queue ({@code
+   * IORING_SQ_CQ_OVERFLOW}); the next enter with {@code GETEVENTS} flushes them into it.
+   */
+  boolean completionsOverflowed() {
+    return ((int) INT.getAcquire(ring, flagsOffset) & IoUring.IORING_SQ_CQ_OVERFLOW) != 0;
   }
 
   int capacity() {

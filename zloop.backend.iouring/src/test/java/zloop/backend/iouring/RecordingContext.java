@@ -10,6 +10,9 @@ final class RecordingContext implements LoopContext {
 
   final List<String> errors = new CopyOnWriteArrayList<>();
 
+  /** What {@link #hasReadyWork()} answers: set it as the engine would schedule a callback. */
+  volatile boolean readyWork;
+
   @Override
   public EventLoop loop() {
     return null;
@@ -18,5 +21,10 @@ final class RecordingContext implements LoopContext {
   @Override
   public void reportError(String message, Throwable exception) {
     errors.add(message + ": " + exception);
+  }
+
+  @Override
+  public boolean hasReadyWork() {
+    return readyWork;
   }
 }
