@@ -59,6 +59,10 @@ class TurnTest {
             @Override
             public void onWritten(long n) {}
           };
+      for (int i = 0; i < 3; i++) {
+        driver.poll(1_000_000L); // what connecting left (stopAccepting's cancel) is done
+      }
+      assertEquals(0, driver.backend.pendingCompletions());
       pair.server().setStreamHandler(failing);
       pair.server().startReading();
 
