@@ -33,7 +33,22 @@ public final class AcceptErrors {
     CONNECTION_FAILED
   }
 
+  /** Loaded with this class, so that {@link #load()} loads the enum too. */
+  private static final Action[] ACTIONS = Action.values();
+
   private AcceptErrors() {}
+
+  /**
+   * Loads this class and {@link Action} now. Call it from the class initializer of code that
+   * classifies accept errors: {@code EMFILE} comes when the process has no descriptor left, and
+   * then the JVM cannot open a class file either. (Callers compare actions with {@code ==} rather
+   * than switch on them, since a switch over an enum loads a synthetic class lazily.)
+   */
+  public static void load() {
+    if (ACTIONS.length != 4) {
+      throw new AssertionError("AcceptErrors.Action changed");
+    }
+  }
 
   /** The action for {@code errno} (positive) from {@code accept}/{@code accept4}. */
   public static Action classify(int errno) {

@@ -376,10 +376,15 @@ final class EpollSocket extends Registration implements SocketHandle {
     }
   }
 
+  static {
+    AcceptErrors.load(); // accept errors come when descriptors ran out: no class loads then
+  }
+
   /**
-   * Accepts up to {@link #ACCEPT_BATCH} connections. Running out of descriptors or memory is
-   * reported as exhaustion, so the engine pauses accepting instead of spinning on a listener that
-   * stays readable; a connection that died in the backlog is skipped.
+   * Accepts up to {@link #ACCEPT_BATCH} connections. Errors are handled as {@link AcceptErrors}
+   * classifies them for every backend: running out of descriptors or memory is reported as
+   * exhaustion, so the engine pauses accepting instead of spinning on a listener that stays
+   * readable; a connection that died in the backlog is skipped; a broken listener fails once.
    */
   private void acceptBatch() {
     for (int i = 0; i < ACCEPT_BATCH && acceptor != null && open; i++) {
@@ -392,21 +397,17 @@ final class EpollSocket extends Registration implements SocketHandle {
       if (e == Errno.EAGAIN) {
         return; // the backlog is empty: the next readiness event says when it is not
       }
-      switch (AcceptErrors.classify(e)) {
-        case SKIP -> {}
-        case EXHAUSTED -> {
-          acceptor.onAcceptError(Errno.exception("accept4", e), true);
-          return;
-        }
-        case LISTENER_BROKEN -> {
-          fail(Errno.exception("accept4", e));
-          return;
-        }
-        case CONNECTION_FAILED -> {
-          acceptor.onAcceptError(Errno.exception("accept4", e), false);
-          return;
-        }
+      AcceptErrors.Action action = AcceptErrors.classify(e);
+      if (action == AcceptErrors.Action.SKIP) {
+        continue;
       }
+      if (action == AcceptErrors.Action.LISTENER_BROKEN) {
+        fail(Errno.exception("accept4", e)); // it would fail the same way on every wait
+      } else {
+        acceptor.onAcceptError(
+            Errno.exception("accept4", e), action == AcceptErrors.Action.EXHAUSTED);
+      }
+      return;
     }
   }
 

@@ -26,6 +26,10 @@ final class Acceptor {
 
   private static final int ACCEPT_FLAGS = Sockets.SOCK_NONBLOCK | Sockets.SOCK_CLOEXEC;
 
+  static {
+    AcceptErrors.load(); // accept errors come when descriptors ran out: no class loads then
+  }
+
   private final IoUringSocket socket;
   private AcceptHandler handler;
   private boolean armed;
@@ -122,18 +126,17 @@ final class Acceptor {
     if (errno == Errno.ECANCELED) {
       return; // the cancel of stop() or close(), or its thread exited: armed again if wanted
     }
-    switch (AcceptErrors.classify(errno)) {
-      case SKIP -> {}
-      case EXHAUSTED -> report(errno, true);
-      case LISTENER_BROKEN -> {
-        broken = true;
-        report(errno, false);
-        if (armed) {
-          socket.backend().schedule(socket); // cancels it
-        }
-      }
-      case CONNECTION_FAILED -> report(errno, false);
+    AcceptErrors.Action action = AcceptErrors.classify(errno);
+    if (action == AcceptErrors.Action.SKIP) {
+      return;
     }
+    if (action == AcceptErrors.Action.LISTENER_BROKEN) {
+      broken = true; // every further accept would fail the same way
+      if (armed) {
+        socket.backend().schedule(socket); // cancels it
+      }
+    }
+    report(errno, action == AcceptErrors.Action.EXHAUSTED);
   }
 
   private void report(int errno, boolean exhausted) {
