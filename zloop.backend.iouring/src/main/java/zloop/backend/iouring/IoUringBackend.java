@@ -357,8 +357,10 @@ final class IoUringBackend implements Backend {
    * until the kernel confirms each one ended, then closes the ring, the buffers and the eventfd.
    * Closing the ring alone would not do: the kernel tears a ring down later, from a workqueue, and
    * may still write into receive buffers meanwhile. If it does not confirm in time, the receive
-   * buffers and the arena stay mapped (leaked, reported) rather than freed under the kernel.
-   * Idempotent.
+   * buffers and the arena stay mapped (leaked, reported) rather than freed under the kernel; so
+   * they do, without a report, when a thread other than a single-issuer ring's own closes it
+   * while operations that write memory are in flight (that thread may not drive the ring; the
+   * loop closes on its own thread normally). Idempotent.
    */
   @Override
   public void close() {
@@ -369,7 +371,8 @@ final class IoUringBackend implements Backend {
     submissions.close();
     watches.clear();
     slots.forEachUser(RingUser::closeWithBackend);
-    boolean quiet = drain();
+    int drained = drain();
+    boolean quiet = drained == DRAINED;
     ring.close();
     try {
       wakeup.close();
@@ -380,7 +383,7 @@ final class IoUringBackend implements Backend {
       orphans.releaseAll();
       buffers.close();
       arena.close();
-    } else {
+    } else if (drained == DRAIN_TIMED_OUT) {
       context.reportError(
           "the kernel did not confirm that every io_uring operation ended; its receive buffers"
               + " stay mapped",
@@ -393,20 +396,24 @@ final class IoUringBackend implements Backend {
 
   private static final long DRAIN_STEP_NANOS = 10_000_000L;
 
-  /** Cancels everything in flight; true once the kernel reported the end of each operation. */
-  private boolean drain() {
-    if (ring.inFlight() == 0) {
-      return true;
+  private static final int DRAINED = 0;
+  private static final int DRAIN_TIMED_OUT = 1;
+  private static final int DRAIN_NOT_ALLOWED = 2;
+
+  /** Cancels everything in flight, and says whether the kernel reported the end of each. */
+  private int drain() {
+    if (ring.inFlight() - (wakeup.isArmed() ? 1 : 0) == 0) {
+      return DRAINED; // at most the wake-up's poll of the eventfd, which writes no memory of ours
     }
     if (issuer == null || (ring.singleIssuer() && Thread.currentThread() != issuer)) {
-      return false; // this thread may not drive the ring: nothing can be confirmed
+      return DRAIN_NOT_ALLOWED; // this thread may not drive the ring: nothing can be confirmed
     }
     Sqe.cancelAll(submitter.sqes(), submitter.sqe(), UserData.encode(0, UserData.CANCEL, 0));
     long deadline = System.nanoTime() + DRAIN_NANOS;
     while (ring.inFlight() > 0) {
       long left = deadline - System.nanoTime();
       if (left <= 0) {
-        return false;
+        return DRAIN_TIMED_OUT;
       }
       int r =
           ring.enter(
@@ -422,11 +429,11 @@ final class IoUringBackend implements Backend {
           && r != -Errno.EAGAIN
           && r != -Errno.EBUSY
           && r != -IoUring.EBADR) {
-        return false;
+        return DRAIN_TIMED_OUT;
       }
       completions.discard(ring.cq());
     }
-    return true;
+    return DRAINED;
   }
 
   // ------------------------------------------------------------------ for tests and reports
