@@ -770,5 +770,10 @@ public final class Loop implements EventLoop {
     public <T> int dispatch(IoCallback<T> callback, T target, int a, int b, int c) {
       return guard.dispatch(callback, target, a, b, c);
     }
+
+    @Override
+    public boolean hasReadyWork() {
+      return !ready.isEmpty() || stopping;
+    }
   }
 }

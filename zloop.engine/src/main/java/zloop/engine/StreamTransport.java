@@ -129,9 +129,13 @@ final class StreamTransport implements Transport, StreamHandler {
       throw new IllegalArgumentException(
           "a stream protocol must implement Protocol or BufferedProtocol: " + newProtocol);
     }
+    boolean replacing = protocol != null;
     protocol = newProtocol;
     plain = newProtocol instanceof Protocol p ? p : null;
     buffered = plain == null ? (BufferedProtocol) newProtocol : null;
+    if (replacing) {
+      socket.readTargetChanged(); // a read into the old protocol's buffer must not reach this one
+    }
   }
 
   @Override

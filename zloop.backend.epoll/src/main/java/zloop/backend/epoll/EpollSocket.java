@@ -13,6 +13,7 @@ import zloop.engine.spi.ConnectHandler;
 import zloop.engine.spi.SocketHandle;
 import zloop.engine.spi.StreamHandler;
 import zloop.engine.spi.WriteQueue;
+import zloop.posix.AcceptErrors;
 import zloop.posix.Errno;
 import zloop.posix.IoVecs;
 
@@ -375,10 +376,15 @@ final class EpollSocket extends Registration implements SocketHandle {
     }
   }
 
+  static {
+    AcceptErrors.load(); // accept errors come when descriptors ran out: no class loads then
+  }
+
   /**
-   * Accepts up to {@link #ACCEPT_BATCH} connections. Running out of descriptors or memory is
-   * reported as exhaustion, so the engine pauses accepting instead of spinning on a listener that
-   * stays readable; a connection that died in the backlog is skipped.
+   * Accepts up to {@link #ACCEPT_BATCH} connections. Errors are handled as {@link AcceptErrors}
+   * classifies them for every backend: running out of descriptors or memory is reported as
+   * exhaustion, so the engine pauses accepting instead of spinning on a listener that stays
+   * readable; a connection that died in the backlog is skipped; a broken listener fails once.
    */
   private void acceptBatch() {
     for (int i = 0; i < ACCEPT_BATCH && acceptor != null && open; i++) {
@@ -388,34 +394,20 @@ final class EpollSocket extends Registration implements SocketHandle {
         continue;
       }
       int e = -accepted;
-      switch (e) {
-        case Errno.EAGAIN -> {
-          return;
-        }
-        // accept(2): errors already pending on the new connection; the listener is fine.
-        case Errno.ECONNABORTED,
-            Errno.EPROTO,
-            Errno.ENETDOWN,
-            Errno.ENOPROTOOPT,
-            Errno.EHOSTDOWN,
-            Errno.ENONET,
-            Errno.EHOSTUNREACH,
-            Errno.EOPNOTSUPP,
-            Errno.ENETUNREACH -> {}
-        case Errno.EMFILE, Errno.ENFILE, Errno.ENOBUFS, Errno.ENOMEM -> {
-          acceptor.onAcceptError(Errno.exception("accept4", e), true);
-          return;
-        }
-        // Not a listening socket (or not a socket): it would fail the same way on every wait.
-        case Errno.EINVAL, Errno.EBADF, Errno.ENOTSOCK -> {
-          fail(Errno.exception("accept4", e));
-          return;
-        }
-        default -> { // EPERM (a firewall rule), say: this connection only
-          acceptor.onAcceptError(Errno.exception("accept4", e), false);
-          return;
-        }
+      if (e == Errno.EAGAIN) {
+        return; // the backlog is empty: the next readiness event says when it is not
       }
+      AcceptErrors.Action action = AcceptErrors.classify(e);
+      if (action == AcceptErrors.Action.SKIP) {
+        continue;
+      }
+      if (action == AcceptErrors.Action.LISTENER_BROKEN) {
+        fail(Errno.exception("accept4", e)); // it would fail the same way on every wait
+      } else {
+        acceptor.onAcceptError(
+            Errno.exception("accept4", e), action == AcceptErrors.Action.EXHAUSTED);
+      }
+      return;
     }
   }
 

@@ -2,31 +2,40 @@ package zloop.backend.iouring;
 
 import java.util.Arrays;
 import zloop.engine.spi.AcceptHandler;
+import zloop.posix.AcceptErrors;
 import zloop.posix.Errno;
-import zloop.posix.Libc;
 import zloop.posix.Sockets;
 
 /**
  * The listening side of a socket: one multishot ACCEPT, each completion a new connection, armed
  * again only when the kernel ends it.
  *
+ * <p>Each accepted socket learns its peer's address at once, from the accept ({@link
+ * IoUringBackend#adopt}), so a connection reset before anyone looks still names its peer.
+ *
  * <p>{@link #stop} cancels it; connections that complete meanwhile were accepted by the kernel
  * already, so they are held (never leaked, never refused) and handed over first when accepting
- * starts again, or closed with the listener.
+ * starts again, or reset when the listener closes (as the kernel resets what waits in a closed
+ * listener's backlog).
  *
- * <p>Running out of descriptors or memory is reported as exhaustion, so the engine pauses
- * accepting for a while instead of spinning; errors that belong to one dying connection ({@code
- * ECONNABORTED} and the like, see accept(2)) are skipped. Loop thread only.
+ * <p>Errors are handled as {@link AcceptErrors} classifies them for every backend: skipped,
+ * reported as exhaustion (the engine pauses accepting), reported for one connection, or, when the
+ * listener itself is broken, reported once, after which it is never armed again. Loop thread only.
  */
 final class Acceptor {
 
   private static final int ACCEPT_FLAGS = Sockets.SOCK_NONBLOCK | Sockets.SOCK_CLOEXEC;
 
+  static {
+    AcceptErrors.load(); // accept errors come when descriptors ran out: no class loads then
+  }
+
   private final IoUringSocket socket;
   private AcceptHandler handler;
   private boolean armed;
   private boolean cancelling;
-  private int[] held = new int[0];
+  private boolean broken;
+  private IoUringSocket[] held = new IoUringSocket[0];
   private int heldCount;
 
   Acceptor(IoUringSocket socket) {
@@ -53,7 +62,7 @@ final class Acceptor {
 
   /** Submission phase: hands over held connections, then arms the ACCEPT or cancels it. */
   int submit() {
-    if (handler == null) {
+    if (handler == null || broken) {
       if (armed && !cancelling) {
         socket.backend().cancel(socket.slot, UserData.ACCEPT);
         cancelling = true;
@@ -64,9 +73,12 @@ final class Acceptor {
     int next = 0;
     while (next < heldCount && handler != null && socket.isOpen()) {
       calls++;
-      handler.onAccept(socket.backend().adopt(held[next++], socket.domain));
+      IoUringSocket s = held[next];
+      held[next++] = null;
+      handler.onAccept(s);
     }
     System.arraycopy(held, next, held, 0, heldCount - next);
+    Arrays.fill(held, heldCount - next, heldCount, null);
     heldCount -= next;
     if (handler != null && !armed && socket.isOpen()) {
       IoUringBackend backend = socket.backend();
@@ -93,53 +105,51 @@ final class Acceptor {
     } else {
       failed(-res);
     }
-    if (!armed && handler != null && socket.isOpen()) {
+    if (!armed && handler != null && !broken && socket.isOpen()) {
       socket.backend().schedule(socket);
     }
   }
 
   private void accepted(int fd) {
+    IoUringSocket accepted = socket.backend().adopt(fd, socket.domain);
     if (handler != null && heldCount == 0) {
-      handler.onAccept(socket.backend().adopt(fd, socket.domain));
+      handler.onAccept(accepted);
       return;
     }
     if (heldCount == held.length) {
       held = Arrays.copyOf(held, Math.max(4, heldCount * 2));
     }
-    held[heldCount++] = fd;
+    held[heldCount++] = accepted;
   }
 
   private void failed(int errno) {
-    switch (errno) {
-      // The cancel of stop() or close(); a signal: nothing is wrong with the listener.
-      case Errno.ECANCELED, Errno.EINTR, Errno.EAGAIN -> {}
-      // accept(2): errors already pending on the new connection; the listener is fine.
-      case Errno.ECONNABORTED,
-          Errno.EPROTO,
-          Errno.ENETDOWN,
-          Errno.ENOPROTOOPT,
-          Errno.EHOSTDOWN,
-          Errno.ENONET,
-          Errno.EHOSTUNREACH,
-          Errno.EOPNOTSUPP,
-          Errno.ENETUNREACH -> {}
-      case Errno.EMFILE, Errno.ENFILE, Errno.ENOBUFS, Errno.ENOMEM -> {
-        if (handler != null) {
-          handler.onAcceptError(Errno.exception("accept", errno), true);
-        }
+    if (errno == Errno.ECANCELED) {
+      return; // the cancel of stop() or close(), or its thread exited: armed again if wanted
+    }
+    AcceptErrors.Action action = AcceptErrors.classify(errno);
+    if (action == AcceptErrors.Action.SKIP) {
+      return;
+    }
+    if (action == AcceptErrors.Action.LISTENER_BROKEN) {
+      broken = true; // every further accept would fail the same way
+      if (armed) {
+        socket.backend().schedule(socket); // cancels it
       }
-      default -> {
-        if (handler != null) {
-          handler.onAcceptError(Errno.exception("accept", errno), false);
-        }
-      }
+    }
+    report(errno, action == AcceptErrors.Action.EXHAUSTED);
+  }
+
+  private void report(int errno, boolean exhausted) {
+    if (handler != null) {
+      handler.onAcceptError(Errno.exception("accept", errno), exhausted);
     }
   }
 
-  /** Closes the connections nobody took (the listener is closing). */
+  /** Resets the connections nobody took (the listener is closing). */
   void closeHeld() {
     for (int i = 0; i < heldCount; i++) {
-      Libc.close(held[i], socket.backend().syscalls().errno);
+      held[i].refuse();
+      held[i] = null;
     }
     heldCount = 0;
     handler = null;

@@ -179,7 +179,11 @@ final class BufferRing implements AutoCloseable {
     SHORT.setRelease(ring, TAIL_OFFSET, (short) tail);
   }
 
-  /** Unmaps the ring and the buffers; call only after the io_uring ring is gone. Idempotent. */
+  /**
+   * Unmaps the ring and the buffers; call only once the kernel confirmed that no receive is in
+   * flight (closing the io_uring ring is not enough: its teardown runs later, in a workqueue).
+   * Idempotent.
+   */
   @Override
   public void close() {
     if (!closed) {

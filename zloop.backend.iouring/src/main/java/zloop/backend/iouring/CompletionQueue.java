@@ -28,6 +28,9 @@ final class CompletionQueue {
   /** zloop's head: entries before it have been handed back. */
   private int head;
 
+  /** Final completions read so far (no {@code IORING_CQE_F_MORE}): operations that ended. */
+  private long finished;
+
   CompletionQueue(MemorySegment ring, MemorySegment params) {
     this.ring = ring;
     this.headOffset = Params.get(Params.CQ_OFF_HEAD, params);
@@ -56,5 +59,15 @@ final class CompletionQueue {
   void advance(int n) {
     head += n;
     INT.setRelease(ring, headOffset, head);
+  }
+
+  /** Counts one final completion: its operation is over, the kernel holds nothing for it. */
+  void finished() {
+    finished++;
+  }
+
+  /** How many final completions were counted. */
+  long finishedCount() {
+    return finished;
   }
 }

@@ -10,8 +10,9 @@ import zloop.engine.spi.LoopContext;
  * to the {@link RingUser} whose operation it ends, or nowhere.
  *
  * <ul>
- *   <li>stale (the slot was released, or that kind of operation abandoned): dropped silently,
- *       its provided buffer, if it carries one, recycled;
+ *   <li>stale (the slot was released, or that kind of operation abandoned): dropped silently;
+ *       what it carries goes to {@link Orphans} (a provided buffer back to the ring, an accepted
+ *       descriptor closed with a reset, a pinned protocol buffer released);
  *   <li>unknown (no such kind or slot: a bug): reported through {@link LoopContext#reportError}
  *       and dropped, its buffer recycled; never fatal to the loop;
  *   <li>ASYNC_CANCEL results: dropped (the cancelled operation reports on its own).
@@ -22,13 +23,13 @@ import zloop.engine.spi.LoopContext;
 final class Completions {
 
   private final Slots slots;
-  private final BufferRing buffers;
+  private final Orphans orphans;
   private final Wakeup wakeup;
   private final LoopContext context;
 
-  Completions(Slots slots, BufferRing buffers, Wakeup wakeup, LoopContext context) {
+  Completions(Slots slots, Orphans orphans, Wakeup wakeup, LoopContext context) {
     this.slots = slots;
-    this.buffers = buffers;
+    this.orphans = orphans;
     this.wakeup = wakeup;
     this.context = context;
   }
@@ -50,12 +51,30 @@ final class Completions {
         int res = Cqe.res(cqes, at);
         int flags = Cqe.flags(cqes, at);
         done++; // consumed even if its handler throws: delivering it twice would be worse
+        if (!Cqe.more(flags)) {
+          cq.finished();
+        }
         events += dispatch(userData, res, flags);
       }
     } finally {
       cq.advance(done);
     }
     return events;
+  }
+
+  /**
+   * The backend is closing: reads every waiting completion without dispatching any (no handler
+   * runs after close), counting the operations that ended.
+   */
+  void discard(CompletionQueue cq) {
+    int n = cq.ready();
+    MemorySegment cqes = cq.segment();
+    for (int i = 0; i < n; i++) {
+      if (!Cqe.more(Cqe.flags(cqes, cq.entry(i)))) {
+        cq.finished();
+      }
+    }
+    cq.advance(n);
   }
 
   /** Routes one completion; returns 1 if it reached a handler or the wake-up, else 0. */
@@ -73,7 +92,7 @@ final class Completions {
     }
     RingUser user = slots.live(userData);
     if (user == null) {
-      recycle(flags); // stale: the socket it was for is gone, or the operation was abandoned
+      orphans.drop(userData, res, flags); // stale: its socket is gone, or it was abandoned
       return 0;
     }
     return context.dispatch(COMPLETE, user, kind, res, flags); // the loop's one guard
@@ -96,7 +115,7 @@ final class Completions {
   }
 
   private void unknown(long userData, int res, int flags) {
-    recycle(flags);
+    orphans.recycle(flags);
     context.reportError(
         "io_uring completion for no known operation; dropped",
         new IllegalStateException(
@@ -108,12 +127,5 @@ final class Completions {
                 + res
                 + ", flags 0x"
                 + Integer.toHexString(flags)));
-  }
-
-  private void recycle(int flags) {
-    int bid = Cqe.bufferId(flags);
-    if (buffers.owns(bid)) {
-      buffers.recycle(bid);
-    }
   }
 }

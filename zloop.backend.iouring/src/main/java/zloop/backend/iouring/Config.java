@@ -11,6 +11,8 @@ package zloop.backend.iouring;
  * @param completionsPerPoll the most completions one poll dispatches; the rest wait for the next
  * @param singleIssuer whether to try {@code IORING_SETUP_SINGLE_ISSUER} (and {@code
  *     DEFER_TASKRUN}): faster, but the loop must then always run on the thread that first polled
+ * @param deferTaskrun whether a single-issuer ring tries {@code DEFER_TASKRUN} first ({@code
+ *     false}: {@code COOP_TASKRUN} only, for testing both ways)
  */
 record Config(
     int sqEntries,
@@ -18,10 +20,30 @@ record Config(
     int bufferCount,
     int bufferSize,
     int completionsPerPoll,
-    boolean singleIssuer) {
+    boolean singleIssuer,
+    boolean deferTaskrun) {
+
+  Config(
+      int sqEntries,
+      int cqEntries,
+      int bufferCount,
+      int bufferSize,
+      int completionsPerPoll,
+      boolean singleIssuer) {
+    this(sqEntries, cqEntries, bufferCount, bufferSize, completionsPerPoll, singleIssuer, true);
+  }
+
+  /** System property: {@code false} for a single-issuer ring without {@code DEFER_TASKRUN}. */
+  static final String DEFER_TASKRUN_PROPERTY = "zloop.iouring.deferTaskrun";
 
   /** System property: {@code false} for a ring any thread may drive (see {@link #singleIssuer}). */
   static final String SINGLE_ISSUER_PROPERTY = "zloop.iouring.singleIssuer";
+
+  /**
+   * System property: submission queue entries (a power of two; the completion queue gets four
+   * times as many). Small rings overflow under load, which the backend handles; tests use that.
+   */
+  static final String ENTRIES_PROPERTY = "zloop.iouring.entries";
 
   /** System property: how many provided receive buffers (a power of two). */
   static final String BUFFERS_PROPERTY = "zloop.iouring.buffers";
@@ -34,17 +56,26 @@ record Config(
 
   /** A loop's defaults: 8 MiB of receive buffers, overridable with the properties above. */
   static Config fromSystemProperties() {
+    int entries = Integer.getInteger(ENTRIES_PROPERTY, 1024);
+    if (Integer.bitCount(entries) != 1 || entries > 32768) {
+      throw new IllegalArgumentException(
+          "-D" + ENTRIES_PROPERTY + " must be a power of two <= 32768: " + entries);
+    }
     return new Config(
-        1024,
-        4096,
+        entries,
+        entries * 4,
         Integer.getInteger(BUFFERS_PROPERTY, 256),
         Integer.getInteger(BUFFER_SIZE_PROPERTY, 32 * 1024),
         4096,
-        !"false".equals(System.getProperty(SINGLE_ISSUER_PROPERTY)));
+        !"false".equals(System.getProperty(SINGLE_ISSUER_PROPERTY)),
+        !"false".equals(System.getProperty(DEFER_TASKRUN_PROPERTY)));
   }
 
   /** The setup rung to start from ({@link Ring#RUNGS}). */
   int firstRung() {
-    return singleIssuer ? 0 : Ring.FIRST_SHARED_RUNG;
+    if (!singleIssuer) {
+      return Ring.FIRST_SHARED_RUNG;
+    }
+    return deferTaskrun ? 0 : 1;
   }
 }

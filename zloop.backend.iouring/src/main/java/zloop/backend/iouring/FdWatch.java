@@ -42,12 +42,17 @@ final class FdWatch extends RingUser {
     backend.schedule(this);
   }
 
-  /** Stops watching and gives the slot back. */
+  /**
+   * Stops watching and gives the slot back. The armed poll holds a reference to the descriptor's
+   * file, so it is cancelled now, not with the next poll: once the watcher is removed the user may
+   * close the descriptor and expect the file released, as with epoll.
+   */
   void stop() {
     interest = 0;
     handler = null;
     if (armed) {
       disarm();
+      backend.submitCancelsNow();
     }
     backend.release(this);
   }

@@ -57,6 +57,15 @@ final class IoUring {
   static final int IORING_OP_RECV = 27;
   static final int IORING_OP_SEND_ZC = 47; // arrived with multishot RECV, in Linux 6.0
 
+  // sq_ring->flags.
+  static final int IORING_SQ_CQ_OVERFLOW = 1 << 1;
+
+  // sqe->cancel_flags of ASYNC_CANCEL.
+  static final int IORING_ASYNC_CANCEL_ANY = 1 << 2;
+
+  /** {@code io_uring_enter}'s error when completions were dropped despite NODROP (not in Errno). */
+  static final int EBADR = 53;
+
   // sqe->flags.
   static final int IOSQE_BUFFER_SELECT = 1 << 5;
 

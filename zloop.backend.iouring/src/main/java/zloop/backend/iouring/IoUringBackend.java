@@ -52,6 +52,7 @@ final class IoUringBackend implements Backend {
   private final WaitArgs waitArgs;
   private final Slots slots = new Slots();
   private final Submissions submissions = new Submissions(slots);
+  private final Orphans orphans;
   private final Completions completions;
   private final Map<Integer, FdWatch> watches = new HashMap<>();
 
@@ -59,6 +60,7 @@ final class IoUringBackend implements Backend {
   private Submitter submitter;
   private int completionsPerPoll;
   private long retiredEnterCalls;
+  private long overflows;
   private Thread issuer;
   private boolean closed;
 
@@ -79,7 +81,8 @@ final class IoUringBackend implements Backend {
     this.wakeup = new Wakeup(eventFd);
     this.waitArgs = new WaitArgs(arena);
     this.submitter = new Submitter(ring, arena);
-    this.completions = new Completions(slots, buffers, wakeup, context);
+    this.orphans = new Orphans(buffers, syscalls);
+    this.completions = new Completions(slots, orphans, wakeup, context);
     this.completionsPerPoll = config.completionsPerPoll();
   }
 
@@ -126,8 +129,17 @@ final class IoUringBackend implements Backend {
     ensureIssuer();
     wakeup.submit(submitter);
     int events = submissions.submit(submitter, context);
+    // User code runs in the submission phase too (getBuffer, held data): whatever it made ready,
+    // the engine must run before the loop sleeps.
     boolean block =
-        timeoutNanos != 0 && events == 0 && submissions.isEmpty() && ring.cq().ready() == 0;
+        timeoutNanos != 0
+            && events == 0
+            && submissions.isEmpty()
+            && ring.cq().ready() == 0
+            && !context.hasReadyWork();
+    if (ring.sq().completionsOverflowed()) {
+      overflows++; // the kernel kept them (NODROP); this turn's enter (GETEVENTS) flushes them
+    }
     enter(block, timeoutNanos);
     return events + completions.reap(ring.cq(), completionsPerPoll);
   }
@@ -151,12 +163,33 @@ final class IoUringBackend implements Backend {
     submitter.submitted();
     if (r < 0) {
       switch (-r) {
-        // A signal, the timeout, or the kernel short of memory or busy flushing completions:
-        // the engine recomputes its deadlines and polls again; what was not submitted goes then.
+        // A signal, the timeout, or the kernel short of memory or busy flushing completions that
+        // overflowed (io_uring_enter(2)): the engine recomputes its deadlines and polls again; what
+        // was not submitted goes then, and the next enter flushes the overflow again.
         case Errno.EINTR, Errno.ETIME, Errno.EAGAIN, Errno.EBUSY -> {}
+        // The kernel could not even keep an overflowed completion and dropped it (the error state
+        // is cleared by this report). The loop goes on; say so, since an operation may never end.
+        case IoUring.EBADR ->
+            context.reportError(
+                "io_uring dropped completions (the completion queue overflowed and the kernel"
+                    + " could not keep them); some operations may never report",
+                Errno.exception("io_uring_enter", -r));
         default -> throw Errno.exception("io_uring_enter", -r);
       }
     }
+  }
+
+  /**
+   * Sends the queued cancels to the kernel now rather than with the next poll, and lets it finish
+   * them ({@code GETEVENTS} without waiting runs the ring's pending task work): for memory or a
+   * file the user may reuse as soon as the call that cancelled returns. Loop thread.
+   */
+  void submitCancelsNow() {
+    if (closed || issuer == null || (ring.singleIssuer() && Thread.currentThread() != issuer)) {
+      return; // never polled: nothing is in flight; closing cancels everything itself
+    }
+    submissions.submitCancels(submitter);
+    submitter.submitAndRunTaskWork();
   }
 
   /** The first poll enables the ring on its thread; later ones must come from that thread. */
@@ -234,6 +267,10 @@ final class IoUringBackend implements Backend {
     return buffers;
   }
 
+  Orphans orphans() {
+    return orphans;
+  }
+
   SyscallBuffers syscalls() {
     return syscalls;
   }
@@ -244,7 +281,8 @@ final class IoUringBackend implements Backend {
 
   /** Wraps a descriptor that {@code accept} returned. */
   IoUringSocket adopt(int fd, int domain) {
-    IoUringSocket socket = new IoUringSocket(this, fd, domain, true);
+    IoUringSocket socket =
+        new IoUringSocket(this, fd, domain, true, syscalls.acceptedPeer(fd, domain));
     slots.acquire(socket);
     return socket;
   }
@@ -288,7 +326,7 @@ final class IoUringBackend implements Backend {
     if (fd < 0) {
       throw Errno.exception("socket", -fd);
     }
-    IoUringSocket socket = new IoUringSocket(this, fd, domain, false);
+    IoUringSocket socket = new IoUringSocket(this, fd, domain, false, null);
     slots.acquire(socket);
     return socket;
   }
@@ -315,8 +353,14 @@ final class IoUringBackend implements Backend {
   }
 
   /**
-   * Closes every socket still open, then the ring (the kernel cancels what is in flight before
-   * the last unmap returns), then the buffers and the eventfd. Idempotent.
+   * Closes every socket still open, cancels every operation in flight and waits (a bounded while)
+   * until the kernel confirms each one ended, then closes the ring, the buffers and the eventfd.
+   * Closing the ring alone would not do: the kernel tears a ring down later, from a workqueue, and
+   * may still write into receive buffers meanwhile. If it does not confirm in time, the receive
+   * buffers and the arena stay mapped (leaked, reported) rather than freed under the kernel; so
+   * they do, without a report, when a thread other than a single-issuer ring's own closes it
+   * while operations that write memory are in flight (that thread may not drive the ring; the
+   * loop closes on its own thread normally). Idempotent.
    */
   @Override
   public void close() {
@@ -327,17 +371,82 @@ final class IoUringBackend implements Backend {
     submissions.close();
     watches.clear();
     slots.forEachUser(RingUser::closeWithBackend);
+    int drained = drain();
+    boolean quiet = drained == DRAINED;
     ring.close();
-    buffers.close();
     try {
       wakeup.close();
     } catch (IOException e) {
       context.reportError("closing the io_uring backend's eventfd failed", e);
     }
-    arena.close();
+    if (quiet) {
+      orphans.releaseAll();
+      buffers.close();
+      arena.close();
+    } else if (drained == DRAIN_TIMED_OUT) {
+      context.reportError(
+          "the kernel did not confirm that every io_uring operation ended; its receive buffers"
+              + " stay mapped",
+          new IOException(ring.inFlight() + " operations still in flight when the loop closed"));
+    }
+  }
+
+  /** How long {@link #close} waits for the kernel to end what is in flight. */
+  private static final long DRAIN_NANOS = 5_000_000_000L;
+
+  private static final long DRAIN_STEP_NANOS = 10_000_000L;
+
+  private static final int DRAINED = 0;
+  private static final int DRAIN_TIMED_OUT = 1;
+  private static final int DRAIN_NOT_ALLOWED = 2;
+
+  /** Cancels everything in flight, and says whether the kernel reported the end of each. */
+  private int drain() {
+    if (ring.inFlight() - (wakeup.isArmed() ? 1 : 0) == 0) {
+      return DRAINED; // at most the wake-up's poll of the eventfd, which writes no memory of ours
+    }
+    if (issuer == null || (ring.singleIssuer() && Thread.currentThread() != issuer)) {
+      return DRAIN_NOT_ALLOWED; // this thread may not drive the ring: nothing can be confirmed
+    }
+    Sqe.cancelAll(submitter.sqes(), submitter.sqe(), UserData.encode(0, UserData.CANCEL, 0));
+    long deadline = System.nanoTime() + DRAIN_NANOS;
+    while (ring.inFlight() > 0) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return DRAIN_TIMED_OUT;
+      }
+      int r =
+          ring.enter(
+              submitter.publish(),
+              1,
+              IoUring.IORING_ENTER_GETEVENTS | IoUring.IORING_ENTER_EXT_ARG,
+              waitArgs.timeout(Math.min(left, DRAIN_STEP_NANOS)),
+              WaitArgs.size());
+      submitter.submitted();
+      if (r < 0
+          && r != -Errno.EINTR
+          && r != -Errno.ETIME
+          && r != -Errno.EAGAIN
+          && r != -Errno.EBUSY
+          && r != -IoUring.EBADR) {
+        return DRAIN_TIMED_OUT;
+      }
+      completions.discard(ring.cq());
+    }
+    return DRAINED;
   }
 
   // ------------------------------------------------------------------ for tests and reports
+
+  /** How many operations the kernel has not reported the end of yet. */
+  long inFlight() {
+    return ring.inFlight();
+  }
+
+  /** How many turns started with completions overflowed from the completion queue. */
+  long overflows() {
+    return overflows;
+  }
 
   /** How many times this backend called {@code io_uring_enter}. */
   long enterCalls() {

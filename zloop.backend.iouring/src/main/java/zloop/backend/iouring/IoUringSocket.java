@@ -58,17 +58,29 @@ final class IoUringSocket extends RingUser implements SocketHandle {
   private byte[] connectAddress;
   private boolean connectArmed;
 
+  /**
+   * The CONNECT was cancelled under a connection still in progress (the thread that submitted it
+   * exited): its outcome is learned as epoll would, waiting for writability and reading {@code
+   * SO_ERROR}.
+   */
+  private boolean connectByPoll;
+
   private Runnable whenWritable;
   private boolean pollOutArmed;
 
   private SocketAddress local;
   private SocketAddress remote;
 
-  IoUringSocket(IoUringBackend backend, int fd, int domain, boolean connected) {
+  /**
+   * @param connected whether the socket was accepted
+   * @param remote the peer's address if it was accepted (learned at accept time), else null
+   */
+  IoUringSocket(IoUringBackend backend, int fd, int domain, boolean connected, SocketAddress remote) {
     this.backend = backend;
     this.fd = fd;
     this.domain = domain;
     this.connected = connected;
+    this.remote = remote;
   }
 
   IoUringBackend backend() {
@@ -104,7 +116,11 @@ final class IoUringSocket extends RingUser implements SocketHandle {
       return 0;
     }
     if (connecting != null && !connectArmed) {
-      submitConnect();
+      if (connectByPoll) {
+        submitConnectPoll();
+      } else {
+        submitConnect();
+      }
     }
     int calls = receiver.submit();
     if (open) {
@@ -171,8 +187,33 @@ final class IoUringSocket extends RingUser implements SocketHandle {
     connectArmed = true;
   }
 
+  /** Waits for the connection in progress to finish: writable, or an error (POLLOUT reports both). */
+  private void submitConnectPoll() {
+    Submitter submitter = backend.submitter();
+    Sqe.pollAdd(
+        submitter.sqes(),
+        submitter.sqe(),
+        fd,
+        IoUring.POLLOUT,
+        false,
+        backend.userData(slot, UserData.CONNECT));
+    connectArmed = true;
+  }
+
   private void connected(int res) {
     connectArmed = false;
+    if (res == -Errno.ECANCELED && connecting != null) {
+      // Not our cancel (a close makes every later completion stale): the kernel cancelled it
+      // because the thread that submitted it exited, and the connection goes on in the
+      // background. Wait for its outcome instead of reporting a failure nobody had.
+      connectByPoll = true;
+      backend.schedule(this);
+      return;
+    }
+    if (connectByPoll && res >= 0) {
+      int error = backend.syscalls().options.pendingError(fd);
+      res = error > 0 ? -error : error; // SO_ERROR: 0, or why the connection failed
+    }
     ConnectHandler done = connecting;
     connecting = null;
     if (done == null) {
@@ -192,6 +233,17 @@ final class IoUringSocket extends RingUser implements SocketHandle {
   @Override
   public void setStreamHandler(StreamHandler handler) {
     this.stream = handler;
+  }
+
+  /**
+   * A RECV armed into the old protocol's buffer is cancelled at once; what it received is
+   * delivered through the new protocol.
+   */
+  @Override
+  public void readTargetChanged() {
+    if (open) {
+      receiver.retarget();
+    }
   }
 
   @Override
@@ -379,6 +431,10 @@ final class IoUringSocket extends RingUser implements SocketHandle {
   /**
    * Cancels what is in flight, releases the slot (so every later completion is stale) and closes
    * the descriptor. Idempotent.
+   *
+   * <p>A RECV armed into a protocol's own buffer is cancelled before this returns (the protocol
+   * may reuse its buffer as soon as the transport is closed), and the buffer stays referenced
+   * until the RECV's final completion, in case the kernel got to it first.
    */
   @Override
   public void close() {
@@ -386,7 +442,14 @@ final class IoUringSocket extends RingUser implements SocketHandle {
       return;
     }
     open = false;
+    ByteBuffer lent = receiver.kernelTarget();
+    if (lent != null) {
+      backend.orphans().pin(backend.userData(slot, UserData.RECV), lent);
+    }
     cancelInFlight();
+    if (lent != null) {
+      backend.submitCancelsNow();
+    }
     if (sender.isInFlight()) {
       // The engine recycles the queue's buffers once the socket is closed. Shutting the write
       // side first makes a SEND the kernel retries before the cancel lands fail with EPIPE
@@ -422,6 +485,19 @@ final class IoUringSocket extends RingUser implements SocketHandle {
     if (pollOutArmed) {
       backend.cancel(slot, UserData.POLL_OUT);
     }
+  }
+
+  /** Closes an accepted connection nobody took, with a reset (as a closed listener's backlog). */
+  void refuse() {
+    if (!open) {
+      return;
+    }
+    try {
+      backend.syscalls().options.set(fd, java.net.StandardSocketOptions.SO_LINGER, 0);
+    } catch (IOException | RuntimeException e) {
+      // a plain close then: the client sees EOF instead of a reset, but is not left hanging
+    }
+    close();
   }
 
   @Override

@@ -28,6 +28,11 @@ import zloop.posix.Errno;
  * when reading starts again, so nothing is lost or reordered. End of stream and read errors that
  * arrive while stopped are held the same way.
  *
+ * <p>The buffer a single RECV was armed into belongs to the protocol that lent it. When the engine
+ * changes protocols ({@link #retarget}) that RECV is cancelled at once, and whatever it had
+ * already received is delivered through the new protocol (asking it for a buffer, like any other
+ * delivery), never reported to a protocol that did not lend the buffer.
+ *
  * <p>Loop thread only. Handlers run only inside {@code poll}: from {@link #complete}, or from
  * {@link #submit} when held data is delivered.
  */
@@ -48,6 +53,9 @@ final class Receiver {
 
   /** The protocol's buffer a single RECV in flight fills, or {@code null} for the multishot. */
   private ByteBuffer target;
+
+  /** The protocol that lent {@link #target} was replaced: the RECV in flight is being cancelled. */
+  private boolean retargeted;
 
   // What arrived while the engine was not reading, oldest first: copies of the bytes, then the end
   // of the stream (EOF or a failure).
@@ -81,6 +89,30 @@ final class Receiver {
 
   boolean isArmed() {
     return armed;
+  }
+
+  /** The protocol's direct buffer the kernel may be writing into now, or {@code null}. */
+  ByteBuffer kernelTarget() {
+    return armed && target != null && target.isDirect() ? target : null;
+  }
+
+  /**
+   * The engine's read target changed (a new protocol): a RECV armed for the old protocol's buffer
+   * is cancelled now, before the old protocol can reuse that buffer.
+   */
+  void retarget() {
+    if (!armed || target == null || retargeted) {
+      return;
+    }
+    retargeted = true;
+    IoUringBackend backend = socket.backend();
+    if (!cancelling) {
+      cancelling = true;
+      backend.cancel(socket.slot, UserData.RECV);
+      if (target.isDirect()) {
+        backend.submitCancelsNow();
+      }
+    }
   }
 
   /** Submission phase: delivers what was held, then arms a RECV or cancels one. */
@@ -127,14 +159,21 @@ final class Receiver {
 
   /** A completion of this socket's RECV. */
   void complete(int res, int flags) {
+    boolean orphaned = retargeted; // the bytes are not for the protocol that lent the buffer
     if (!Cqe.more(flags)) {
       armed = false;
       cancelling = false;
+      retargeted = false;
     }
     int bid = Cqe.bufferId(flags);
     BufferRing buffers = socket.backend().buffers();
     try {
-      if (res > 0) {
+      if (res > 0 && orphaned) {
+        // Through the new protocol, as bytes of the backend's own: copied into its buffer.
+        ByteBuffer lent = target;
+        target = null;
+        received(bid >= 0 ? buffers.view(bid, res) : lent.slice(lent.position(), res));
+      } else if (res > 0) {
         if (bid >= 0) {
           received(buffers.view(bid, res));
         } else {
@@ -148,6 +187,9 @@ final class Receiver {
     } finally {
       if (bid >= 0) {
         buffers.recycle(bid); // the delivery has returned: nobody looks at those bytes any more
+      }
+      if (!armed) {
+        target = null; // the kernel is done with the protocol's buffer
       }
     }
     if (!armed && reading && !streamOver() && socket.isOpen()) {

@@ -224,10 +224,16 @@ final class Ring implements AutoCloseable {
     }
   }
 
+  /** How many operations were submitted whose final completion was not read yet. */
+  long inFlight() {
+    return sq.claimedCount() - cq.finishedCount();
+  }
+
   /**
    * Closes the descriptor and unmaps the rings. The mappings hold the ring's file too, so it is
-   * released by the last unmap, and the kernel cancels whatever is still in flight before that
-   * call returns. Idempotent.
+   * released by the last unmap; the kernel then cancels what is still in flight later, from a
+   * workqueue, so memory those operations may write must outlive this call (see {@link
+   * IoUringBackend#close}). Idempotent.
    */
   @Override
   public void close() {

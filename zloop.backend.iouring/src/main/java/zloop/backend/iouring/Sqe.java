@@ -177,6 +177,12 @@ final class Sqe {
     ADDR.set(sqes, at, target);
   }
 
+  /** An ASYNC_CANCEL of every request in flight ({@code IORING_ASYNC_CANCEL_ANY}, Linux 5.19). */
+  static void cancelAll(MemorySegment sqes, long at, long userData) {
+    head(sqes, at, IoUring.IORING_OP_ASYNC_CANCEL, -1, userData);
+    CANCEL_FLAGS.set(sqes, at, IoUring.IORING_ASYNC_CANCEL_ANY);
+  }
+
   private static void head(MemorySegment sqes, long at, int opcode, int fd, long userData) {
     OPCODE.set(sqes, at, (byte) opcode);
     FD.set(sqes, at, fd);

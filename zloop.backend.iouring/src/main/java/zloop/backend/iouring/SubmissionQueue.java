@@ -25,6 +25,7 @@ final class SubmissionQueue {
   private final MemorySegment sqes;
   private final long headOffset;
   private final long tailOffset;
+  private final long flagsOffset;
   private final int mask;
   private final int entries;
 
@@ -34,11 +35,15 @@ final class SubmissionQueue {
   /** The kernel's head as last read: entries before it are consumed. */
   private int head;
 
+  /** Entries claimed so far: each is one operation that ends with a final completion. */
+  private long claimed;
+
   SubmissionQueue(MemorySegment ring, MemorySegment sqes, MemorySegment params) {
     this.ring = ring;
     this.sqes = sqes;
     this.headOffset = Params.get(Params.SQ_OFF_HEAD, params);
     this.tailOffset = Params.get(Params.SQ_OFF_TAIL, params);
+    this.flagsOffset = Params.get(Params.SQ_OFF_FLAGS, params);
     this.mask = ring.get(JAVA_INT, Params.get(Params.SQ_OFF_RING_MASK, params));
     this.entries = ring.get(JAVA_INT, Params.get(Params.SQ_OFF_RING_ENTRIES, params));
     long array = Params.get(Params.SQ_OFF_ARRAY, params);
@@ -70,6 +75,7 @@ final class SubmissionQueue {
     long at = (tail & mask) * Sqe.SIZE;
     Sqe.clear(sqes, at);
     tail++;
+    claimed++;
     return at;
   }
 
@@ -97,7 +103,20 @@ final class SubmissionQueue {
     return tail - head;
   }
 
+  /**
+   * Whether the kernel holds completions that did not fit in the completion queue ({@code
+   * IORING_SQ_CQ_OVERFLOW}); the next enter with {@code GETEVENTS} flushes them into it.
+   */
+  boolean completionsOverflowed() {
+    return ((int) INT.getAcquire(ring, flagsOffset) & IoUring.IORING_SQ_CQ_OVERFLOW) != 0;
+  }
+
   int capacity() {
     return entries;
+  }
+
+  /** How many entries were ever claimed. */
+  long claimedCount() {
+    return claimed;
   }
 }

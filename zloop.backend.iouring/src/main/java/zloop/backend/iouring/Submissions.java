@@ -111,7 +111,8 @@ final class Submissions {
     sendingCount = kept;
   }
 
-  private void submitCancels(Submitter submitter) {
+  /** Writes the queued cancels (also outside the submission phase, to send them at once). */
+  void submitCancels(Submitter submitter) {
     for (int i = 0; i < cancelCount; i++) {
       long target = cancels[i];
       long userData = UserData.encode(0, UserData.CANCEL, UserData.slot(target));

@@ -2,6 +2,8 @@ package zloop.backend.iouring;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.concurrent.locks.LockSupport;
+import zloop.posix.Errno;
 
 /**
  * Where a turn's submissions are written: entries of the ring's submission queue, and the small
@@ -14,7 +16,9 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>Everything a poll writes normally goes to the kernel with that poll's one enter. A turn that
  * writes more than the queue or the scratch holds submits early (an enter that does not wait,
- * counted like any other) and goes on.
+ * counted like any other) and goes on. If the kernel takes nothing ({@code EAGAIN}: short of
+ * memory for requests, io_uring_enter(2)), the early submit backs off and retries, a bounded
+ * number of times, rather than failing the turn.
  *
  * <p>Loop thread only.
  */
@@ -45,10 +49,6 @@ final class Submitter {
     if (at < 0) {
       submitEarly();
       at = sq.next();
-      if (at < 0) {
-        throw new IllegalStateException(
-            "io_uring consumed none of " + sq.capacity() + " queued submissions");
-      }
     }
     return at;
   }
@@ -62,10 +62,7 @@ final class Submitter {
   MemorySegment scratch(long bytes) {
     long at = (scratchUsed + 7) & ~7L;
     if (at + bytes > scratch.byteSize() || !sq.hasRoom()) {
-      submitEarly();
-      if (scratchUsed != 0) {
-        throw new IllegalStateException("io_uring did not consume the queued submissions");
-      }
+      submitEarly(); // returns only once the kernel consumed everything: the scratch is free
       at = 0;
     }
     scratchUsed = at + bytes;
@@ -86,8 +83,48 @@ final class Submitter {
     }
   }
 
-  private void submitEarly() {
-    ring.enter(publish(), 0, 0, MemorySegment.NULL, 0);
+  /**
+   * Submits what was written and lets the kernel finish what it can at once ({@code GETEVENTS}
+   * with nothing to wait for runs the ring's pending task work, such as cancellations).
+   */
+  void submitAndRunTaskWork() {
+    ring.enter(publish(), 0, IoUring.IORING_ENTER_GETEVENTS, MemorySegment.NULL, 0);
     submitted();
   }
+
+  /** How many times an early submit asks again while the kernel takes nothing. */
+  static final int EARLY_SUBMIT_ATTEMPTS = 200;
+
+  /** Submits everything written so far, so the queue and the scratch are free again. */
+  private void submitEarly() {
+    for (int attempt = 1; ; attempt++) {
+      int r = ring.enter(publish(), 0, 0, MemorySegment.NULL, 0);
+      submitted();
+      if (sq.pending() == 0) {
+        return;
+      }
+      if (r > 0) {
+        attempt = 0; // progress: the kernel took some, ask for the rest
+        continue;
+      }
+      if (r < 0 && r != -Errno.EAGAIN && r != -Errno.EBUSY && r != -Errno.EINTR) {
+        throw new IllegalStateException(
+            "io_uring_enter failed while submitting: " + Errno.exception("io_uring_enter", -r));
+      }
+      if (attempt == EARLY_SUBMIT_ATTEMPTS) {
+        throw new IllegalStateException(
+            "io_uring took none of "
+                + sq.pending()
+                + " queued submissions in "
+                + attempt
+                + " attempts (last result "
+                + (r < 0 ? Errno.name(-r) : Integer.toString(r))
+                + ")");
+      }
+      // The kernel is short of memory (EAGAIN) or busy: give it a moment, then ask again.
+      LockSupport.parkNanos(BACKOFF_NANOS);
+    }
+  }
+
+  private static final long BACKOFF_NANOS = 100_000L;
 }

@@ -56,6 +56,11 @@ final class Wakeup implements AutoCloseable {
     return true;
   }
 
+  /** Whether the poll is armed (one operation in flight that writes no memory of ours). */
+  boolean isArmed() {
+    return armed;
+  }
+
   /** The ring was replaced: the poll must be armed on the new one. */
   void disarm() {
     armed = false;

@@ -48,7 +48,7 @@ class CompletionsTest {
     ErrnoCapture errno = new ErrnoCapture(arena);
     buffers = BufferRing.create(4, 4096, errno);
     wakeup = new Wakeup(EventFd.open(arena, errno));
-    completions = new Completions(slots, buffers, wakeup, context);
+    completions = new Completions(slots, new Orphans(buffers, new SyscallBuffers(arena)), wakeup, context);
   }
 
   @AfterEach

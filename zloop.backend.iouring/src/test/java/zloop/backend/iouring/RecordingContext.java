@@ -15,6 +15,9 @@ final class RecordingContext implements LoopContext {
 
   final List<String> errors = new CopyOnWriteArrayList<>();
 
+  /** What {@link #hasReadyWork()} answers: set it as the engine would schedule a callback. */
+  volatile boolean readyWork;
+
   @Override
   public EventLoop loop() {
     return null;
@@ -33,5 +36,10 @@ final class RecordingContext implements LoopContext {
       errors.add("dispatch to " + target + ": " + e);
       return 1;
     }
+  }
+
+  @Override
+  public boolean hasReadyWork() {
+    return readyWork;
   }
 }

@@ -30,4 +30,13 @@ public interface LoopContext {
   default <T> int dispatch(IoCallback<T> callback, T target, int a, int b, int c) {
     return callback.run(target, a, b, c);
   }
+
+  /**
+   * Whether the engine has work ready to run now (callbacks scheduled by user code the backend
+   * called, say from a {@code getBuffer} while arming a receive). A backend must not block in
+   * {@link Backend#poll} while this is true, whatever timeout it was given. Loop thread.
+   */
+  default boolean hasReadyWork() {
+    return false;
+  }
 }

@@ -42,6 +42,15 @@ public interface SocketHandle extends NetSocket {
   void setStreamHandler(StreamHandler handler);
 
   /**
+   * The engine's read target changed (the transport got a new protocol): a read the backend
+   * started into a buffer the old protocol lent must not be reported to the new one. A completion
+   * backend cancels such a read at once and delivers what it already received through the new
+   * protocol; a readiness backend, which asks {@link StreamHandler#readBuffer()} right before each
+   * read, has nothing to do (the default).
+   */
+  default void readTargetChanged() {}
+
+  /**
    * Starts delivering data: each time bytes arrive the backend calls {@link
    * StreamHandler#readBuffer()} and then {@link StreamHandler#onData} or {@link
    * StreamHandler#onDataInto}; at end of stream {@link StreamHandler#onEof()} (once, and reading
