@@ -70,9 +70,10 @@ final class DelegatedTasks {
   private void runHere(List<Runnable> batch, Runnable resume, Consumer<Throwable> fail) {
     try {
       runAll(batch);
-    } catch (RuntimeException e) {
+    } catch (Throwable e) { // a trust manager's code among them: the engine's rule applies
+      Throwable failure = CallbackRule.survivable(e);
       running = false;
-      loop.callSoon(() -> fail.accept(e));
+      loop.callSoon(() -> fail.accept(failure));
       return;
     }
     running = false;

@@ -34,6 +34,18 @@ import zloop.WriteBufferLimits;
  * connectionLost} with the failure (if it heard {@code connectionMade}), the connection's future
  * fails with it (if the handshake never finished).
  *
+ * <h2>Application failures</h2>
+ *
+ * Whatever the application's protocol throws from a call the TLS layer makes ({@code
+ * connectionMade}, {@code dataReceived}, {@code getBuffer}/{@code bufferUpdated}, {@code
+ * eofReceived}), any {@link Throwable} short of a {@link VirtualMachineError} ({@link
+ * CallbackRule}, the engine's rule), is a fatal error of the connection, as asyncio's {@code
+ * sslproto._fatal_error}: the exception handler hears of it with the TLS transport and the
+ * application's protocol, the raw transport is aborted (no close_notify), the application hears
+ * {@code connectionLost} with it. A throwing {@code connectionMade} fails the connection too (on a
+ * plain connection it does not): a client's connection future fails with the error. Failures in
+ * {@code pauseWriting}, {@code resumeWriting} and {@code connectionLost} are only reported.
+ *
  * <h2>Re-entrancy</h2>
  *
  * Every event runs the state machine through {@link #process()}, which is not re-entered: an
@@ -165,8 +177,11 @@ final class TlsProtocol implements BufferedProtocol {
     if (!serverSide || options.contextForName() == null) {
       try {
         createEngine(options.context());
-      } catch (SSLException | RuntimeException e) {
+      } catch (SSLException e) {
         fail(e, "TLS setup failed", false);
+        return;
+      } catch (Throwable e) {
+        fail(CallbackRule.survivable(e), "TLS setup failed", false);
         return;
       }
     }
@@ -220,8 +235,8 @@ final class TlsProtocol implements BufferedProtocol {
       appState = AppState.LOST;
       try {
         app.connectionLost(reason);
-      } catch (RuntimeException e) {
-        report("Exception in protocol.connectionLost()", e);
+      } catch (Throwable e) {
+        report("Exception in protocol.connectionLost()", CallbackRule.survivable(e));
       }
     }
     if (!established.isDone()) {
@@ -260,8 +275,8 @@ final class TlsProtocol implements BufferedProtocol {
       } while (again && state != State.UNWRAPPED);
     } catch (SSLException e) {
       fail(e, "Fatal error on TLS protocol", true);
-    } catch (RuntimeException e) {
-      fail(e, "Fatal error on TLS protocol", false);
+    } catch (Throwable e) {
+      fail(CallbackRule.survivable(e), "Fatal error on TLS protocol", false);
     } finally {
       busy = false;
       outbound.flush();
@@ -362,8 +377,8 @@ final class TlsProtocol implements BufferedProtocol {
       appState = AppState.MADE;
       try {
         app.connectionMade(appTransport);
-      } catch (RuntimeException e) {
-        fail(e, "Exception in protocol.connectionMade()", false);
+      } catch (Throwable e) {
+        fail(CallbackRule.survivable(e), "Exception in protocol.connectionMade()", false);
       }
     }
     if (!established.isDone()) {
@@ -677,15 +692,15 @@ final class TlsProtocol implements BufferedProtocol {
       appWritingPaused = true;
       try {
         app.pauseWriting();
-      } catch (RuntimeException e) {
-        report("protocol.pauseWriting() failed", e);
+      } catch (Throwable e) {
+        report("protocol.pauseWriting() failed", CallbackRule.survivable(e));
       }
     } else if (appWritingPaused && size <= limits.low()) {
       appWritingPaused = false;
       try {
         app.resumeWriting();
-      } catch (RuntimeException e) {
-        report("protocol.resumeWriting() failed", e);
+      } catch (Throwable e) {
+        report("protocol.resumeWriting() failed", CallbackRule.survivable(e));
       }
     }
   }
@@ -720,8 +735,8 @@ final class TlsProtocol implements BufferedProtocol {
       }
     } catch (SSLException e) {
       fail(e, "Fatal error on TLS protocol", true);
-    } catch (RuntimeException e) {
-      fail(e, "Fatal error on TLS protocol", false);
+    } catch (Throwable e) {
+      fail(CallbackRule.survivable(e), "Fatal error on TLS protocol", false);
     }
     if (!busy) {
       outbound.flush();
@@ -829,8 +844,8 @@ final class TlsProtocol implements BufferedProtocol {
     try {
       // The answer does not matter: TLS connections are not kept half-open (as in asyncio).
       boolean ignored = appPlain != null ? appPlain.eofReceived() : appBuffered.eofReceived();
-    } catch (RuntimeException e) {
-      fail(e, "Error calling eofReceived()", false);
+    } catch (Throwable e) {
+      fail(CallbackRule.survivable(e), "Error calling eofReceived()", false);
     }
   }
 
@@ -852,8 +867,8 @@ final class TlsProtocol implements BufferedProtocol {
     public void dataReceived(ByteBuffer view) {
       try {
         appPlain.dataReceived(view);
-      } catch (RuntimeException e) {
-        fail(e, "Fatal error: protocol.dataReceived() call failed.", false);
+      } catch (Throwable e) {
+        fail(CallbackRule.survivable(e), "Fatal error: protocol.dataReceived() call failed.", false);
       }
     }
 
@@ -868,8 +883,8 @@ final class TlsProtocol implements BufferedProtocol {
           throw new IllegalStateException("getBuffer() returned a read-only buffer");
         }
         return b;
-      } catch (RuntimeException e) {
-        fail(e, "Fatal error: protocol.getBuffer() call failed.", false);
+      } catch (Throwable e) {
+        fail(CallbackRule.survivable(e), "Fatal error: protocol.getBuffer() call failed.", false);
         return null;
       }
     }
@@ -878,8 +893,8 @@ final class TlsProtocol implements BufferedProtocol {
     public void bufferUpdated(int n) {
       try {
         appBuffered.bufferUpdated(n);
-      } catch (RuntimeException e) {
-        fail(e, "Fatal error: protocol.bufferUpdated() call failed.", false);
+      } catch (Throwable e) {
+        fail(CallbackRule.survivable(e), "Fatal error: protocol.bufferUpdated() call failed.", false);
       }
     }
   }
