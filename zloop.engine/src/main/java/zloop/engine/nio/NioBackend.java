@@ -41,6 +41,8 @@ final class NioBackend implements Backend {
   private ByteBuffer receiveBuffer;
   private ByteBuffer receiveView;
   private int[] positionScratch = new int[16];
+  private boolean selecting;
+  private boolean releasePending;
 
   NioBackend(LoopContext context) throws IOException {
     this.context = context;
@@ -53,16 +55,46 @@ final class NioBackend implements Backend {
     if (n > 0 || !deferred.isEmpty()) {
       timeoutNanos = 0;
     }
-    if (timeoutNanos == 0) {
-      n += selector.selectNow(dispatch);
-    } else if (timeoutNanos < 0) {
-      n += selector.select(dispatch);
-    } else {
-      // Round up so a timer's deadline has passed when we return: no early wake-up and spin.
-      long millis = TimeUnit.NANOSECONDS.toMillis(timeoutNanos + 999_999);
-      n += selector.select(dispatch, Math.max(1, millis));
+    selecting = true;
+    try {
+      if (timeoutNanos == 0) {
+        n += selector.selectNow(dispatch);
+      } else if (timeoutNanos < 0) {
+        n += selector.select(dispatch);
+      } else {
+        // Round up so a timer's deadline has passed when we return: no early wake-up and spin.
+        long millis = TimeUnit.NANOSECONDS.toMillis(timeoutNanos + 999_999);
+        n += selector.select(dispatch, Math.max(1, millis));
+      }
+    } finally {
+      selecting = false;
+    }
+    if (releasePending) {
+      releaseClosedChannels();
     }
     return n;
+  }
+
+  /**
+   * Closes now the descriptors of channels that were closed while registered. The JDK closes such
+   * a descriptor only when the selector deregisters its key, at the next selection: until then a
+   * closed listener keeps accepting connections into a backlog that is reset later, so a connect
+   * made right after {@code close()} gets "connection reset" instead of "refused". Called when a
+   * listener closes; deferred to the end of the selection when a handler closes it.
+   */
+  void releaseClosedChannels() {
+    if (selecting) {
+      releasePending = true;
+      return;
+    }
+    releasePending = false;
+    try {
+      selector.selectNow();
+    } catch (IOException e) {
+      context.reportError("Error releasing closed channels", e);
+    }
+    // The JDK's selector is level-triggered: readiness dropped here is reported again next poll.
+    selector.selectedKeys().clear();
   }
 
   /** Runs the outcomes deferred before this poll; those deferred meanwhile wait for the next. */

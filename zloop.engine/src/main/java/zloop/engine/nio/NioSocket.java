@@ -255,6 +255,9 @@ final class NioSocket implements SocketHandle {
     stream.close();
     if (channel != null) {
       closeQuietly(channel);
+      if (acceptor != null && key != null) {
+        backend.releaseClosedChannels(); // the port must refuse connections once close() returns
+      }
     }
   }
 
