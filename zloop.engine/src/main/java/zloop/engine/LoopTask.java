@@ -13,8 +13,8 @@ import zloop.Task;
  * <p>Cancellation follows asyncio: cancelling a task that waits on a future cancels that future,
  * which wakes the task with a {@link CancellationException} from {@code join()}; a task that is
  * not waiting gets the exception at its next {@code join()} (or before its first step). A task
- * waiting on another loop's future is woken at once (and that future's cancellation is requested
- * on its own loop), so a cancelled task never depends on a second loop running.
+ * waiting on another loop's future is woken at once and that future is left alone, so a cancelled
+ * task never depends on a second loop running and never cancels that loop's future.
  *
  * <p>"The current task" is bound to the task's own thread: a {@link ScopedValue} is inherited by
  * {@code StructuredTaskScope} subtasks, which are other threads and must not act as the task.
@@ -151,13 +151,8 @@ final class LoopTask<T> extends LoopFuture<T> implements Task<T> {
     cancelRequests++;
     LoopFuture<?> waited = waitingOn;
     if (waited != null && waited.loop != loop) {
-      // Another loop's future: its cancel only queues on that loop, which may not be running.
-      // Ask for it, and wake this task ourselves.
-      try {
-        waited.cancel(message);
-      } catch (zloop.EventLoopClosedException gone) {
-        // that loop is closed: nobody will complete the future, the task still wakes
-      }
+      // Another loop's future is that loop's business (it may have waiters there, and its
+      // cancel would only queue on a loop that may not run): leave it, and wake this task.
       mustCancel = true;
       cancelMessage = message;
       LockSupport.unpark(thread);
