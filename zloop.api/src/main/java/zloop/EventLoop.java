@@ -106,9 +106,19 @@ public interface EventLoop extends AutoCloseable {
   boolean isClosed();
 
   /**
-   * Closes the loop: drops pending callbacks, shuts down the default executor without waiting,
-   * releases the backend. Idempotent. After it, new work fails with {@link
-   * EventLoopClosedException}.
+   * Closes the loop. First, if tasks are still pending, it cancels each of them once and runs the
+   * loop until every one has finished (asyncio.run's {@code _cancel_all_tasks} rule, applied by
+   * close() itself so that no task outlives its loop): their {@code finally} blocks run, threads
+   * joining them wake with a {@link java.util.concurrent.CancellationException}, and nothing they
+   * held stays reachable. Callbacks that are ready meanwhile run too; a task that suppresses its
+   * cancellation keeps close() waiting until it finishes, as asyncio.run would. Then close() drops
+   * the callbacks still pending, shuts down the default executor without waiting, and releases
+   * the backend. Idempotent. After it, new work fails with {@link EventLoopClosedException}.
+   *
+   * <p>Unwinding tasks needs a platform thread that runs no other loop; called elsewhere (in a task
+   * or callback of another loop) close() does it on a helper platform thread. A backend bound to
+   * the thread that first ran it (io_uring with {@code IORING_SETUP_SINGLE_ISSUER}) refuses that
+   * thread: close() then throws, the loop stays open, and it must be closed from its own thread.
    *
    * @throws IllegalStateException if the loop is running
    */

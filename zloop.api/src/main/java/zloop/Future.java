@@ -15,7 +15,17 @@ import java.util.function.Consumer;
  *
  * <p>Done callbacks are scheduled with {@link EventLoop#callSoon} when the future completes (or
  * at once, when added to a future that is already done), in the order they were added; they never
- * run inside {@code setResult}.
+ * run inside {@code setResult}. Completing a future never fails because a waiter's loop is gone.
+ *
+ * <p>A future (or task) that fails and becomes unreachable before anyone read its exception ({@link
+ * #result}, {@link #exception}, {@link #join}, a combinator, {@link #toCompletableFuture}) or
+ * cancelled it is reported to its loop's {@link ExceptionHandler} with the message "Future
+ * exception was never retrieved" ("Task exception was never retrieved" for a task), the exception,
+ * and no future (it is gone): asyncio's {@code __del__} report, here made by a {@link
+ * java.lang.ref.Cleaner} when the future is collected, so it comes at a GC-dependent moment. The
+ * report is handed to the loop thread; for a loop already closed it goes to the default handler's
+ * log. Only failed futures are watched: a future that succeeds, or whose failure is read, costs
+ * nothing.
  *
  * @param <T> the result type
  */

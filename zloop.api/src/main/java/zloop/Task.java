@@ -7,7 +7,18 @@ package zloop;
  *
  * <p>{@link #cancel(String)} on a task that waits in {@link Future#join()} cancels the future it
  * waits on, so the task wakes with a {@link java.util.concurrent.CancellationException} thrown
- * from {@code join()}; a task that catches it and returns a value is not cancelled.
+ * from {@code join()}; a task that catches it and returns a value is not cancelled. A task that is
+ * not waiting (it cancelled itself, or has not started) gets the exception at its next {@code
+ * join()}; if it returns before reaching one, it still ends cancelled (asyncio's {@code __step}).
+ * When a task is cancelled twice while it waits, the first message is the one it sees: the first
+ * cancel already cancelled the future it waits on. Cancelled twice before it runs, the last message
+ * wins. A task waiting on another loop's future is woken directly and leaves that future alone.
+ *
+ * <p>Each task is a virtual thread scheduled by its loop, and only that thread is the task: a
+ * virtual thread the task starts (an executor's, a {@code StructuredTaskScope} subtask, a plain
+ * {@code Thread.ofVirtual()}) runs on the JDK's default scheduler, off the loop, is not the
+ * {@linkplain EventLoops#currentTask() current task}, and waits in {@code join()} like any other
+ * thread. {@link EventLoop#close()} cancels and unwinds tasks that are still pending.
  *
  * @param <T> the result type
  */

@@ -108,9 +108,20 @@ public final class Loop implements EventLoop {
     Backend open(LoopContext context) throws IOException;
   }
 
-  /** The loop running on the current thread, or {@code null}. */
+  /**
+   * The loop running on the current thread, or {@code null}. The binding is checked against the
+   * thread: a {@code StructuredTaskScope} subtask inherits it but runs elsewhere.
+   */
   static Loop currentlyRunning() {
-    return RUNNING.isBound() ? RUNNING.get() : null;
+    if (!RUNNING.isBound()) {
+      return null;
+    }
+    Loop loop = RUNNING.get();
+    if (Thread.currentThread() == loop.ownerThread) {
+      return loop;
+    }
+    LoopTask<?> task = LoopTask.current();
+    return task != null && task.loop == loop ? loop : null;
   }
 
   // ---------------------------------------------------------------- lifecycle
@@ -260,6 +271,7 @@ public final class Loop implements EventLoop {
     if (closed) {
       return;
     }
+    unwindTasks();
     closed = true;
     ready.clear();
     timers.clear();
@@ -268,6 +280,78 @@ public final class Loop implements EventLoop {
     }
     executors.shutdownNow();
     backend.close();
+  }
+
+  /**
+   * Cancels every task still pending and runs the loop until each has finished: their {@code
+   * finally} blocks run, their joiners wake, nothing they hold outlives the loop. asyncio.run's
+   * rule ({@code _cancel_all_tasks}), applied by close() itself. A loop whose tasks are
+   * continuations must run on a platform thread that runs no other loop; from anywhere else
+   * (a task of another loop, a callback of another loop) the unwinding runs on a helper thread.
+   */
+  private void unwindTasks() {
+    if (tasks.isEmpty()) {
+      return;
+    }
+    if (!Thread.currentThread().isVirtual() && currentlyRunning() == null) {
+      cancelAndDrainTasks();
+      return;
+    }
+    Throwable[] failure = {null};
+    Thread helper =
+        Thread.ofPlatform()
+            .name("zloop-close")
+            .start(
+                () -> {
+                  try {
+                    cancelAndDrainTasks();
+                  } catch (Throwable t) {
+                    failure[0] = t;
+                  }
+                });
+    boolean interrupted = false;
+    while (true) {
+      try {
+        helper.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true; // close() must finish: the interrupt is kept for the caller
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    if (failure[0] instanceof RuntimeException re) {
+      throw re;
+    }
+    if (failure[0] instanceof Error e) {
+      throw e;
+    }
+  }
+
+  /** Runs turns until no task is left, cancelling each task once, including ones born now. */
+  private void cancelAndDrainTasks() {
+    ownerThread = Thread.currentThread(); // not running: this thread becomes the loop's
+    running = true;
+    try {
+      ScopedValue.where(RUNNING, this)
+          .run(
+              () -> {
+                Set<LoopTask<?>> cancelled = new java.util.HashSet<>();
+                while (!tasks.isEmpty()) {
+                  for (LoopTask<?> task : new java.util.ArrayList<>(tasks)) {
+                    if (cancelled.add(task)) {
+                      task.cancel();
+                    }
+                  }
+                  stopping = false; // stop() from an unwinding task must not turn this into a spin
+                  runOnce();
+                }
+              });
+    } finally {
+      stopping = false;
+      running = false;
+    }
   }
 
   @Override

@@ -11,6 +11,11 @@ import zloop.Future;
 /**
  * {@code runInExecutor} and the default executor (a virtual thread per call). Results hop back to
  * the loop thread through the future.
+ *
+ * <p>The default executor's threads name the JDK's default scheduler explicitly: a virtual thread
+ * built without one, inside a task, would inherit the loop as its scheduler and run its "blocking"
+ * work on the loop thread. (A user executor with such threads is caught by {@link TaskCarrier},
+ * which sends foreign continuations off the loop.)
  */
 final class LoopExecutors {
   private final Loop loop;
@@ -62,7 +67,8 @@ final class LoopExecutors {
       throw new IllegalStateException("Executor shutdown has been called");
     }
     if (defaultExecutor == null) {
-      defaultExecutor = Executors.newVirtualThreadPerTaskExecutor();
+      defaultExecutor =
+          Executors.newThreadPerTaskExecutor(VirtualThreads.offLoopFactory("zloop-executor-"));
       ownsDefault = true;
     }
     return defaultExecutor;

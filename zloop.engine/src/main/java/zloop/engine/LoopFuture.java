@@ -2,6 +2,7 @@ package zloop.engine;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.lang.ref.Cleaner;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -10,6 +11,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import zloop.EventLoop;
+import zloop.ExceptionContext;
 import zloop.Future;
 import zloop.InvalidStateException;
 
@@ -17,6 +19,12 @@ import zloop.InvalidStateException;
  * The loop's future. State changes happen on the loop thread only; completions from other threads
  * hop there first. The state is volatile so that {@link #isDone()} and {@link #join()} work from
  * any thread.
+ *
+ * <p>A future that fails is watched by {@link Unretrieved} until someone reads the exception
+ * ({@link #result}, {@link #exception}, {@link #join}, a combinator, {@link #cancel}); if it
+ * becomes unreachable first, the loop's exception handler hears "Future exception was never
+ * retrieved" (or "Task ..."), as asyncio's {@code __del__} does. Futures that succeed or are
+ * cancelled never pay for it.
  */
 class LoopFuture<T> implements Future<T> {
   private static final int PENDING = 0;
@@ -40,6 +48,8 @@ class LoopFuture<T> implements Future<T> {
   private Object outcome;
   /** {@code null}, one callback, or an {@code ArrayList} of them. */
   private Object callbacks;
+  /** Set while the future has failed and nobody has read the exception yet. */
+  private Unretrieved unretrieved;
 
   LoopFuture(Loop loop) {
     this.loop = loop;
@@ -74,7 +84,11 @@ class LoopFuture<T> implements Future<T> {
     if (s == CANCELLED) {
       throw cancellation();
     }
-    return s == FAILED ? (Throwable) outcome : null;
+    if (s == FAILED) {
+      markRetrieved();
+      return (Throwable) outcome;
+    }
+    return null;
   }
 
   @Override
@@ -106,6 +120,7 @@ class LoopFuture<T> implements Future<T> {
       return true;
     }
     if (state != PENDING) {
+      markRetrieved(); // asyncio: cancel() on a done future silences its unretrieved report
       return false;
     }
     transition(CANCELLED, message);
@@ -145,6 +160,9 @@ class LoopFuture<T> implements Future<T> {
 
   private void transition(int newState, Object value) {
     outcome = value;
+    if (newState == FAILED) {
+      unretrieved = Unretrieved.watch(this, (Throwable) value); // before the volatile publish
+    }
     STATE.setVolatile(this, newState);
     onDone();
     scheduleCallbacks();
@@ -171,7 +189,13 @@ class LoopFuture<T> implements Future<T> {
 
   private void dispatch(Consumer<? super Future<T>> cb) {
     if (cb instanceof Waker waker) {
-      waker.wake(); // a parked waiter is resumed directly: its continuation is itself a callback
+      try {
+        waker.wake(); // a parked waiter is resumed directly: its continuation is itself a callback
+      } catch (RuntimeException e) {
+        // A scheduler refusing the wake-up (a task carrier never does) must not stop this
+        // completion: the future's other callbacks still run.
+        loop.errors().report("Exception waking a waiter of " + describe(), e, null);
+      }
     } else {
       loop.scheduleInternal(new DoneCallback<>(cb, this));
     }
@@ -240,7 +264,14 @@ class LoopFuture<T> implements Future<T> {
 
   private void awaitFromAnotherThread() {
     Waker waker = new Waker(Thread.currentThread());
-    loop.callSoonThreadsafe(() -> addDoneCallback(waker));
+    try {
+      loop.callSoonThreadsafe(() -> addDoneCallback(waker));
+    } catch (zloop.EventLoopClosedException closed) {
+      if (state != PENDING) {
+        return; // it finished while the loop closed (close() settles every task first)
+      }
+      throw closed; // nothing will ever complete it
+    }
     boolean interrupted = false;
     while (state == PENDING) {
       LockSupport.park(this);
@@ -281,6 +312,7 @@ class LoopFuture<T> implements Future<T> {
       case SUCCEEDED:
         return (T) outcome;
       case FAILED:
+        markRetrieved();
         Throwable t = (Throwable) outcome;
         if (t instanceof RuntimeException re) {
           throw re;
@@ -293,6 +325,15 @@ class LoopFuture<T> implements Future<T> {
         throw cancellation();
       default:
         throw new InvalidStateException("Result is not set.");
+    }
+  }
+
+  /** The exception has been handed to someone: no "never retrieved" report. Cold path only. */
+  private void markRetrieved() {
+    Unretrieved u = unretrieved;
+    if (u != null) {
+      unretrieved = null;
+      u.dismiss();
     }
   }
 
@@ -312,7 +353,10 @@ class LoopFuture<T> implements Future<T> {
           LoopFuture<T> lf = (LoopFuture<T>) f;
           switch (lf.state) {
             case SUCCEEDED -> cf.complete(lf.resultUnchecked());
-            case FAILED -> cf.completeExceptionally((Throwable) lf.outcome);
+            case FAILED -> {
+              lf.markRetrieved();
+              cf.completeExceptionally((Throwable) lf.outcome);
+            }
             default -> cf.cancel(false);
           }
         };
@@ -397,5 +441,53 @@ class LoopFuture<T> implements Future<T> {
       out.add(lf);
     }
     return out;
+  }
+
+  /**
+   * The "exception was never retrieved" watch over one failed future: a {@link Cleaner} action
+   * that holds what the report needs but not the future, so the future can become unreachable.
+   * Retrieval dismisses it (and unregisters it at once); collection of the future runs it.
+   */
+  private static final class Unretrieved implements Runnable {
+    private static final Cleaner CLEANER =
+        Cleaner.create(Thread.ofPlatform().daemon().name("zloop-unretrieved").factory());
+
+    private final Loop loop;
+    private final Throwable exception;
+    private final String message;
+    private volatile boolean dismissed;
+    private Cleaner.Cleanable registration;
+
+    private Unretrieved(Loop loop, Throwable exception, String message) {
+      this.loop = loop;
+      this.exception = exception;
+      this.message = message;
+    }
+
+    static Unretrieved watch(LoopFuture<?> future, Throwable exception) {
+      String kind = future instanceof LoopTask<?> ? "Task" : "Future";
+      Unretrieved u = new Unretrieved(future.loop, exception, kind + " exception was never retrieved");
+      u.registration = CLEANER.register(future, u);
+      return u;
+    }
+
+    void dismiss() {
+      dismissed = true;
+      registration.clean(); // runs this action now, as a no-op, and forgets the future
+    }
+
+    /** On the cleaner thread: hand the report to the loop thread, or log it if the loop is gone. */
+    @Override
+    public void run() {
+      if (dismissed) {
+        return;
+      }
+      ExceptionContext context = ExceptionContext.of(message, exception);
+      try {
+        loop.callSoonThreadsafe(() -> loop.errors().call(context));
+      } catch (zloop.EventLoopClosedException closed) {
+        loop.errors().logDefault(context);
+      }
+    }
   }
 }

@@ -12,7 +12,12 @@ import zloop.Task;
  *
  * <p>Cancellation follows asyncio: cancelling a task that waits on a future cancels that future,
  * which wakes the task with a {@link CancellationException} from {@code join()}; a task that is
- * not waiting gets the exception at its next {@code join()} (or before its first step).
+ * not waiting gets the exception at its next {@code join()} (or before its first step). A task
+ * waiting on another loop's future is woken at once and that future is left alone, so a cancelled
+ * task never depends on a second loop running and never cancels that loop's future.
+ *
+ * <p>"The current task" is bound to the task's own thread: a {@link ScopedValue} is inherited by
+ * {@code StructuredTaskScope} subtasks, which are other threads and must not act as the task.
  */
 final class LoopTask<T> extends LoopFuture<T> implements Task<T> {
   private static final AtomicLong COUNTER = new AtomicLong();
@@ -40,7 +45,11 @@ final class LoopTask<T> extends LoopFuture<T> implements Task<T> {
 
   /** The task whose body is running on the current thread, or {@code null}. */
   static LoopTask<?> current() {
-    return CURRENT.isBound() ? CURRENT.get() : null;
+    if (!CURRENT.isBound()) {
+      return null;
+    }
+    LoopTask<?> task = CURRENT.get();
+    return task.thread == Thread.currentThread() ? task : null; // not an inheriting subtask
   }
 
   void start() {
@@ -69,6 +78,13 @@ final class LoopTask<T> extends LoopFuture<T> implements Task<T> {
         throw vme;
       }
       tryFail(t);
+      return;
+    }
+    if (mustCancel) {
+      // The task cancelled itself (or was cancelled) and returned before reaching a join():
+      // asyncio's __step cancels it rather than keeping the result.
+      mustCancel = false;
+      finishCancelled(cancelMessage);
       return;
     }
     tryComplete(value);
@@ -101,7 +117,11 @@ final class LoopTask<T> extends LoopFuture<T> implements Task<T> {
     }
     if (mustCancel) {
       mustCancel = false;
-      throw new CancellationException(cancelMessage);
+      if (!future.isCancelled()) {
+        throw new CancellationException(cancelMessage);
+      }
+      // The waited future was cancelled first (by our first cancel, usually): its message is the
+      // one the task sees, as in asyncio, where later cancel() calls do not replace it.
     }
     return future.report();
   }
@@ -130,6 +150,14 @@ final class LoopTask<T> extends LoopFuture<T> implements Task<T> {
     }
     cancelRequests++;
     LoopFuture<?> waited = waitingOn;
+    if (waited != null && waited.loop != loop) {
+      // Another loop's future is that loop's business (it may have waiters there, and its
+      // cancel would only queue on a loop that may not run): leave it, and wake this task.
+      mustCancel = true;
+      cancelMessage = message;
+      LockSupport.unpark(thread);
+      return true;
+    }
     if (waited != null && waited.cancel(message)) {
       return true; // the waited future's completion wakes us with the cancellation
     }

@@ -4,7 +4,9 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * zloop's one deliberate reach into JDK internals: a virtual thread whose scheduler is the loop.
@@ -15,13 +17,21 @@ import java.util.concurrent.Executor;
  * java.lang.ThreadBuilders.VirtualThreadBuilder(Executor)} constructor, which is not public API;
  * reaching it needs {@code --add-opens java.base/java.lang=zloop.engine}. Without the flag,
  * creating a task fails with a message that names it.
+ *
+ * <p>A virtual thread built without an explicit scheduler takes its parent's when the parent is a
+ * virtual thread (see {@code java.lang.VirtualThread}'s constructor): a thread started inside a
+ * task would be scheduled by the loop. The engine therefore builds its own helper threads with
+ * {@link #offLoopFactory}, whose scheduler is the JDK's default one whoever creates them, and
+ * {@link TaskCarrier} sends any continuation that is not its task's to {@link #defaultScheduler}.
  */
 final class VirtualThreads {
   private static final MethodHandle NEW_BUILDER;
+  private static final Executor DEFAULT_SCHEDULER;
   private static final String UNAVAILABLE;
 
   static {
     MethodHandle handle = null;
+    Executor defaultScheduler = null;
     String reason = null;
     try {
       Class<?> builder = Class.forName("java.lang.ThreadBuilders$VirtualThreadBuilder");
@@ -31,7 +41,12 @@ final class VirtualThreads {
           MethodHandles.lookup()
               .unreflectConstructor(ctor)
               .asType(MethodType.methodType(Thread.Builder.OfVirtual.class, Executor.class));
+      Method scheduler = Class.forName("java.lang.VirtualThread").getDeclaredMethod("defaultScheduler");
+      scheduler.setAccessible(true);
+      defaultScheduler = (Executor) scheduler.invoke(null);
     } catch (RuntimeException | ReflectiveOperationException e) {
+      handle = null;
+      defaultScheduler = null;
       Module self = VirtualThreads.class.getModule();
       String target = self.isNamed() ? self.getName() : "ALL-UNNAMED";
       reason =
@@ -43,6 +58,7 @@ final class VirtualThreads {
               + ")";
     }
     NEW_BUILDER = handle;
+    DEFAULT_SCHEDULER = defaultScheduler;
     UNAVAILABLE = reason;
   }
 
@@ -63,6 +79,33 @@ final class VirtualThreads {
       return builder.name(name).unstarted(body);
     } catch (Throwable t) {
       throw new IllegalStateException("could not build a task thread", t);
+    }
+  }
+
+  /**
+   * The JDK's default virtual-thread scheduler (a pool of platform carrier threads), or {@code
+   * null} when tasks are unavailable (then no thread is ever scheduled by a loop).
+   */
+  static Executor defaultScheduler() {
+    return DEFAULT_SCHEDULER;
+  }
+
+  /**
+   * Virtual threads named {@code prefix0}, {@code prefix1}, ... that run on the JDK's default
+   * scheduler even when created inside a task, so their work never lands on a loop thread.
+   */
+  static ThreadFactory offLoopFactory(String prefix) {
+    if (NEW_BUILDER == null) {
+      // Without the flag no task exists, so no parent can hand the loop down: the plain builder is
+      // already off the loop.
+      return Thread.ofVirtual().name(prefix, 0).factory();
+    }
+    try {
+      Thread.Builder.OfVirtual builder =
+          (Thread.Builder.OfVirtual) NEW_BUILDER.invokeExact(DEFAULT_SCHEDULER);
+      return builder.name(prefix, 0).factory();
+    } catch (Throwable t) {
+      throw new IllegalStateException("could not build an executor thread factory", t);
     }
   }
 }
