@@ -20,6 +20,10 @@ package zloop;
  * {@linkplain EventLoops#currentTask() current task}, and waits in {@code join()} like any other
  * thread. {@link EventLoop#close()} cancels and unwinds tasks that are still pending.
  *
+ * <p>Only the body completes a task: {@link #setResult} and {@link #setException} throw {@link
+ * IllegalStateException}, and so does a task's {@code join()} on itself (asyncio raises {@code
+ * RuntimeError} for both).
+ *
  * @param <T> the result type
  */
 public interface Task<T> extends Future<T> {

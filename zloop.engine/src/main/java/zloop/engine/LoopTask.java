@@ -96,6 +96,9 @@ final class LoopTask<T> extends LoopFuture<T> implements Task<T> {
 
   /** Parks this task until the future is done; the body of {@code future.join()} in a task. */
   <R> R await(LoopFuture<R> future) {
+    if (future == this) {
+      throw new IllegalStateException(describe() + " cannot await on itself");
+    }
     if (mustCancel) {
       mustCancel = false;
       throw new CancellationException(cancelMessage);
@@ -167,6 +170,19 @@ final class LoopTask<T> extends LoopFuture<T> implements Task<T> {
       LockSupport.unpark(thread);
     }
     return true;
+  }
+
+  /** Refused, as asyncio's {@code Task.set_result}: only the task's body completes it. */
+  @Override
+  public void setResult(T value) {
+    throw new IllegalStateException(describe() + " does not support setResult: its body completes it");
+  }
+
+  /** Refused, as asyncio's {@code Task.set_exception}: only the task's body completes it. */
+  @Override
+  public void setException(Throwable exception) {
+    throw new IllegalStateException(
+        describe() + " does not support setException: its body completes it");
   }
 
   @Override
