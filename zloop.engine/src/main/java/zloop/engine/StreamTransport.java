@@ -485,6 +485,7 @@ final class StreamTransport implements Transport, StreamHandler {
       return;
     }
     queue.clear(abandoned::add); // recycled only once the socket is closed (sends may be in flight)
+    socket.writesDropped(); // a send in flight stops now, not at the next poll
     held.clear(b -> {});
     if (!closing) {
       closing = true;

@@ -278,6 +278,17 @@ final class IoUringSocket extends RingUser implements SocketHandle {
     }
   }
 
+  /**
+   * The engine dropped its queue (abort): a send in flight from it is cancelled before this
+   * returns, so the kernel sends nothing more of it.
+   */
+  @Override
+  public void writesDropped() {
+    if (open && sender.cancelDropped()) {
+      backend.submitCancelsNow();
+    }
+  }
+
   @Override
   public void shutdownOutput() throws IOException {
     requireOpen();
@@ -445,6 +456,10 @@ final class IoUringSocket extends RingUser implements SocketHandle {
     ByteBuffer lent = receiver.kernelTarget();
     if (lent != null) {
       backend.orphans().pin(backend.userData(slot, UserData.RECV), lent);
+    }
+    if (sender.isInFlight()) {
+      // The engine may recycle or free those buffers now; the kernel reads them until the end.
+      backend.orphans().pin(backend.userData(slot, UserData.SEND), sender.inFlightBuffers());
     }
     cancelInFlight();
     if (lent != null) {

@@ -2,7 +2,6 @@ package zloop.backend.iouring;
 
 import java.io.IOException;
 import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
 import zloop.posix.Libc;
@@ -16,9 +15,9 @@ import zloop.posix.Libc;
  *   <li>a descriptor a stale ACCEPT completion carries was accepted for a listener that is gone:
  *       it is closed with a reset ({@code SO_LINGER} 0), as the kernel resets connections still in
  *       a closed listener's backlog, so its client never hangs and the process keeps no socket;
- *   <li>a protocol's direct buffer a RECV was armed into stays referenced here ({@link #pin})
- *       until that RECV's final completion, so the memory the kernel may write is never freed
- *       under it.
+ *   <li>a protocol's direct buffer a RECV was armed into, and the buffers a SEND in flight reads,
+ *       stay referenced here ({@link #pin}) until that operation's final completion, so the memory
+ *       the kernel may use is never freed under it.
  * </ul>
  *
  * <p>Loop thread only. Only closes allocate (pinning a buffer), never a completion.
@@ -27,15 +26,18 @@ final class Orphans {
 
   private final BufferRing buffers;
   private final SyscallBuffers syscalls;
-  private final Map<Long, ByteBuffer> pinned = new HashMap<>();
+  private final Map<Long, Object> pinned = new HashMap<>();
 
   Orphans(BufferRing buffers, SyscallBuffers syscalls) {
     this.buffers = buffers;
     this.syscalls = syscalls;
   }
 
-  /** Keeps {@code target} alive until the final completion of the operation {@code userData}. */
-  void pin(long userData, ByteBuffer target) {
+  /**
+   * Keeps {@code target} (a buffer, or an array of them) alive until the final completion of the
+   * operation {@code userData}.
+   */
+  void pin(long userData, Object target) {
     pinned.put(userData, target);
   }
 

@@ -115,17 +115,23 @@ final class Receiver {
     }
   }
 
-  /** Submission phase: delivers what was held, then arms a RECV or cancels one. */
+  /**
+   * Submission phase: delivers what was held, then arms a RECV or cancels one.
+   *
+   * <p>The cancel is decided after the delivery: a handler that stops reading again while held data
+   * is delivered (a reader whose buffer is full, resumed every turn as its consumer drains it) must
+   * not leave the RECV armed, or the kernel keeps receiving and everything lands in {@link #held}.
+   */
   int submit() {
+    int calls = reading ? deliverHeld() : 0;
     if (!reading) {
-      if (armed && !cancelling) {
+      if (armed && !cancelling && socket.isOpen()) {
         socket.backend().cancel(socket.slot, UserData.RECV);
         cancelling = true;
       }
-      return 0;
+      return calls;
     }
-    int calls = deliverHeld();
-    if (reading && !armed && !streamOver() && socket.isOpen()) {
+    if (!armed && !streamOver() && socket.isOpen()) {
       arm();
     }
     return calls;

@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import zloop.engine.spi.WriteQueue;
 import zloop.posix.Errno;
 import zloop.posix.IoVecs;
@@ -23,10 +24,14 @@ import zloop.posix.Sockets;
  * sent. Without it every completion counts exactly, and a cancelled send sent nothing, so it is
  * simply sent again.
  *
- * <p>The engine may drop the queue while a send is in flight ({@code abort} clears it and recycles
- * its buffers at once): the backend {@linkplain #checkDropped checks} every turn, and cancels such
- * a send before the kernel can send what those buffers hold next (with {@code DEFER_TASKRUN} the
- * cancel lands before the kernel would retry the send; see {@link IoUringBackend}).
+ * <p>The engine may drop the queue while a send is in flight: {@code abort} clears it and says so
+ * ({@link #cancelDropped}), and the send is cancelled at once, with its own {@code io_uring_enter}
+ * (on a ring without {@code DEFER_TASKRUN} the kernel retries a send as task work whenever the loop
+ * thread passes through the kernel, so waiting for the next poll would let it send dropped bytes).
+ * Other drops (a cancelled {@code sockSendall} swaps the queue) are {@linkplain #checkDropped found}
+ * at the next turn. The buffers a send was written from stay referenced here until its completion
+ * (or, once the socket closes, in {@link Orphans}), so the memory the kernel reads is never freed
+ * under it.
  *
  * <p>The kernel reads only native memory: a heap buffer at the head of the queue is copied to a
  * staging buffer of this socket's (made the first time one shows up), and a gathering send stops
@@ -59,6 +64,10 @@ final class Sender {
   private long inFlightBytes;
   private boolean dropped;
   private ByteBuffer staging;
+
+  /** The buffers the send in flight reads ({@link #inFlightCount} of them), kept alive for it. */
+  private ByteBuffer[] inFlightBuffers = new ByteBuffer[1];
+  private int inFlightCount;
 
   /** Whether the backend's list of senders to {@link #checkDropped check} holds this one. */
   boolean listed;
@@ -96,15 +105,58 @@ final class Sender {
     }
     if (direct == 0) {
       inFlightBytes = sendStaged(buffers[0]);
+      keep(staging, 0);
+      inFlightCount = 1;
     } else if (direct == 1) {
       inFlightBytes = buffers[0].remaining();
       send(address(buffers[0]), buffers[0].remaining());
+      keep(buffers[0], 0);
+      inFlightCount = 1;
     } else {
       inFlightBytes = sendGathered(buffers, direct);
+      for (int i = 0; i < direct; i++) {
+        keep(buffers[i], i);
+      }
+      inFlightCount = direct;
     }
     inFlight = true;
     inFlightQueue = q;
     socket.backend().sending(this);
+  }
+
+  private void keep(ByteBuffer buffer, int at) {
+    if (at == inFlightBuffers.length) {
+      inFlightBuffers = Arrays.copyOf(inFlightBuffers, MAX_IOVECS);
+    }
+    inFlightBuffers[at] = buffer;
+  }
+
+  /** Lets go of the buffers of a send that completed. */
+  private void release() {
+    Arrays.fill(inFlightBuffers, 0, inFlightCount, null);
+    inFlightCount = 0;
+  }
+
+  /**
+   * A copy of the buffers the send in flight reads, for {@link Orphans} to keep until its final
+   * completion (the socket is closing); empty if no send is in flight.
+   */
+  ByteBuffer[] inFlightBuffers() {
+    return Arrays.copyOf(inFlightBuffers, inFlight ? inFlightCount : 0);
+  }
+
+  /**
+   * The engine dropped the queue (abort): queues the cancel of a send in flight from it.
+   *
+   * @return whether a cancel was queued (the caller then submits it at once)
+   */
+  boolean cancelDropped() {
+    if (!inFlight || dropped || socket.slot < 0 || !droppedUnderneath()) {
+      return false;
+    }
+    dropped = true;
+    socket.backend().cancel(socket.slot, UserData.SEND);
+    return true;
   }
 
   /**
@@ -173,6 +225,7 @@ final class Sender {
   /** The send ended: report what moved, and queue the next one if bytes remain. */
   void complete(int res) {
     inFlight = false;
+    release();
     if (dropped || droppedUnderneath()) {
       dropped = false; // the engine no longer counts those bytes: nothing to report
       res = -Errno.ECANCELED;

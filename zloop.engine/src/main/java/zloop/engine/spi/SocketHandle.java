@@ -88,6 +88,15 @@ public interface SocketHandle extends NetSocket {
    */
   void flush(WriteQueue queue);
 
+  /**
+   * The engine dropped everything its write queue held (abort): nothing of it may reach the peer
+   * any more. A completion backend cancels a send in flight from those buffers before this
+   * returns, rather than at its next poll (the kernel may go on sending meanwhile); a readiness
+   * backend, which never writes outside {@link #writeNow} and {@link #flush}, has nothing to do
+   * (the default).
+   */
+  default void writesDropped() {}
+
   /** Closes the write side ({@code shutdown(SHUT_WR)}); call only with nothing queued. */
   void shutdownOutput() throws IOException;
 
