@@ -116,7 +116,10 @@ final class EchoServerProcess implements AutoCloseable {
         entries.add(e);
       }
     }
-    boolean found = entries.stream().anyMatch(e -> e.contains("zloop.examples") || e.replace('\\', '/').contains("/examples/target/"));
+    // In the container run the module path is a directory of jars, zloop.examples among them.
+    boolean found =
+        ModuleLayer.boot().findModule("zloop.examples").isPresent()
+            || entries.stream().anyMatch(e -> e.contains("zloop.examples") || e.replace('\\', '/').contains("/examples/target/"));
     if (!found) {
       Path sibling = Path.of("..", "examples", "target", "classes").toAbsolutePath().normalize();
       if (!Files.isDirectory(sibling)) {
