@@ -8,14 +8,12 @@ import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.SplittableRandom;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeoutException;
 import java.util.zip.CRC32;
 import zloop.EventLoop;
 import zloop.Future;
 import zloop.NetSocket;
 import zloop.Server;
+import zloop.tests.conformance.Turns;
 
 /**
  * Helpers shared by the networking conformance tests: bounded waits on a loop, deterministic
@@ -43,43 +41,24 @@ final class Net {
   }
 
   /** How long any single awaited event may take before the test gives up on it. */
-  static final Duration DEADLINE = Duration.ofSeconds(30);
+  static final Duration DEADLINE = Turns.DEADLINE;
 
   /** Runs the loop until the future is done (at most {@link #DEADLINE}) and returns its result. */
   static <T> T await(EventLoop loop, Future<T> future, String what) {
-    return await(loop, future, what, DEADLINE);
+    return Turns.await(loop, future, what);
   }
 
   static <T> T await(EventLoop loop, Future<T> future, String what, Duration deadline) {
-    try {
-      return loop.runUntilComplete(loop.waitFor(future, deadline));
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof TimeoutException) {
-        throw new AssertionError("never happened (waited " + deadline.toSeconds() + " s): " + what, e);
-      }
-      throw e;
-    }
+    return Turns.await(loop, future, what, deadline);
   }
 
   /**
    * Runs the loop until the future is done and returns the exception it failed with (unwrapped
-   * from the {@link CompletionException} that {@code join} adds for checked exceptions). Fails if
-   * the future succeeded.
+   * from the {@link java.util.concurrent.CompletionException} that {@code join} adds for checked
+   * exceptions). Fails if the future succeeded.
    */
   static Throwable awaitFailure(EventLoop loop, Future<?> future, String what) {
-    Object result;
-    try {
-      result = await(loop, future, what);
-    } catch (AssertionError e) {
-      throw e;
-    } catch (CancellationException e) {
-      return e;
-    } catch (CompletionException e) {
-      return e.getCause() != null ? e.getCause() : e;
-    } catch (RuntimeException e) {
-      return e;
-    }
-    return fail(what + ": expected a failure, got " + result);
+    return Turns.awaitFailure(loop, future, what);
   }
 
   /** Runs the loop for a few turns and a short sleep, so that pending I/O events get polled. */
