@@ -3,6 +3,7 @@ package zloop.engine;
 import java.util.HashMap;
 import java.util.Map;
 import zloop.engine.spi.Backend;
+import zloop.engine.spi.WatchedFd;
 
 /**
  * {@code addReader}/{@code addWriter}: per descriptor, a reader and a writer callback, and the
@@ -12,6 +13,11 @@ import zloop.engine.spi.Backend;
  * closing (asyncio's {@code _ensure_fd_no_transport}): watching it, or removing a watch from it,
  * would fight the transport over the same descriptor. The check is the engine's, so every
  * backend refuses alike.
+ *
+ * <p>Each descriptor's {@link Watch} is the handler the backend calls, so a readiness report goes
+ * straight to the descriptor's callbacks: no lookup by descriptor (and no boxed key) per event.
+ * What the backends share about watching (argument checks, poll(2) translation, errors waking both
+ * sides, dropping a side no longer watched) is {@link zloop.engine.spi.WatchedFd}'s.
  */
 final class FdWatchers {
   private final Loop loop;
@@ -19,12 +25,27 @@ final class FdWatchers {
   private final TransportsByFd transports;
   private final Map<Integer, Watch> watches = new HashMap<>();
 
-  private static final class Watch {
+  /** One descriptor's callbacks; the backend reports readiness to it directly. */
+  private final class Watch implements Backend.FdHandler {
     Runnable reader;
     Runnable writer;
 
     int interest() {
       return (reader != null ? Backend.READABLE : 0) | (writer != null ? Backend.WRITABLE : 0);
+    }
+
+    /**
+     * Runs from inside the backend's guarded dispatch of the descriptor's event. The backend has
+     * already made an error or hang-up wake both sides and dropped sides no longer watched.
+     */
+    @Override
+    public void onReady(int fd, int readyBits) {
+      if ((readyBits & Backend.READABLE) != 0 && reader != null) {
+        run(reader);
+      }
+      if ((readyBits & Backend.WRITABLE) != 0 && writer != null) {
+        run(writer);
+      }
     }
   }
 
@@ -36,9 +57,7 @@ final class FdWatchers {
 
   void add(int fd, int kind, Runnable callback) {
     java.util.Objects.requireNonNull(callback, "callback");
-    if (fd < 0) {
-      throw new IllegalArgumentException("invalid file descriptor: " + fd);
-    }
+    WatchedFd.checkFd(fd);
     ensureNoTransport(fd);
     Watch w = watches.computeIfAbsent(fd, k -> new Watch());
     int before = w.interest();
@@ -49,7 +68,7 @@ final class FdWatchers {
     }
     try {
       if (before != w.interest() || before == 0) {
-        backend.watchFd(fd, w.interest(), this::onReady);
+        backend.watchFd(fd, w.interest(), w);
       }
     } catch (RuntimeException e) {
       if (kind == Backend.READABLE) {
@@ -86,7 +105,7 @@ final class FdWatchers {
       watches.remove(fd);
     }
     if (!loop.isClosed()) {
-      backend.watchFd(fd, interest, this::onReady);
+      backend.watchFd(fd, interest, w);
     }
     return true;
   }
@@ -95,21 +114,6 @@ final class FdWatchers {
     StreamTransport owner = transports.get(fd);
     if (owner != null && !owner.isClosing()) {
       throw new IllegalStateException("File descriptor " + fd + " is used by transport " + owner);
-    }
-  }
-
-  /** Runs from inside the backend's guarded dispatch of the descriptor's event. */
-  private void onReady(int fd, int readyBits) {
-    Watch w = watches.get(fd);
-    if (w == null) {
-      return;
-    }
-    // Errors and hang-ups wake both sides, as poll(2) reports them to readers and writers alike.
-    if ((readyBits & Backend.READABLE) != 0 && w.reader != null) {
-      run(w.reader);
-    }
-    if ((readyBits & Backend.WRITABLE) != 0 && w.writer != null) {
-      run(w.writer);
     }
   }
 

@@ -71,7 +71,7 @@ public final class Loop implements EventLoop {
   private final ReadyQueue ready = new ReadyQueue();
   private final TimerHeap timers = new TimerHeap();
   private final Inbox inbox = new Inbox();
-  private final Wakeup wakeup;
+  private final CoalescedWakeup wakeup;
   private final Set<LoopTask<?>> tasks = new LinkedHashSet<>();
   private final ErrorReporter errors = new ErrorReporter(this);
   private final TransportsByFd transports = new TransportsByFd();
@@ -98,7 +98,7 @@ public final class Loop implements EventLoop {
     this.clock = clock;
     this.guard = new CallbackGuard(errors, clock, transports);
     this.backend = opener.open(new Context());
-    this.wakeup = new Wakeup(backend);
+    this.wakeup = new CoalescedWakeup(backend);
     this.fdWatchers = new FdWatchers(this, backend, transports);
   }
 

@@ -8,14 +8,15 @@ import java.net.SocketAddress;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Objects;
 import zloop.engine.spi.Backend;
 import zloop.engine.spi.IoCallback;
 import zloop.engine.spi.LoopContext;
 import zloop.engine.spi.SocketHandle;
 import zloop.engine.spi.SocketKind;
+import zloop.engine.spi.WatchedFd;
 import zloop.posix.Errno;
 import zloop.posix.ErrnoCapture;
+import zloop.posix.GenerationTable;
 import zloop.posix.Libc;
 import zloop.posix.Sockets;
 
@@ -24,8 +25,10 @@ import zloop.posix.Sockets;
  * dispatches readiness to its sockets and watched descriptors.
  *
  * <p>Every event's {@code data} is a token: {@link #WAKEUP_TOKEN} for the wake-up eventfd, else a
- * {@code [generation | slot]} from the {@link SlotTable}, so an event for a registration that was
- * closed earlier in the same batch (its slot perhaps already reused) is dropped. Readiness is
+ * {@code [generation:32 | slot:32]} naming a slot of the {@link GenerationTable} (one generation
+ * per slot), so an event for a registration that was closed earlier in the same batch (its slot
+ * perhaps already reused) is dropped. A token never equals {@link #WAKEUP_TOKEN}: that would need
+ * slot {@code 0xFFFFFFFF}, and slots are non-negative {@code int}s. Readiness is
  * level-triggered; each {@link Registration} says what it wants ({@link Registration#interest()})
  * and {@link #update} issues {@code epoll_ctl} only when that changed, removing the descriptor from
  * epoll while it wants nothing (see {@link Registration} for why).
@@ -51,7 +54,8 @@ final class EpollBackend implements Backend {
   private final int maxEvents;
   private final MemorySegment ctlEvent;
   private final SocketIo io;
-  private final SlotTable table = new SlotTable(64);
+  private final GenerationTable<Registration> table =
+      new GenerationTable<>(64, 1, Integer.MAX_VALUE);
   private final Map<Integer, FdWatch> watches = new HashMap<>();
   private final ArrayDeque<EpollSocket> failures = new ArrayDeque<>();
   private long staleEvents;
@@ -125,7 +129,7 @@ final class EpollBackend implements Backend {
         dispatched++;
         continue;
       }
-      Registration r = table.get(token);
+      Registration r = table.get((int) token, 0, (int) (token >>> 32));
       if (r == null) {
         staleEvents++; // its registration closed earlier in this batch: nobody to tell
         continue;
@@ -180,7 +184,7 @@ final class EpollBackend implements Backend {
     }
     int op =
         have == 0 ? Epoll.EPOLL_CTL_ADD : want == 0 ? Epoll.EPOLL_CTL_DEL : Epoll.EPOLL_CTL_MOD;
-    Epoll.set(ctlEvent, want, table.token(r.slot));
+    Epoll.set(ctlEvent, want, token(r.slot));
     int result = Epoll.ctl(epfd, op, r.fd, ctlEvent, errno);
     if (result == -Errno.ENOENT && op == Epoll.EPOLL_CTL_MOD) {
       // A watched descriptor was closed behind our back (which removed it from epoll) and its
@@ -193,6 +197,11 @@ final class EpollBackend implements Backend {
       r.registered = want;
     }
     return result;
+  }
+
+  /** The token of {@code slot}'s current occupant: {@code [generation:32 | slot:32]}. */
+  private long token(int slot) {
+    return ((long) table.generation(slot, 0) << 32) | slot;
   }
 
   private void register(Registration r) {
@@ -256,12 +265,7 @@ final class EpollBackend implements Backend {
   @Override
   public void watchFd(int fd, int interest, FdHandler handler) {
     ensureOpen();
-    if (fd < 0) {
-      throw new IllegalArgumentException("invalid file descriptor: " + fd);
-    }
-    if ((interest & ~(READABLE | WRITABLE)) != 0) {
-      throw new IllegalArgumentException("unknown interest bits: " + interest);
-    }
+    WatchedFd.check(fd, interest, handler);
     FdWatch watch = watches.get(fd);
     if (interest == 0) {
       if (watch != null) {
@@ -270,25 +274,22 @@ final class EpollBackend implements Backend {
       }
       return;
     }
-    Objects.requireNonNull(handler, "handler");
     boolean added = watch == null;
     if (added) {
       watch = new FdWatch(fd);
       register(watch);
       watches.put(fd, watch);
     }
-    int previous = watch.readiness;
-    Backend.FdHandler previousHandler = watch.handler;
-    watch.readiness = interest;
-    watch.handler = handler;
+    int previous = watch.watched.interest();
+    FdHandler previousHandler = watch.watched.handler();
+    watch.watched.set(interest, handler);
     int r = update(watch);
     if (r < 0) {
       if (added) {
         watches.remove(fd);
         release(watch);
       } else {
-        watch.readiness = previous;
-        watch.handler = previousHandler;
+        watch.watched.set(previous, previousHandler);
       }
       // EBADF: not open; EPERM: a regular file or directory, which epoll cannot watch;
       // EEXIST: a socket of this loop, watched already.

@@ -2,11 +2,11 @@ package zloop.backend.epoll;
 
 import java.io.IOException;
 import zloop.BackendStatus;
-import zloop.EventLoop;
 import zloop.engine.spi.Backend;
 import zloop.engine.spi.BackendProvider;
 import zloop.engine.spi.LoopContext;
-import zloop.posix.NativeAccess;
+import zloop.engine.spi.ProbeContext;
+import zloop.posix.NativeBackendProbe;
 import zloop.posix.Os;
 
 /**
@@ -20,18 +20,6 @@ public final class EpollBackendProvider implements BackendProvider {
 
   static final String NAME = "epoll";
 
-  /** The probe's backend serves no loop and dispatches nothing, so it has nothing to report. */
-  private static final LoopContext PROBE =
-      new LoopContext() {
-        @Override
-        public EventLoop loop() {
-          return null;
-        }
-
-        @Override
-        public void reportError(String message, Throwable exception) {}
-      };
-
   /** Public for {@link java.util.ServiceLoader}. */
   public EpollBackendProvider() {}
 
@@ -42,26 +30,13 @@ public final class EpollBackendProvider implements BackendProvider {
 
   @Override
   public BackendStatus status() {
-    if (!Os.isLinux()) {
-      return unavailable("epoll needs Linux; this host is " + System.getProperty("os.name"));
-    }
-    if (Os.arch() == Os.Arch.OTHER) {
-      return unavailable(
-          "struct epoll_event is laid out for x86_64 and aarch64 only; this host is "
-              + Os.describe());
-    }
-    String denied = NativeAccess.unavailableReason(EpollBackendProvider.class.getModule());
-    if (denied != null) {
-      return unavailable(denied);
-    }
-    // Only now may native code be linked: open and close one backend to learn whether the
-    // kernel (or a seccomp filter) allows epoll and eventfd.
-    try {
-      EpollBackend.open(PROBE, 1).close();
-      return BackendStatus.available(NAME);
-    } catch (IOException e) {
-      return unavailable(e.getMessage());
-    }
+    return NativeBackendProbe.linuxStatus(
+        NAME,
+        EpollBackendProvider.class.getModule(),
+        "struct epoll_event is laid out for x86_64 and aarch64 only",
+        // Only reached once native code may be linked: open and close one backend to learn
+        // whether the kernel (or a seccomp filter) allows epoll and eventfd.
+        () -> EpollBackend.open(ProbeContext.INSTANCE, 1).close());
   }
 
   /** First choice on Linux until io_uring beats it in the benchmark; never elsewhere. */
@@ -73,9 +48,5 @@ public final class EpollBackendProvider implements BackendProvider {
   @Override
   public Backend open(LoopContext context) throws IOException {
     return EpollBackend.open(context, EpollBackend.DEFAULT_MAX_EVENTS);
-  }
-
-  private static BackendStatus unavailable(String reason) {
-    return BackendStatus.unavailable(NAME, reason);
   }
 }

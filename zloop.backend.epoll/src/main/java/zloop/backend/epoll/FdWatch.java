@@ -1,56 +1,40 @@
 package zloop.backend.epoll;
 
-import zloop.engine.spi.Backend;
+import zloop.engine.spi.WatchedFd;
 
 /**
  * A raw descriptor watched for the user ({@code addReader}/{@code addWriter}): the backend never
- * reads, writes or closes it, and only reports readiness.
+ * reads, writes or closes it, and only reports readiness. Interest, handler and the translation of
+ * events are the shared {@link WatchedFd}'s (epoll's event bits are poll(2)'s); what is epoll's own
+ * is the {@code epoll_ctl} interest the backend keeps in line with it.
  */
 final class FdWatch extends Registration {
 
-  /** {@link Backend#READABLE} and/or {@link Backend#WRITABLE}. */
-  int readiness;
-
-  Backend.FdHandler handler;
+  final WatchedFd watched;
 
   FdWatch(int fd) {
     super(fd);
+    watched = new WatchedFd(fd);
   }
 
   @Override
   int interest() {
-    return ((readiness & Backend.READABLE) != 0 ? Epoll.EPOLLIN : 0)
-        | ((readiness & Backend.WRITABLE) != 0 ? Epoll.EPOLLOUT : 0);
+    return watched.pollEvents();
   }
 
-  /**
-   * Errors and hang-ups wake both sides, as poll(2) reports them to readers and writers alike; a
-   * side no longer watched (changed earlier in the same batch) is not reported.
-   */
+  /** A side no longer watched (changed earlier in the same batch) is not reported. */
   @Override
   void onEvents(int events) {
-    boolean failed = (events & (Epoll.EPOLLERR | Epoll.EPOLLHUP)) != 0;
-    int ready =
-        ((events & Epoll.EPOLLIN) != 0 || failed ? Backend.READABLE : 0)
-            | ((events & Epoll.EPOLLOUT) != 0 || failed ? Backend.WRITABLE : 0);
-    ready &= readiness;
-    if (ready != 0) {
-      handler.onReady(fd, ready);
-    }
+    watched.reportPoll(events);
   }
 
   @Override
   void closeWithBackend() {
-    handler = null; // the descriptor is the user's: it stays open
+    watched.clear(); // the descriptor is the user's: it stays open
   }
 
-  /** Names the descriptor in the loop's reports of a failing or slow watcher callback. */
   @Override
   public String toString() {
-    return "FdWatch[fd="
-        + fd
-        + ((readiness & Backend.READABLE) != 0 ? ", reader" : "")
-        + ((readiness & Backend.WRITABLE) != 0 ? ", writer" : "")
-        + "]";
+    return watched.toString();
   }
 }

@@ -2,7 +2,7 @@ package zloop.backend.epoll;
 
 /**
  * A file descriptor the backend watches: a socket it owns or a descriptor watched for the user.
- * Each has a slot in the {@link SlotTable} from creation to release, and an epoll registration only
+ * Each has a slot in the backend's {@link zloop.posix.GenerationTable} from creation to release, and an epoll registration only
  * while it wants events.
  *
  * <p>Why "only while": epoll reports {@code EPOLLHUP} and {@code EPOLLERR} whatever the interest,
@@ -18,7 +18,7 @@ abstract class Registration {
   /** The descriptor. */
   final int fd;
 
-  /** The slot in the {@link SlotTable}; set by the backend when it adds this. */
+  /** The slot in the backend's generation table; set by the backend when it adds this. */
   int slot = -1;
 
   /** The event mask epoll holds for {@link #fd}; {@code 0}: not in epoll at all. */

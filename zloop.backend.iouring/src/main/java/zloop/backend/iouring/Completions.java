@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import zloop.engine.spi.IoCallback;
 import zloop.engine.spi.LoopContext;
+import zloop.posix.GenerationTable;
 
 /**
  * Reads the completion queue and routes each completion by its {@link UserData}: to the wake-up,
@@ -22,12 +23,13 @@ import zloop.engine.spi.LoopContext;
  */
 final class Completions {
 
-  private final Slots slots;
+  private final GenerationTable<RingUser> slots;
   private final Orphans orphans;
-  private final Wakeup wakeup;
+  private final WakeupPoll wakeup;
   private final LoopContext context;
 
-  Completions(Slots slots, Orphans orphans, Wakeup wakeup, LoopContext context) {
+  Completions(
+      GenerationTable<RingUser> slots, Orphans orphans, WakeupPoll wakeup, LoopContext context) {
     this.slots = slots;
     this.orphans = orphans;
     this.wakeup = wakeup;
@@ -90,7 +92,7 @@ final class Completions {
       unknown(userData, res, flags);
       return 0;
     }
-    RingUser user = slots.live(userData);
+    RingUser user = UserData.owner(slots, userData);
     if (user == null) {
       orphans.drop(userData, res, flags); // stale: its socket is gone, or it was abandoned
       return 0;

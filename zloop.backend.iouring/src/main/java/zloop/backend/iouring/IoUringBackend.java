@@ -10,7 +10,9 @@ import zloop.engine.spi.Backend;
 import zloop.engine.spi.LoopContext;
 import zloop.engine.spi.SocketHandle;
 import zloop.engine.spi.SocketKind;
+import zloop.engine.spi.WatchedFd;
 import zloop.posix.Errno;
+import zloop.posix.GenerationTable;
 import zloop.posix.Sockets;
 
 /**
@@ -48,9 +50,9 @@ final class IoUringBackend implements Backend {
   private final Arena arena;
   private final SyscallBuffers syscalls;
   private final BufferRing buffers;
-  private final Wakeup wakeup;
+  private final WakeupPoll wakeup;
   private final WaitArgs waitArgs;
-  private final Slots slots = new Slots();
+  private final GenerationTable<RingUser> slots = UserData.newTable();
   private final Submissions submissions = new Submissions(slots);
   private final Orphans orphans;
   private final Completions completions;
@@ -78,7 +80,7 @@ final class IoUringBackend implements Backend {
     this.syscalls = syscalls;
     this.ring = ring;
     this.buffers = buffers;
-    this.wakeup = new Wakeup(eventFd);
+    this.wakeup = new WakeupPoll(eventFd);
     this.waitArgs = new WaitArgs(arena);
     this.submitter = new Submitter(ring, arena);
     this.orphans = new Orphans(buffers, syscalls);
@@ -256,7 +258,7 @@ final class IoUringBackend implements Backend {
 
   /** The {@code user_data} for an operation of {@code kind} that {@code slot} submits now. */
   long userData(int slot, int kind) {
-    return slots.userData(slot, kind);
+    return UserData.current(slots, slot, kind);
   }
 
   Submitter submitter() {
@@ -275,21 +277,31 @@ final class IoUringBackend implements Backend {
     return syscalls;
   }
 
-  Slots slots() {
-    return slots;
+  /** Makes in-flight completions of {@code kind} on {@code slot} stale; other kinds stay current. */
+  void renew(int slot, int kind) {
+    UserData.renew(slots, slot, kind);
   }
 
   /** Wraps a descriptor that {@code accept} returned. */
   IoUringSocket adopt(int fd, int domain) {
     IoUringSocket socket =
         new IoUringSocket(this, fd, domain, true, syscalls.acceptedPeer(fd, domain));
-    slots.acquire(socket);
+    acquire(socket);
     return socket;
   }
 
-  /** Takes {@code user}'s slot back: its completions still in flight become stale. */
+  /** Gives {@code user} a slot. */
+  private void acquire(RingUser user) {
+    user.slot = slots.add(user);
+  }
+
+  /** Takes {@code user}'s slot back (if it holds one): its completions in flight become stale. */
   void release(RingUser user) {
-    slots.release(user);
+    int slot = user.slot;
+    if (slot >= 0 && slots.owner(slot) == user) {
+      slots.remove(slot);
+      user.slot = -1;
+    }
   }
 
   /** Stops watching {@code fd} (its poll failed). */
@@ -327,7 +339,7 @@ final class IoUringBackend implements Backend {
       throw Errno.exception("socket", -fd);
     }
     IoUringSocket socket = new IoUringSocket(this, fd, domain, false, null);
-    slots.acquire(socket);
+    acquire(socket);
     return socket;
   }
 
@@ -336,17 +348,18 @@ final class IoUringBackend implements Backend {
     if (closed) {
       throw new IllegalStateException("io_uring backend is closed");
     }
-    FdWatch w = watches.get(fd);
+    WatchedFd.check(fd, interest, handler);
     if (interest == 0) {
       unwatch(fd);
       return;
     }
+    FdWatch w = watches.get(fd);
     if (w == null) {
       if (!Descriptors.isOpen(fd, syscalls.errno)) {
         throw new IllegalArgumentException("file descriptor " + fd + " is not open");
       }
       w = new FdWatch(this, fd);
-      slots.acquire(w);
+      acquire(w);
       watches.put(fd, w);
     }
     w.watch(interest, handler);
@@ -370,7 +383,9 @@ final class IoUringBackend implements Backend {
     closed = true;
     submissions.close();
     watches.clear();
-    slots.forEachUser(RingUser::closeWithBackend);
+    for (RingUser user : slots.snapshot()) {
+      user.closeWithBackend();
+    }
     int drained = drain();
     boolean quiet = drained == DRAINED;
     ring.close();

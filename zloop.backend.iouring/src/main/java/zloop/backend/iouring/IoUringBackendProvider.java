@@ -2,11 +2,11 @@ package zloop.backend.iouring;
 
 import java.io.IOException;
 import zloop.BackendStatus;
-import zloop.EventLoop;
 import zloop.engine.spi.Backend;
 import zloop.engine.spi.BackendProvider;
 import zloop.engine.spi.LoopContext;
-import zloop.posix.NativeAccess;
+import zloop.engine.spi.ProbeContext;
+import zloop.posix.NativeBackendProbe;
 import zloop.posix.Os;
 
 /**
@@ -25,18 +25,6 @@ public final class IoUringBackendProvider implements BackendProvider {
   /** Below epoll's 100 until the benchmark shows io_uring faster on Linux. */
   static final int AUTO_RANK = 50;
 
-  /** The probe's backend serves no loop and dispatches nothing, so it has nothing to report. */
-  private static final LoopContext PROBE =
-      new LoopContext() {
-        @Override
-        public EventLoop loop() {
-          return null;
-        }
-
-        @Override
-        public void reportError(String message, Throwable exception) {}
-      };
-
   /** Public for {@link java.util.ServiceLoader}. */
   public IoUringBackendProvider() {}
 
@@ -47,25 +35,11 @@ public final class IoUringBackendProvider implements BackendProvider {
 
   @Override
   public BackendStatus status() {
-    if (!Os.isLinux()) {
-      return unavailable("io_uring needs Linux; this host is " + System.getProperty("os.name"));
-    }
-    if (Os.arch() == Os.Arch.OTHER) {
-      return unavailable(
-          "zloop knows the io_uring syscall numbers of x86_64 and aarch64 only; this host is "
-              + Os.describe());
-    }
-    String denied = NativeAccess.unavailableReason(IoUringBackendProvider.class.getModule());
-    if (denied != null) {
-      return unavailable(denied);
-    }
-    // Only now may native code be linked.
-    try {
-      IoUringBackend.open(PROBE, Config.PROBE).close();
-      return BackendStatus.available(NAME);
-    } catch (IOException e) {
-      return unavailable(e.getMessage());
-    }
+    return NativeBackendProbe.linuxStatus(
+        NAME,
+        IoUringBackendProvider.class.getModule(),
+        "zloop knows the io_uring syscall numbers of x86_64 and aarch64 only",
+        () -> IoUringBackend.open(ProbeContext.INSTANCE, Config.PROBE).close());
   }
 
   @Override
@@ -76,9 +50,5 @@ public final class IoUringBackendProvider implements BackendProvider {
   @Override
   public Backend open(LoopContext context) throws IOException {
     return IoUringBackend.open(context, Config.fromSystemProperties());
-  }
-
-  private static BackendStatus unavailable(String reason) {
-    return BackendStatus.unavailable(NAME, reason);
   }
 }

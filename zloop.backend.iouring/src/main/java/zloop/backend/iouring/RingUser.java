@@ -1,7 +1,7 @@
 package zloop.backend.iouring;
 
 /**
- * Something that owns a slot of the {@link Slots} table (a socket, a watched descriptor): it
+ * Something that owns a slot of the backend's {@link zloop.posix.GenerationTable} (a socket, a watched descriptor): it
  * submits operations tagged with its slot and receives their completions.
  *
  * <p>Thread rules: loop thread only. The backend calls {@link #submit} from {@code poll}, before the

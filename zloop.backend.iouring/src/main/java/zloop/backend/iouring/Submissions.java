@@ -3,6 +3,7 @@ package zloop.backend.iouring;
 import java.util.Arrays;
 import zloop.engine.spi.IoCallback;
 import zloop.engine.spi.LoopContext;
+import zloop.posix.GenerationTable;
 
 /**
  * What the next submission phase has to write: the {@link RingUser}s that asked since the last
@@ -16,7 +17,7 @@ import zloop.engine.spi.LoopContext;
  */
 final class Submissions {
 
-  private final Slots slots;
+  private final GenerationTable<RingUser> slots;
 
   private RingUser[] scheduled = new RingUser[64];
   private int scheduledCount;
@@ -29,7 +30,7 @@ final class Submissions {
 
   private boolean closed;
 
-  Submissions(Slots slots) {
+  Submissions(GenerationTable<RingUser> slots) {
     this.slots = slots;
   }
 
@@ -50,7 +51,7 @@ final class Submissions {
     if (cancelCount == cancels.length) {
       cancels = Arrays.copyOf(cancels, cancelCount * 2);
     }
-    cancels[cancelCount++] = slots.userData(slot, kind);
+    cancels[cancelCount++] = UserData.current(slots, slot, kind);
   }
 
   /** Checks {@code sender}, which has a send in flight, every turn until it completes. */

@@ -1,12 +1,15 @@
 package zloop.backend.iouring;
 
+import zloop.posix.GenerationTable;
+
 /**
  * The whole {@code user_data} codec: every submission is tagged {@code [generation:32 | kind:8 |
  * slot:24]}, and its completions come back with the same 64 bits.
  *
  * <ul>
- *   <li>{@code slot} names the socket or watched descriptor in the {@link Slots} table (never the
- *       fd: the kernel reuses fd numbers at once, zloop reuses slots only with a new generation);
+ *   <li>{@code slot} names the socket or watched descriptor in the backend's {@link
+ *       GenerationTable} (never the fd: the kernel reuses fd numbers at once, zloop reuses slots
+ *       only with a new generation);
  *   <li>{@code kind} says which operation, and so which generation counter, the completion
  *       belongs to;
  *   <li>{@code generation} is that slot's counter for that kind when the operation was submitted.
@@ -44,6 +47,29 @@ final class UserData {
   static final long WAKEUP_ID = encode(0, WAKEUP, 0);
 
   private UserData() {}
+
+  /** A table of ring users whose slots this codec can carry, with a counter per slot kind. */
+  static GenerationTable<RingUser> newTable() {
+    return new GenerationTable<>(64, SLOT_KINDS, MAX_SLOT + 1);
+  }
+
+  /** The {@code user_data} for an operation of {@code kind} that {@code slot}'s user submits now. */
+  static long current(GenerationTable<RingUser> slots, int slot, int kind) {
+    return encode(slots.generation(slot, family(kind)), kind, slot);
+  }
+
+  /**
+   * The user a completion is for, or {@code null} if it is stale: the slot is free or its
+   * generation for that kind moved on. {@code userData} must be of a slot kind.
+   */
+  static RingUser owner(GenerationTable<RingUser> slots, long userData) {
+    return slots.get(slot(userData), family(kind(userData)), generation(userData));
+  }
+
+  /** Makes in-flight completions of {@code kind} on {@code slot} stale; other kinds stay current. */
+  static void renew(GenerationTable<RingUser> slots, int slot, int kind) {
+    slots.renew(slot, family(kind));
+  }
 
   static long encode(int generation, int kind, int slot) {
     return ((long) generation << 32) | ((long) kind << 24) | slot;

@@ -17,11 +17,11 @@
  *       zloop.backend.iouring.Submissions} (what changed since the last turn, written through
  *       {@link zloop.backend.iouring.Submitter}), one {@code io_uring_enter}, then {@link
  *       zloop.backend.iouring.Completions} (routing by {@link zloop.backend.iouring.UserData}
- *       through {@link zloop.backend.iouring.Slots}).
+ *       through the slot table, {@link zloop.posix.GenerationTable}).
  *   <li>What submits: {@link zloop.backend.iouring.IoUringSocket} with its {@link
  *       zloop.backend.iouring.Receiver}, {@link zloop.backend.iouring.Sender} and {@link
  *       zloop.backend.iouring.Acceptor}; {@link zloop.backend.iouring.FdWatch}; {@link
- *       zloop.backend.iouring.Wakeup}.
+ *       zloop.backend.iouring.WakeupPoll}.
  * </ul>
  *
  * <h2>Rules</h2>

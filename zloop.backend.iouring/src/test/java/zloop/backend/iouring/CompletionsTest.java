@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import zloop.posix.ErrnoCapture;
+import zloop.posix.GenerationTable;
 
 /** Routing by user_data, with completions made up rather than posted by a kernel. */
 class CompletionsTest {
@@ -21,8 +22,8 @@ class CompletionsTest {
   private final RecordingContext context = new RecordingContext();
   private Arena arena;
   private BufferRing buffers;
-  private Wakeup wakeup;
-  private final Slots slots = new Slots();
+  private WakeupPoll wakeup;
+  private final GenerationTable<RingUser> slots = UserData.newTable();
   private Completions completions;
 
   private static final class User extends RingUser {
@@ -47,7 +48,7 @@ class CompletionsTest {
     arena = Arena.ofConfined();
     ErrnoCapture errno = new ErrnoCapture(arena);
     buffers = BufferRing.create(4, 4096, errno);
-    wakeup = new Wakeup(EventFd.open(arena, errno));
+    wakeup = new WakeupPoll(EventFd.open(arena, errno));
     completions = new Completions(slots, new Orphans(buffers, new SyscallBuffers(arena)), wakeup, context);
   }
 
@@ -65,19 +66,19 @@ class CompletionsTest {
   @Test
   void aLiveCompletionReachesItsUser() {
     User u = new User();
-    slots.acquire(u);
-    assertEquals(1, completions.dispatch(slots.userData(u.slot, UserData.SEND), 42, 0));
+    u.slot = slots.add(u);
+    assertEquals(1, completions.dispatch(UserData.current(slots, u.slot, UserData.SEND), 42, 0));
     assertEquals(List.of("SEND gen 0 slot 0 res 42"), u.seen);
   }
 
   @Test
   void aStaleCompletionIsDroppedAndItsBufferRecycled() {
     User a = new User();
-    slots.acquire(a);
-    long old = slots.userData(a.slot, UserData.RECV);
-    slots.release(a);
+    a.slot = slots.add(a);
+    long old = UserData.current(slots, a.slot, UserData.RECV);
+    slots.remove(a.slot);
     User b = new User();
-    slots.acquire(b);
+    b.slot = slots.add(b);
     long recycled = buffers.recycled();
     assertEquals(0, completions.dispatch(old, 100, withBuffer(2) | F_MORE));
     assertEquals(List.of(), a.seen);
@@ -120,8 +121,8 @@ class CompletionsTest {
           @Override
           void closeWithBackend() {}
         };
-    slots.acquire(thrower);
-    assertEquals(1, completions.dispatch(slots.userData(thrower.slot, UserData.RECV), 1, 0));
+    thrower.slot = slots.add(thrower);
+    assertEquals(1, completions.dispatch(UserData.current(slots, thrower.slot, UserData.RECV), 1, 0));
     assertEquals(1, context.errors.size());
     assertTrue(context.errors.getFirst().contains("boom"));
   }

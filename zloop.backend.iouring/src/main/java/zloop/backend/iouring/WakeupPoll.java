@@ -5,7 +5,8 @@ import java.io.IOException;
 import zloop.posix.Errno;
 
 /**
- * The backend's wake-up: an {@link EventFd} watched by a multishot POLL_ADD on the ring (tagged
+ * The backend's wake-up mechanism (the engine's {@code CoalescedWakeup} decides when to use it): an
+ * {@link EventFd} watched by a multishot POLL_ADD on the ring (tagged
  * {@link UserData#WAKEUP_ID}), so a signal from any thread completes a waiting {@code
  * io_uring_enter}. Each eventfd write wakes the poll, which stays armed; it is armed again only if
  * the kernel ends it (no {@code IORING_CQE_F_MORE}).
@@ -13,12 +14,12 @@ import zloop.posix.Errno;
  * <p>Thread rules: {@link #signal} from any thread (a no-op once closed); the rest on the loop
  * thread.
  */
-final class Wakeup implements AutoCloseable {
+final class WakeupPoll implements AutoCloseable {
 
   private final EventFd eventFd;
   private boolean armed;
 
-  Wakeup(EventFd eventFd) {
+  WakeupPoll(EventFd eventFd) {
     this.eventFd = eventFd;
   }
 

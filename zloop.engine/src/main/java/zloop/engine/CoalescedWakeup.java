@@ -6,7 +6,9 @@ import zloop.engine.spi.Backend;
 
 /**
  * The coalesced wake-up: one atomic word, so that of all the threads that queue work while the
- * loop waits for I/O, only one pokes the backend.
+ * loop waits for I/O, only one pokes the backend. This is the engine's side of waking the loop;
+ * how a backend is woken ({@link Backend#wakeup}: an eventfd, a ring poll of it, a selector) is the
+ * backend's.
  *
  * <p>States: {@code AWAKE} (the loop is running callbacks: producers need not poke, the loop
  * checks the inbox before it waits), {@code WAITING} (the loop is in, or about to enter, a
@@ -16,7 +18,7 @@ import zloop.engine.spi.Backend;
  * <p>Ordering: the loop writes {@code WAITING} and then reads the inbox; a producer writes the
  * inbox and then reads the state. Both are volatile, so at least one of them sees the other.
  */
-final class Wakeup {
+final class CoalescedWakeup {
   private static final int AWAKE = 0;
   private static final int WAITING = 1;
   private static final int POKED = 2;
@@ -24,7 +26,7 @@ final class Wakeup {
 
   static {
     try {
-      STATE = MethodHandles.lookup().findVarHandle(Wakeup.class, "state", int.class);
+      STATE = MethodHandles.lookup().findVarHandle(CoalescedWakeup.class, "state", int.class);
     } catch (ReflectiveOperationException e) {
       throw new AssertionError(e);
     }
@@ -35,7 +37,7 @@ final class Wakeup {
   @SuppressWarnings("unused")
   private volatile int state = AWAKE;
 
-  Wakeup(Backend backend) {
+  CoalescedWakeup(Backend backend) {
     this.backend = backend;
   }
 
