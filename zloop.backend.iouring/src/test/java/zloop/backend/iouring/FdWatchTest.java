@@ -90,4 +90,30 @@ class FdWatchTest {
           () -> driver.backend.watchFd(fd, Backend.READABLE, (f, bits) -> {}));
     }
   }
+
+  /**
+   * The arguments epoll refuses are refused here too, before anything is armed: unknown interest
+   * bits used to arm a poll for no events, and a null handler failed only when the descriptor
+   * became ready, inside the loop.
+   */
+  @Test
+  void badArgumentsAreRefusedBeforeAnythingIsWatched() throws Exception {
+    try (Driver driver = new Driver()) {
+      SocketHandle socket = driver.backend.openSocket(SocketKind.TCP4);
+      int fd = socket.fd();
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> driver.backend.watchFd(-1, Backend.READABLE, (f, bits) -> {}));
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> driver.backend.watchFd(fd, 4, (f, bits) -> {}),
+          "unknown interest bits");
+      assertThrows(
+          NullPointerException.class, () -> driver.backend.watchFd(fd, Backend.WRITABLE, null));
+      driver.poll(0);
+      driver.poll(0);
+      assertEquals(List.of(), driver.context.errors, "nothing was armed for the refused watches");
+      socket.close();
+    }
+  }
 }
