@@ -33,62 +33,76 @@ class FdWatcherSidesTest {
 
   @BackendTest
   void removingTheReaderOfAReadWriteDescriptorKeepsTheWriter(String backend) throws Exception {
-    try (EventLoop loop = Backends.open(backend)) {
-      if (backend.equals("nio")) {
-        assertThrows(UnsupportedOperationException.class, () -> loop.addReader(0, () -> {}));
-        return; // nio watches no raw descriptors (LowLevelSocketTest checks the message)
-      }
-      try (Connected c = Connected.open(backend)) {
-        int fd = c.socket.fd();
-        Sides sides = new Sides(loop);
-        loop.addWriter(fd, sides::write);
-        await(loop, sides.nextWrite(), "the writer before a reader is added");
-        loop.addReader(fd, sides::read);
-        await(loop, sides.nextRead(), "the reader added to a watched writer");
-        await(loop, sides.nextWrite(), "the writer after a reader was added");
+    onASocketOfAnotherLoop(
+        backend,
+        (loop, fd, sides) -> {
+          loop.addWriter(fd, sides::write);
+          await(loop, sides.nextWrite(), "the writer before a reader is added");
+          loop.addReader(fd, sides::read);
+          await(loop, sides.nextRead(), "the reader added to a watched writer");
+          await(loop, sides.nextWrite(), "the writer after a reader was added");
 
-        assertTrue(loop.removeReader(fd));
-        int reads = sides.reads;
-        await(loop, sides.nextWrite(), "the writer after the reader was removed");
-        Net.spin(loop, 3);
-        assertEquals(reads, sides.reads, "the removed reader is not called, bytes unread or not");
+          assertTrue(loop.removeReader(fd));
+          int reads = sides.reads;
+          await(loop, sides.nextWrite(), "the writer after the reader was removed");
+          Net.spin(loop, 3);
+          assertEquals(reads, sides.reads, "the removed reader is not called, bytes unread or not");
 
-        assertTrue(loop.removeWriter(fd));
-        int writes = sides.writes;
-        Net.spin(loop, 3);
-        assertEquals(writes, sides.writes, "no writer calls after removeWriter()");
-        assertFalse(loop.removeReader(fd));
+          assertTrue(loop.removeWriter(fd));
+          int writes = sides.writes;
+          Net.spin(loop, 3);
+          assertEquals(writes, sides.writes, "no writer calls after removeWriter()");
+          assertFalse(loop.removeReader(fd));
 
-        loop.addReader(fd, sides::read); // watched afresh after both sides went
-        await(loop, sides.nextRead(), "a reader added again");
-        assertTrue(loop.removeReader(fd));
-      }
-    }
+          loop.addReader(fd, sides::read); // watched afresh after both sides went
+          await(loop, sides.nextRead(), "a reader added again");
+          assertTrue(loop.removeReader(fd));
+        });
   }
 
   @BackendTest
   void removingTheWriterOfAReadWriteDescriptorKeepsTheReader(String backend) throws Exception {
+    onASocketOfAnotherLoop(
+        backend,
+        (loop, fd, sides) -> {
+          loop.addReader(fd, sides::read);
+          loop.addWriter(fd, sides::write);
+          await(loop, sides.nextRead(), "the reader of a read-write descriptor");
+          await(loop, sides.nextWrite(), "the writer of a read-write descriptor");
+
+          assertTrue(loop.removeWriter(fd));
+          int writes = sides.writes;
+          await(loop, sides.nextRead(), "the reader after the writer was removed");
+          Net.spin(loop, 3);
+          assertEquals(writes, sides.writes, "the removed writer is not called, writable or not");
+          assertTrue(loop.removeReader(fd));
+        });
+  }
+
+  private interface Body {
+    void run(EventLoop loop, int fd, Sides sides) throws Exception;
+  }
+
+  /** Runs {@code body} with a loop and a connected socket of another loop it may watch. */
+  private static void onASocketOfAnotherLoop(String backend, Body body) throws Exception {
     try (EventLoop loop = Backends.open(backend)) {
-      if (backend.equals("nio")) {
-        assertThrows(UnsupportedOperationException.class, () -> loop.addWriter(0, () -> {}));
+      if (watchesNoDescriptors(loop, backend)) {
         return;
       }
       try (Connected c = Connected.open(backend)) {
-        int fd = c.socket.fd();
-        Sides sides = new Sides(loop);
-        loop.addReader(fd, sides::read);
-        loop.addWriter(fd, sides::write);
-        await(loop, sides.nextRead(), "the reader of a read-write descriptor");
-        await(loop, sides.nextWrite(), "the writer of a read-write descriptor");
-
-        assertTrue(loop.removeWriter(fd));
-        int writes = sides.writes;
-        await(loop, sides.nextRead(), "the reader after the writer was removed");
-        Net.spin(loop, 3);
-        assertEquals(writes, sides.writes, "the removed writer is not called, writable or not");
-        assertTrue(loop.removeReader(fd));
+        body.run(loop, c.socket.fd(), new Sides(loop));
       }
     }
+  }
+
+  /** nio watches no raw descriptors: it must refuse both sides (LowLevelSocketTest checks how). */
+  private static boolean watchesNoDescriptors(EventLoop loop, String backend) {
+    if (!backend.equals("nio")) {
+      return false;
+    }
+    assertThrows(UnsupportedOperationException.class, () -> loop.addReader(0, () -> {}));
+    assertThrows(UnsupportedOperationException.class, () -> loop.addWriter(0, () -> {}));
+    return true;
   }
 
   /** Counts each side's calls and completes a future on the next call of each. */
