@@ -80,6 +80,7 @@ public final class Loop implements EventLoop {
   private final Networking net = new Networking(this);
   private final ChunkPool chunks = new ChunkPool();
   private final SocketOps sockOps = new SocketOps(this);
+  private final Streams streams = new Streams(this);
   private final FdWatchers fdWatchers;
 
   /** The thread that runs (or last ran, or set up) the loop. */
@@ -364,8 +365,7 @@ public final class Loop implements EventLoop {
   @Override
   public Handle callSoon(Runnable callback) {
     Objects.requireNonNull(callback, "callback");
-    checkClosed();
-    checkThread();
+    checkOpenOnLoopThread();
     LoopHandle h = new LoopHandle(callback);
     ready.add(h);
     return h;
@@ -396,8 +396,7 @@ public final class Loop implements EventLoop {
   @Override
   public TimerHandle callAt(long deadlineNanos, Runnable callback) {
     Objects.requireNonNull(callback, "callback");
-    checkClosed();
-    checkThread();
+    checkOpenOnLoopThread();
     return timers.schedule(deadlineNanos, callback);
   }
 
@@ -429,8 +428,7 @@ public final class Loop implements EventLoop {
   @Override
   public <T> Task<T> createTask(Callable<T> body, String name) {
     Objects.requireNonNull(body, "body");
-    checkClosed();
-    checkThread();
+    checkOpenOnLoopThread();
     TaskFactory f = taskFactory;
     if (f != null) {
       return f.create(body, name, defaultTaskFactory());
@@ -540,24 +538,21 @@ public final class Loop implements EventLoop {
       List<String> hosts,
       int port,
       ServerOptions options) {
-    checkClosed();
-    checkThread();
+    checkOpenOnLoopThread();
     return net.createServer(protocolFactory, hosts, port, options);
   }
 
   @Override
   public <P extends BaseProtocol> Future<Connection<P>> createConnection(
       Supplier<P> protocolFactory, String host, int port, ConnectOptions options) {
-    checkClosed();
-    checkThread();
+    checkOpenOnLoopThread();
     return net.createConnection(protocolFactory, host, port, options);
   }
 
   @Override
   public Future<Server> createUnixServer(
       Supplier<? extends BaseProtocol> protocolFactory, UnixAddress address, ServerOptions options) {
-    checkClosed();
-    checkThread();
+    checkOpenOnLoopThread();
     return net.createUnixServer(protocolFactory, address, options);
   }
 
@@ -570,24 +565,21 @@ public final class Loop implements EventLoop {
   @Override
   public <P extends BaseProtocol> Future<Connection<P>> createUnixConnection(
       Supplier<P> protocolFactory, UnixAddress address, ConnectOptions options) {
-    checkClosed();
-    checkThread();
+    checkOpenOnLoopThread();
     return net.createUnixConnection(protocolFactory, address, options);
   }
 
   @Override
   public Future<Transport> startTls(
       Transport transport, BaseProtocol protocol, TlsOptions options, boolean serverSide) {
-    checkClosed();
-    checkThread();
+    checkOpenOnLoopThread();
     return net.startTls(transport, protocol, options, serverSide);
   }
 
   @Override
   public <P extends BaseProtocol> Future<Connection<P>> connectAcceptedSocket(
       Supplier<P> protocolFactory, NetSocket socket) {
-    checkClosed();
-    checkThread();
+    checkOpenOnLoopThread();
     return net.connectAccepted(protocolFactory, socket);
   }
 
@@ -605,118 +597,77 @@ public final class Loop implements EventLoop {
 
   @Override
   public Future<Long> sendfile(Transport transport, Path file, long position, long count) {
-    checkClosed();
-    checkThread();
+    checkOpenOnLoopThread();
     return net.sendfile(transport, file, position, count);
   }
 
   @Override
   public Future<StreamPair> openConnection(String host, int port, StreamOptions options) {
-    StreamOptions o = options != null ? options : StreamOptions.DEFAULT;
-    ConnectOptions c = o.tls() == null ? null : ConnectOptions.DEFAULT.withTls(o.tls());
-    return streamPair(createConnection(() -> new StreamProtocol(this, o.limit(), null), host, port, c));
+    return streams.openConnection(host, port, options);
   }
 
   @Override
   public Future<Server> startServer(
       ClientConnected clientConnected, String host, int port, StreamOptions options) {
-    java.util.Objects.requireNonNull(clientConnected, "clientConnected");
-    StreamOptions o = options != null ? options : StreamOptions.DEFAULT;
-    return createServer(
-        () -> new StreamProtocol(this, o.limit(), clientConnected),
-        host,
-        port,
-        ServerOptions.DEFAULT.withTls(o.tls()));
+    return streams.startServer(clientConnected, host, port, options);
   }
 
   @Override
   public Future<StreamPair> openUnixConnection(UnixAddress address, StreamOptions options) {
-    StreamOptions o = options != null ? options : StreamOptions.DEFAULT;
-    ConnectOptions c = o.tls() == null ? null : ConnectOptions.DEFAULT.withTls(o.tls());
-    return streamPair(
-        createUnixConnection(() -> new StreamProtocol(this, o.limit(), null), address, c));
+    return streams.openUnixConnection(address, options);
   }
 
   @Override
   public Future<Server> startUnixServer(
       ClientConnected clientConnected, UnixAddress address, StreamOptions options) {
-    java.util.Objects.requireNonNull(clientConnected, "clientConnected");
-    StreamOptions o = options != null ? options : StreamOptions.DEFAULT;
-    return createUnixServer(
-        () -> new StreamProtocol(this, o.limit(), clientConnected),
-        address,
-        ServerOptions.DEFAULT.withTls(o.tls()));
-  }
-
-  private Future<StreamPair> streamPair(Future<Connection<StreamProtocol>> connecting) {
-    LoopFuture<StreamPair> pair = new LoopFuture<>(this);
-    connecting.addDoneCallback(
-        f -> {
-          if (f.isCancelled()) {
-            pair.cancel();
-          } else if (f.exception() != null) {
-            pair.tryFail(f.exception());
-          } else {
-            StreamProtocol p = f.result().protocol();
-            pair.tryComplete(new StreamPair(p.reader(), p.writer()));
-          }
-        });
-    return pair;
+    return streams.startUnixServer(clientConnected, address, options);
   }
 
   @Override
   public NetSocket openTcpSocket(StandardProtocolFamily family) throws IOException {
-    checkClosed();
-    checkThread();
+    checkOpenOnLoopThread();
     return net.openTcpSocket(family);
   }
 
   @Override
   public NetSocket openUnixSocket() throws IOException {
-    checkClosed();
-    checkThread();
+    checkOpenOnLoopThread();
     return backend.openSocket(SocketKind.UNIX);
   }
 
   @Override
   public Future<ByteBuffer> sockRecv(NetSocket socket, int maxBytes) {
-    checkClosed();
-    checkThread();
+    checkOpenOnLoopThread();
     return sockOps.recv(socket, maxBytes);
   }
 
   @Override
   public Future<Integer> sockRecvInto(NetSocket socket, ByteBuffer buffer) {
-    checkClosed();
-    checkThread();
+    checkOpenOnLoopThread();
     return sockOps.recvInto(socket, buffer);
   }
 
   @Override
   public Future<Void> sockSendall(NetSocket socket, ByteBuffer data) {
-    checkClosed();
-    checkThread();
+    checkOpenOnLoopThread();
     return sockOps.sendall(socket, data);
   }
 
   @Override
   public Future<Void> sockConnect(NetSocket socket, SocketAddress remote) {
-    checkClosed();
-    checkThread();
+    checkOpenOnLoopThread();
     return sockOps.connect(socket, remote);
   }
 
   @Override
   public Future<NetSocket> sockAccept(NetSocket listening) {
-    checkClosed();
-    checkThread();
+    checkOpenOnLoopThread();
     return sockOps.accept(listening);
   }
 
   @Override
   public void addReader(int fd, Runnable callback) {
-    checkClosed();
-    checkThread();
+    checkOpenOnLoopThread();
     fdWatchers.add(fd, Backend.READABLE, callback);
   }
 
@@ -728,8 +679,7 @@ public final class Loop implements EventLoop {
 
   @Override
   public void addWriter(int fd, Runnable callback) {
-    checkClosed();
-    checkThread();
+    checkOpenOnLoopThread();
     fdWatchers.add(fd, Backend.WRITABLE, callback);
   }
 
@@ -812,6 +762,12 @@ public final class Loop implements EventLoop {
     if (closed) {
       throw new EventLoopClosedException();
     }
+  }
+
+  /** The guard of every loop-affine operation: the loop is open and this is its thread. */
+  void checkOpenOnLoopThread() {
+    checkClosed();
+    checkThread();
   }
 
   /** Loop-affine operations from another thread while the loop runs fail loudly. */

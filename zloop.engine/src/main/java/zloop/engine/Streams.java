@@ -1,0 +1,80 @@
+package zloop.engine;
+
+import java.util.Objects;
+import zloop.ClientConnected;
+import zloop.ConnectOptions;
+import zloop.Connection;
+import zloop.Future;
+import zloop.Server;
+import zloop.ServerOptions;
+import zloop.StreamOptions;
+import zloop.StreamPair;
+import zloop.UnixAddress;
+
+/**
+ * asyncio's stream functions ({@code open_connection}, {@code start_server} and their Unix
+ * twins): a connection or server whose protocol is a {@link StreamProtocol}, its reader and writer
+ * handed out as a {@link StreamPair}. Networking does the work; this only builds the protocols.
+ */
+final class Streams {
+  private final Loop loop;
+
+  Streams(Loop loop) {
+    this.loop = loop;
+  }
+
+  Future<StreamPair> openConnection(String host, int port, StreamOptions options) {
+    StreamOptions o = options != null ? options : StreamOptions.DEFAULT;
+    return pairOf(loop.createConnection(() -> clientProtocol(o), host, port, connectOptions(o)));
+  }
+
+  Future<Server> startServer(
+      ClientConnected clientConnected, String host, int port, StreamOptions options) {
+    Objects.requireNonNull(clientConnected, "clientConnected");
+    StreamOptions o = options != null ? options : StreamOptions.DEFAULT;
+    return loop.createServer(
+        () -> serverProtocol(o, clientConnected), host, port, ServerOptions.DEFAULT.withTls(o.tls()));
+  }
+
+  Future<StreamPair> openUnixConnection(UnixAddress address, StreamOptions options) {
+    StreamOptions o = options != null ? options : StreamOptions.DEFAULT;
+    return pairOf(loop.createUnixConnection(() -> clientProtocol(o), address, connectOptions(o)));
+  }
+
+  Future<Server> startUnixServer(
+      ClientConnected clientConnected, UnixAddress address, StreamOptions options) {
+    Objects.requireNonNull(clientConnected, "clientConnected");
+    StreamOptions o = options != null ? options : StreamOptions.DEFAULT;
+    return loop.createUnixServer(
+        () -> serverProtocol(o, clientConnected), address, ServerOptions.DEFAULT.withTls(o.tls()));
+  }
+
+  private StreamProtocol clientProtocol(StreamOptions o) {
+    return new StreamProtocol(loop, o.limit(), null);
+  }
+
+  private StreamProtocol serverProtocol(StreamOptions o, ClientConnected clientConnected) {
+    return new StreamProtocol(loop, o.limit(), clientConnected);
+  }
+
+  private static ConnectOptions connectOptions(StreamOptions o) {
+    return o.tls() == null ? null : ConnectOptions.DEFAULT.withTls(o.tls());
+  }
+
+  /** The connection's reader and writer once it is made; its failure or cancellation otherwise. */
+  private Future<StreamPair> pairOf(Future<Connection<StreamProtocol>> connecting) {
+    LoopFuture<StreamPair> pair = new LoopFuture<>(loop);
+    connecting.addDoneCallback(
+        f -> {
+          if (f.isCancelled()) {
+            pair.cancel();
+          } else if (f.exception() != null) {
+            pair.tryFail(f.exception());
+          } else {
+            StreamProtocol p = f.result().protocol();
+            pair.tryComplete(new StreamPair(p.reader(), p.writer()));
+          }
+        });
+    return pair;
+  }
+}
