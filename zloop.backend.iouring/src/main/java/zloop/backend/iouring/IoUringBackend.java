@@ -98,7 +98,14 @@ final class IoUringBackend implements Backend {
     Ring ring = null;
     BufferRing buffers = null;
     try {
-      ring = Ring.open(config.firstRung(), config.sqEntries(), config.cqEntries(), arena, syscalls.errno);
+      ring =
+          Ring.open(
+              config.firstRung(),
+              config.sqEntries(),
+              config.cqEntries(),
+              arena,
+              syscalls.errno,
+              config.enterHook());
       String missing = Probe.missingOperations(ring, arena);
       if (missing != null) {
         throw new IOException(missing);
@@ -223,7 +230,8 @@ final class IoUringBackend implements Backend {
 
   private void replaceRing(int rung) throws IOException {
     Ring fresh =
-        Ring.open(rung, config.sqEntries(), config.cqEntries(), arena, syscalls.errno);
+        Ring.open(
+            rung, config.sqEntries(), config.cqEntries(), arena, syscalls.errno, config.enterHook());
     retiredEnterCalls += ring.enterCalls();
     ring.close();
     ring = fresh;

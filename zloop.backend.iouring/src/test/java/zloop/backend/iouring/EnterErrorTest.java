@@ -1,0 +1,280 @@
+package zloop.backend.iouring;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.MemorySegment;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.Timeout.ThreadMode;
+import zloop.engine.spi.SocketHandle;
+import zloop.engine.spi.StreamHandler;
+import zloop.engine.spi.WriteQueue;
+import zloop.posix.Errno;
+
+/**
+ * The errors io_uring_enter(2) documents for a ring under pressure, which this kernel (NODROP, no
+ * fault injection) never returns on its own: a {@link Ring.EnterHook} puts them in place of the
+ * result of chosen enters of a real ring, over real loopback connections. None of them may stop the
+ * loop or lose a submission or a completion.
+ */
+@Timeout(value = 60, threadMode = ThreadMode.SEPARATE_THREAD)
+class EnterErrorTest {
+
+  private static final int GETEVENTS = IoUring.IORING_ENTER_GETEVENTS;
+
+  /**
+   * {@code EBADR}: the kernel dropped completions it could not keep, and says so once, from an
+   * enter that collects completions and submitted nothing (io_uring_enter(2)). The hook runs the
+   * real enter, then answers {@code EBADR} in place of its result three times while a peer's
+   * messages arrive. Each is reported (an operation may never end), none is fatal, and what the
+   * kernel did post is still dispatched: 200 messages arrive and echo back whole and in order,
+   * half of them after the last {@code EBADR}.
+   */
+  @Test
+  void droppedCompletionsAreReportedNotFatalAndTheEchoGoesOn() throws Exception {
+    int injections = 3;
+    int[] injected = new int[1];
+    boolean[] armed = new boolean[1];
+    int[] collecting = new int[1];
+    Ring.EnterHook dropsReported =
+        (kernel, toSubmit, minComplete, flags, arg, argSize) -> {
+          int r = kernel.enter(toSubmit, minComplete, flags, arg, argSize);
+          // As the kernel does: only an enter that collects completions and submitted nothing
+          // reports the drop.
+          if (armed[0]
+              && (flags & GETEVENTS) != 0
+              && toSubmit == 0
+              && injected[0] < injections
+              && ++collecting[0] % 2 == 0) {
+            injected[0]++;
+            return -IoUring.EBADR;
+          }
+          return r;
+        };
+    try (Driver driver = new Driver(Config.fromSystemProperties().withEnterHook(dropsReported));
+        Socket peer = new Socket()) {
+      SocketHandle listener = driver.listen();
+      Driver.Accepted accepted = new Driver.Accepted();
+      listener.startAccepting(accepted);
+      peer.connect(listener.localAddress());
+      peer.setSoTimeout(20_000); // a safety net for the blocking reads below
+      driver.pollUntil(() -> accepted.sockets.size() == 1, "the peer accepted");
+      listener.stopAccepting();
+      SocketHandle server = accepted.sockets.getFirst();
+      Echo echo = new Echo(server);
+      server.setStreamHandler(echo);
+      server.startReading();
+
+      armed[0] = true;
+      long received = 0;
+      int messages = 200;
+      for (int i = 0; i < messages; i++) {
+        if (i == messages / 2) {
+          assertEquals(injections, injected[0], "every EBADR answered before the second half");
+          armed[0] = false;
+        }
+        byte[] message = ("message " + i + "\n").getBytes(UTF_8);
+        peer.getOutputStream().write(message);
+        received += message.length;
+        long expected = received;
+        driver.pollUntil(() -> echo.written == expected, "the echo of message " + i);
+        assertEquals(new String(message, UTF_8), new String(readFully(peer, message.length), UTF_8));
+      }
+
+      assertEquals(List.of(), echo.errors);
+      assertEquals(injections, driver.context.errors.size(), "one report per EBADR");
+      for (String report : driver.context.errors) {
+        assertTrue(report.contains("io_uring dropped completions"), report);
+      }
+      driver.context.errors.clear(); // expected: the Driver checks that nothing else was reported
+      server.close();
+      listener.close();
+    }
+  }
+
+  /**
+   * {@code EAGAIN} and {@code EBUSY} from an early submit that the kernel took nothing from (short
+   * of memory for requests, or busy flushing overflowed completions): a two-entry submission queue
+   * and 16 sockets arming their receive in one turn, then sending in one turn, so that turn
+   * submits early again and again. The hook answers the first six early submits with those errors,
+   * without calling the kernel. The poll backs off and asks again, never throws, and every receive
+   * and send reaches the kernel and completes.
+   */
+  @Test
+  void anEarlySubmitTheKernelTakesNothingFromIsRetriedAndEverySubmissionCompletes()
+      throws Exception {
+    int[] refusals = {
+      -Errno.EAGAIN, -Errno.EBUSY, -Errno.EAGAIN, -Errno.EAGAIN, -Errno.EBUSY, -Errno.EBUSY
+    };
+    int[] refused = new int[1];
+    boolean[] armed = new boolean[1];
+    Ring.EnterHook refusesEarlySubmits =
+        (kernel, toSubmit, minComplete, flags, arg, argSize) -> {
+          // An early submit is the one enter that does not collect completions (GETEVENTS).
+          if (armed[0] && (flags & GETEVENTS) == 0 && toSubmit > 0 && refused[0] < refusals.length) {
+            return refusals[refused[0]++]; // the kernel consumed nothing
+          }
+          return kernel.enter(toSubmit, minComplete, flags, arg, argSize);
+        };
+    Config twoEntries = new Config(2, 64, 64, 4096, 4096, true).withEnterHook(refusesEarlySubmits);
+    serveSixteenConnections(twoEntries, armed);
+    assertEquals(refusals.length, refused[0], "every refusal was answered to an early submit");
+  }
+
+  /**
+   * {@code EAGAIN} and {@code EBUSY} from the turn's own enter, which took nothing: that poll
+   * returns normally, and the entries it wrote go to the kernel with the next poll's enter. The
+   * hook answers the first six enters that have something to submit with those errors, without
+   * calling the kernel.
+   */
+  @Test
+  void aTurnWhoseEnterTheKernelTakesNothingFromSubmitsWithTheNextTurn() throws Exception {
+    int[] refusals = {
+      -Errno.EBUSY, -Errno.EAGAIN, -Errno.EAGAIN, -Errno.EBUSY, -Errno.EAGAIN, -Errno.EBUSY
+    };
+    int[] refused = new int[1];
+    boolean[] armed = new boolean[1];
+    Ring.EnterHook refusesTurns =
+        (kernel, toSubmit, minComplete, flags, arg, argSize) -> {
+          if (armed[0] && (flags & GETEVENTS) != 0 && toSubmit > 0 && refused[0] < refusals.length) {
+            return refusals[refused[0]++];
+          }
+          return kernel.enter(toSubmit, minComplete, flags, arg, argSize);
+        };
+    serveSixteenConnections(Config.fromSystemProperties().withEnterHook(refusesTurns), armed);
+    assertEquals(refusals.length, refused[0], "every refusal was answered to a turn's enter");
+  }
+
+  /**
+   * Accepts 16 loopback connections, then (with {@code armed} set) starts reading on all of them in
+   * one turn, receives a message from each peer, and answers each in one turn; every byte must
+   * arrive both ways and nothing may be reported.
+   */
+  private static void serveSixteenConnections(Config config, boolean[] armed) throws Exception {
+    int connections = 16;
+    List<Socket> peers = new ArrayList<>();
+    try (Driver driver = new Driver(config)) {
+      SocketHandle listener = driver.listen();
+      Driver.Accepted accepted = new Driver.Accepted();
+      listener.startAccepting(accepted);
+      try {
+        for (int i = 0; i < connections; i++) {
+          Socket peer = new Socket();
+          peers.add(peer);
+          peer.connect(listener.localAddress());
+          peer.setSoTimeout(20_000); // a safety net for the blocking reads below
+        }
+        driver.pollUntil(() -> accepted.sockets.size() == connections, "every connection accepted");
+        listener.stopAccepting();
+        driver.poll(0); // the accept's cancel goes out before the hook is armed
+
+        armed[0] = true;
+        List<Recorder> recorders = new ArrayList<>();
+        for (SocketHandle s : accepted.sockets) {
+          Recorder r = new Recorder();
+          recorders.add(r);
+          s.setStreamHandler(r);
+          s.startReading(); // 16 receives to arm, through two submission entries
+        }
+        for (int i = 0; i < connections; i++) {
+          peers.get(i).getOutputStream().write(("ping " + i).getBytes(UTF_8));
+        }
+        driver.pollUntil(
+            () -> {
+              for (int i = 0; i < connections; i++) {
+                if (recorders.get(i).received != ("ping " + i).length()) {
+                  return false;
+                }
+              }
+              return true;
+            },
+            "every ping");
+        for (int i = 0; i < connections; i++) {
+          assertEquals("ping " + i, recorders.get(i).text());
+          recorders.get(i).send(accepted.sockets.get(i), ("pong " + i).getBytes(UTF_8));
+        }
+        driver.pollUntil(
+            () -> {
+              for (int i = 0; i < connections; i++) {
+                if (recorders.get(i).written != ("pong " + i).length()) {
+                  return false;
+                }
+              }
+              return true;
+            },
+            "every pong sent");
+        for (int i = 0; i < connections; i++) {
+          byte[] expected = ("pong " + i).getBytes(UTF_8);
+          assertEquals("pong " + i, new String(readFully(peers.get(i), expected.length), UTF_8));
+          assertEquals(List.of(), recorders.get(i).errors, "connection " + i);
+        }
+        armed[0] = false;
+        for (SocketHandle s : accepted.sockets) {
+          s.close();
+        }
+        listener.close();
+      } finally {
+        for (Socket peer : peers) {
+          peer.close();
+        }
+      }
+    }
+  }
+
+  private static byte[] readFully(Socket peer, int length) throws IOException {
+    InputStream in = peer.getInputStream();
+    byte[] b = in.readNBytes(length);
+    assertEquals(length, b.length, "end of stream before the whole reply");
+    return b;
+  }
+
+  /** Sends back everything it receives, through its own write queue, as a transport would. */
+  private static final class Echo implements StreamHandler {
+    final List<IOException> errors = new ArrayList<>();
+    long written;
+    private final WriteQueue queue = new WriteQueue();
+    private final SocketHandle socket;
+
+    Echo(SocketHandle socket) {
+      this.socket = socket;
+    }
+
+    @Override
+    public ByteBuffer readBuffer() {
+      return null;
+    }
+
+    @Override
+    public void onData(ByteBuffer data) {
+      queue.add(ByteBuffer.allocateDirect(data.remaining()).put(data).flip());
+      socket.flush(queue);
+    }
+
+    @Override
+    public void onDataInto(int n) {
+      throw new AssertionError("no protocol buffer was offered");
+    }
+
+    @Override
+    public void onEof() {}
+
+    @Override
+    public void onError(IOException failure) {
+      errors.add(failure);
+    }
+
+    @Override
+    public void onWritten(long n) {
+      queue.consume(n, b -> {});
+      written += n;
+    }
+  }
+}
