@@ -8,12 +8,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.MemorySegment;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Timeout.ThreadMode;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import zloop.engine.spi.SocketHandle;
 import zloop.engine.spi.StreamHandler;
 import zloop.engine.spi.WriteQueue;
@@ -59,16 +62,11 @@ class EnterErrorTest {
           }
           return r;
         };
-    try (Driver driver = new Driver(Config.fromSystemProperties().withEnterHook(dropsReported));
-        Socket peer = new Socket()) {
+    List<Socket> peers = new ArrayList<>();
+    try (Driver driver = new Driver(Config.fromSystemProperties().withEnterHook(dropsReported))) {
       SocketHandle listener = driver.listen();
-      Driver.Accepted accepted = new Driver.Accepted();
-      listener.startAccepting(accepted);
-      peer.connect(listener.localAddress());
-      peer.setSoTimeout(20_000); // a safety net for the blocking reads below
-      driver.pollUntil(() -> accepted.sockets.size() == 1, "the peer accepted");
-      listener.stopAccepting();
-      SocketHandle server = accepted.sockets.getFirst();
+      SocketHandle server = accept(driver, listener, peers, 1).getFirst();
+      Socket peer = peers.getFirst();
       Echo echo = new Echo(server);
       server.setStreamHandler(echo);
       server.startReading();
@@ -97,6 +95,10 @@ class EnterErrorTest {
       driver.context.errors.clear(); // expected: the Driver checks that nothing else was reported
       server.close();
       listener.close();
+    } finally {
+      for (Socket peer : peers) {
+        peer.close();
+      }
     }
   }
 
@@ -153,6 +155,162 @@ class EnterErrorTest {
     assertEquals(refusals.length, refused[0], "every refusal was answered to a turn's enter");
   }
 
+  private static final byte CANARY = (byte) 0xC5;
+
+  /**
+   * {@code EAGAIN} and {@code EBUSY} from the enter that sends a close's cancels at once, so that
+   * the kernel lets go of the protocol's receive buffer before the close returns: that enter asks
+   * again until the kernel has them. The hook answers the first two enters of each close (the only
+   * enters outside a poll) with those errors, without calling the kernel. As without them, no
+   * byte a peer sends after the close lands in the buffer the protocol reuses, on every ring kind
+   * (without DEFER_TASKRUN the kernel would finish a RECV still armed as the peer's write returns).
+   */
+  @ParameterizedTest(name = "[{0}]")
+  @ValueSource(strings = {"defer", "coop", "shared"})
+  void theCancelsACloseSendsAtOnceAreRetriedUntilTheKernelHasThem(String ring) throws Exception {
+    int connections = 8;
+    int[] refusals = {-Errno.EAGAIN, -Errno.EBUSY};
+    int[] refusedThisClose = new int[1];
+    int[] refused = new int[1];
+    boolean[] closing = new boolean[1];
+    Ring.EnterHook refusesCloses =
+        (kernel, toSubmit, minComplete, flags, arg, argSize) -> {
+          if (closing[0] && refusedThisClose[0] < refusals.length) {
+            refused[0]++;
+            return refusals[refusedThisClose[0]++];
+          }
+          return kernel.enter(toSubmit, minComplete, flags, arg, argSize);
+        };
+    try (Driver driver = new Driver(KernelTargetTest.config(ring).withEnterHook(refusesCloses))) {
+      SocketHandle listener = driver.listen();
+      List<Socket> peers = new ArrayList<>();
+      try {
+        List<SocketHandle> accepted = accept(driver, listener, peers, connections);
+        List<ByteBuffer> lent = new ArrayList<>();
+        for (SocketHandle s : accepted) {
+          Recorder r = new Recorder();
+          r.protocolBuffer = ByteBuffer.allocateDirect(4096);
+          lent.add(r.protocolBuffer);
+          s.setStreamHandler(r);
+          s.startReading();
+        }
+        driver.poll(0); // every RECV is armed into its protocol's buffer, and stays idle
+
+        for (int i = 0; i < connections; i++) {
+          refusedThisClose[0] = 0;
+          closing[0] = true;
+          accepted.get(i).close();
+          closing[0] = false;
+          ByteBuffer pooled = lent.get(i);
+          for (int k = 0; k < pooled.capacity(); k++) {
+            pooled.put(k, CANARY); // the protocol reuses its buffer at once
+          }
+          try {
+            peers.get(i).getOutputStream().write("late bytes".getBytes(UTF_8));
+          } catch (SocketException e) {
+            // the close already reset the connection: nothing can land anywhere
+          }
+        }
+        for (int i = 0; i < 3; i++) {
+          driver.poll(1_000_000L);
+        }
+        for (int i = 0; i < connections; i++) {
+          ByteBuffer pooled = lent.get(i);
+          for (int k = 0; k < pooled.capacity(); k++) {
+            if (pooled.get(k) != CANARY) {
+              throw new AssertionError(
+                  "the kernel wrote into connection " + i + "'s buffer after close, at byte " + k);
+            }
+          }
+        }
+        assertEquals(connections * refusals.length, refused[0], "every close's enter was refused");
+      } finally {
+        for (Socket peer : peers) {
+          peer.close();
+        }
+        listener.close();
+      }
+      assertEquals(0, driver.backend.orphans().pinnedCount(), "every pinned buffer was released");
+    }
+  }
+
+  /**
+   * The kernel takes none of a close's cancels however often it is asked: the close says so
+   * through the loop's error report instead of failing (the engine is closing a transport), and
+   * the cancel goes with the next poll, which ends the RECV and releases the buffer it held.
+   */
+  @Test
+  void cancelsTheKernelNeverTakesAtOnceAreReportedAndGoWithTheNextPoll() throws Exception {
+    boolean[] closing = new boolean[1];
+    int[] refused = new int[1];
+    Ring.EnterHook refusesEveryCloseEnter =
+        (kernel, toSubmit, minComplete, flags, arg, argSize) -> {
+          if (closing[0]) {
+            refused[0]++;
+            return -Errno.EAGAIN;
+          }
+          return kernel.enter(toSubmit, minComplete, flags, arg, argSize);
+        };
+    try (Driver driver =
+        new Driver(Config.fromSystemProperties().withEnterHook(refusesEveryCloseEnter))) {
+      SocketHandle listener = driver.listen();
+      List<Socket> peers = new ArrayList<>();
+      try {
+        SocketHandle socket = accept(driver, listener, peers, 1).getFirst();
+        Recorder r = new Recorder();
+        r.protocolBuffer = ByteBuffer.allocateDirect(4096);
+        socket.setStreamHandler(r);
+        socket.startReading();
+        driver.poll(0); // the RECV is armed into the protocol's buffer
+        closing[0] = true;
+        socket.close();
+        closing[0] = false;
+        assertEquals(Submitter.EARLY_SUBMIT_ATTEMPTS, refused[0], "the close asked, boundedly");
+        assertEquals(1, driver.context.errors.size(), "the close reported it");
+        assertTrue(
+            driver.context.errors.getFirst().contains("io_uring took none of the cancels"),
+            driver.context.errors.getFirst());
+        driver.context.errors.clear(); // expected: the Driver checks that nothing else was reported
+        assertEquals(1, driver.backend.orphans().pinnedCount(), "the kernel still holds the buffer");
+        driver.pollUntil(
+            () -> driver.backend.orphans().pinnedCount() == 0, "the RECV ended by the next poll");
+        // Still serving.
+        Driver.Pair pair = driver.connect(listener);
+        Recorder echo = new Recorder();
+        pair.server().setStreamHandler(echo);
+        pair.server().startReading();
+        Recorder sender = new Recorder();
+        pair.client().setStreamHandler(sender);
+        sender.send(pair.client(), "still here".getBytes(UTF_8));
+        driver.pollUntil(() -> echo.received == 10, "a message after the refusals");
+        pair.client().close();
+        pair.server().close();
+      } finally {
+        for (Socket peer : peers) {
+          peer.close();
+        }
+        listener.close();
+      }
+    }
+  }
+
+  /** Connects {@code n} peers (added to {@code peers}) and returns what {@code listener} accepted. */
+  private static List<SocketHandle> accept(
+      Driver driver, SocketHandle listener, List<Socket> peers, int n) throws Exception {
+    Driver.Accepted accepted = new Driver.Accepted();
+    listener.startAccepting(accepted);
+    for (int i = 0; i < n; i++) {
+      Socket peer = new Socket();
+      peers.add(peer);
+      peer.connect(listener.localAddress());
+      peer.setSoTimeout(20_000); // a safety net for blocking reads
+    }
+    driver.pollUntil(() -> accepted.sockets.size() == n, "every connection accepted");
+    listener.stopAccepting();
+    driver.poll(0); // the accept's cancel goes out before any hook is armed
+    return accepted.sockets;
+  }
+
   /**
    * Accepts 16 loopback connections, then (with {@code armed} set) starts reading on all of them in
    * one turn, receives a message from each peer, and answers each in one turn; every byte must
@@ -163,22 +321,11 @@ class EnterErrorTest {
     List<Socket> peers = new ArrayList<>();
     try (Driver driver = new Driver(config)) {
       SocketHandle listener = driver.listen();
-      Driver.Accepted accepted = new Driver.Accepted();
-      listener.startAccepting(accepted);
       try {
-        for (int i = 0; i < connections; i++) {
-          Socket peer = new Socket();
-          peers.add(peer);
-          peer.connect(listener.localAddress());
-          peer.setSoTimeout(20_000); // a safety net for the blocking reads below
-        }
-        driver.pollUntil(() -> accepted.sockets.size() == connections, "every connection accepted");
-        listener.stopAccepting();
-        driver.poll(0); // the accept's cancel goes out before the hook is armed
-
+        List<SocketHandle> accepted = accept(driver, listener, peers, connections);
         armed[0] = true;
         List<Recorder> recorders = new ArrayList<>();
-        for (SocketHandle s : accepted.sockets) {
+        for (SocketHandle s : accepted) {
           Recorder r = new Recorder();
           recorders.add(r);
           s.setStreamHandler(r);
@@ -199,7 +346,7 @@ class EnterErrorTest {
             "every ping");
         for (int i = 0; i < connections; i++) {
           assertEquals("ping " + i, recorders.get(i).text());
-          recorders.get(i).send(accepted.sockets.get(i), ("pong " + i).getBytes(UTF_8));
+          recorders.get(i).send(accepted.get(i), ("pong " + i).getBytes(UTF_8));
         }
         driver.pollUntil(
             () -> {
@@ -217,7 +364,7 @@ class EnterErrorTest {
           assertEquals(List.of(), recorders.get(i).errors, "connection " + i);
         }
         armed[0] = false;
-        for (SocketHandle s : accepted.sockets) {
+        for (SocketHandle s : accepted) {
           s.close();
         }
         listener.close();
