@@ -96,7 +96,7 @@ final class Submitter {
   }
 
   /** How many times an enter asks again while the kernel takes nothing. */
-  static final int EARLY_SUBMIT_ATTEMPTS = 200;
+  static final int SUBMIT_ATTEMPTS = 200;
 
   /** Submits everything written so far, so the queue and the scratch are free again. */
   private void submitEarly() {
@@ -123,7 +123,7 @@ final class Submitter {
         throw new IllegalStateException(
             "io_uring_enter failed while submitting: " + Errno.exception("io_uring_enter", -r));
       }
-      if (attempt == EARLY_SUBMIT_ATTEMPTS) {
+      if (attempt == SUBMIT_ATTEMPTS) {
         throw new IllegalStateException(
             "io_uring took none of "
                 + sq.pending()

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.MemorySegment;
 import java.net.Socket;
-import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,8 +17,6 @@ import org.junit.jupiter.api.Timeout.ThreadMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import zloop.engine.spi.SocketHandle;
-import zloop.engine.spi.StreamHandler;
-import zloop.engine.spi.WriteQueue;
 import zloop.posix.Errno;
 
 /**
@@ -67,7 +64,7 @@ class EnterErrorTest {
       SocketHandle listener = driver.listen();
       SocketHandle server = accept(driver, listener, peers, 1).getFirst();
       Socket peer = peers.getFirst();
-      Echo echo = new Echo(server);
+      Recorder echo = new Recorder();
       server.setStreamHandler(echo);
       server.startReading();
 
@@ -83,6 +80,8 @@ class EnterErrorTest {
         peer.getOutputStream().write(message);
         received += message.length;
         long expected = received;
+        driver.pollUntil(() -> echo.received == expected, "message " + i);
+        echo.send(server, message);
         driver.pollUntil(() -> echo.written == expected, "the echo of message " + i);
         assertEquals(new String(message, UTF_8), new String(readFully(peer, message.length), UTF_8));
       }
@@ -113,22 +112,14 @@ class EnterErrorTest {
   @Test
   void anEarlySubmitTheKernelTakesNothingFromIsRetriedAndEverySubmissionCompletes()
       throws Exception {
-    int[] refusals = {
-      -Errno.EAGAIN, -Errno.EBUSY, -Errno.EAGAIN, -Errno.EAGAIN, -Errno.EBUSY, -Errno.EBUSY
-    };
-    int[] refused = new int[1];
-    boolean[] armed = new boolean[1];
-    Ring.EnterHook refusesEarlySubmits =
-        (kernel, toSubmit, minComplete, flags, arg, argSize) -> {
-          // An early submit is the one enter that does not collect completions (GETEVENTS).
-          if (armed[0] && (flags & GETEVENTS) == 0 && toSubmit > 0 && refused[0] < refusals.length) {
-            return refusals[refused[0]++]; // the kernel consumed nothing
-          }
-          return kernel.enter(toSubmit, minComplete, flags, arg, argSize);
-        };
-    Config twoEntries = new Config(2, 64, 64, 4096, 4096, true).withEnterHook(refusesEarlySubmits);
-    serveSixteenConnections(twoEntries, armed);
-    assertEquals(refusals.length, refused[0], "every refusal was answered to an early submit");
+    // An early submit is the one enter of a turn that does not collect completions (GETEVENTS).
+    Refusals refusals =
+        new Refusals(
+            (toSubmit, flags) -> (flags & GETEVENTS) == 0 && toSubmit > 0,
+            -Errno.EAGAIN,
+            -Errno.EBUSY);
+    serveSixteenConnections(new Config(2, 64, 64, 4096, 4096, true), refusals);
+    assertEquals(6, refusals.refused, "every refusal was answered to an early submit");
   }
 
   /**
@@ -139,23 +130,14 @@ class EnterErrorTest {
    */
   @Test
   void aTurnWhoseEnterTheKernelTakesNothingFromSubmitsWithTheNextTurn() throws Exception {
-    int[] refusals = {
-      -Errno.EBUSY, -Errno.EAGAIN, -Errno.EAGAIN, -Errno.EBUSY, -Errno.EAGAIN, -Errno.EBUSY
-    };
-    int[] refused = new int[1];
-    boolean[] armed = new boolean[1];
-    Ring.EnterHook refusesTurns =
-        (kernel, toSubmit, minComplete, flags, arg, argSize) -> {
-          if (armed[0] && (flags & GETEVENTS) != 0 && toSubmit > 0 && refused[0] < refusals.length) {
-            return refusals[refused[0]++];
-          }
-          return kernel.enter(toSubmit, minComplete, flags, arg, argSize);
-        };
-    serveSixteenConnections(Config.fromSystemProperties().withEnterHook(refusesTurns), armed);
-    assertEquals(refusals.length, refused[0], "every refusal was answered to a turn's enter");
+    Refusals refusals =
+        new Refusals(
+            (toSubmit, flags) -> (flags & GETEVENTS) != 0 && toSubmit > 0,
+            -Errno.EBUSY,
+            -Errno.EAGAIN);
+    serveSixteenConnections(Config.fromSystemProperties(), refusals);
+    assertEquals(6, refusals.refused, "every refusal was answered to a turn's enter");
   }
-
-  private static final byte CANARY = (byte) 0xC5;
 
   /**
    * {@code EAGAIN} and {@code EBUSY} from the enter that sends a close's cancels at once, so that
@@ -169,61 +151,30 @@ class EnterErrorTest {
   @ValueSource(strings = {"defer", "coop", "shared"})
   void theCancelsACloseSendsAtOnceAreRetriedUntilTheKernelHasThem(String ring) throws Exception {
     int connections = 8;
-    int[] refusals = {-Errno.EAGAIN, -Errno.EBUSY};
-    int[] refusedThisClose = new int[1];
-    int[] refused = new int[1];
-    boolean[] closing = new boolean[1];
-    Ring.EnterHook refusesCloses =
-        (kernel, toSubmit, minComplete, flags, arg, argSize) -> {
-          if (closing[0] && refusedThisClose[0] < refusals.length) {
-            refused[0]++;
-            return refusals[refusedThisClose[0]++];
-          }
-          return kernel.enter(toSubmit, minComplete, flags, arg, argSize);
-        };
-    try (Driver driver = new Driver(KernelTargetTest.config(ring).withEnterHook(refusesCloses))) {
+    Refusals refusals = new Refusals((toSubmit, flags) -> true, -Errno.EAGAIN, -Errno.EBUSY);
+    try (Driver driver = new Driver(KernelTargetTest.config(ring).withEnterHook(refusals))) {
       SocketHandle listener = driver.listen();
       List<Socket> peers = new ArrayList<>();
       try {
         List<SocketHandle> accepted = accept(driver, listener, peers, connections);
         List<ByteBuffer> lent = new ArrayList<>();
         for (SocketHandle s : accepted) {
-          Recorder r = new Recorder();
-          r.protocolBuffer = ByteBuffer.allocateDirect(4096);
-          lent.add(r.protocolBuffer);
-          s.setStreamHandler(r);
-          s.startReading();
+          lent.add(Canary.lend(s));
         }
         driver.poll(0); // every RECV is armed into its protocol's buffer, and stays idle
 
         for (int i = 0; i < connections; i++) {
-          refusedThisClose[0] = 0;
-          closing[0] = true;
+          refusals.arm(2); // the close's enters are the only ones while armed
           accepted.get(i).close();
-          closing[0] = false;
-          ByteBuffer pooled = lent.get(i);
-          for (int k = 0; k < pooled.capacity(); k++) {
-            pooled.put(k, CANARY); // the protocol reuses its buffer at once
-          }
-          try {
-            peers.get(i).getOutputStream().write("late bytes".getBytes(UTF_8));
-          } catch (SocketException e) {
-            // the close already reset the connection: nothing can land anywhere
-          }
+          refusals.arm(0);
+          Canary.fill(lent.get(i)); // the protocol reuses its buffer at once
+          Canary.sendLate(peers.get(i));
         }
         for (int i = 0; i < 3; i++) {
           driver.poll(1_000_000L);
         }
-        for (int i = 0; i < connections; i++) {
-          ByteBuffer pooled = lent.get(i);
-          for (int k = 0; k < pooled.capacity(); k++) {
-            if (pooled.get(k) != CANARY) {
-              throw new AssertionError(
-                  "the kernel wrote into connection " + i + "'s buffer after close, at byte " + k);
-            }
-          }
-        }
-        assertEquals(connections * refusals.length, refused[0], "every close's enter was refused");
+        Canary.assertUntouched(lent);
+        assertEquals(connections * 2, refusals.refused, "every close's enter was refused twice");
       } finally {
         for (Socket peer : peers) {
           peer.close();
@@ -241,31 +192,18 @@ class EnterErrorTest {
    */
   @Test
   void cancelsTheKernelNeverTakesAtOnceAreReportedAndGoWithTheNextPoll() throws Exception {
-    boolean[] closing = new boolean[1];
-    int[] refused = new int[1];
-    Ring.EnterHook refusesEveryCloseEnter =
-        (kernel, toSubmit, minComplete, flags, arg, argSize) -> {
-          if (closing[0]) {
-            refused[0]++;
-            return -Errno.EAGAIN;
-          }
-          return kernel.enter(toSubmit, minComplete, flags, arg, argSize);
-        };
-    try (Driver driver =
-        new Driver(Config.fromSystemProperties().withEnterHook(refusesEveryCloseEnter))) {
+    Refusals refusals = new Refusals((toSubmit, flags) -> true, -Errno.EAGAIN);
+    try (Driver driver = new Driver(Config.fromSystemProperties().withEnterHook(refusals))) {
       SocketHandle listener = driver.listen();
       List<Socket> peers = new ArrayList<>();
       try {
         SocketHandle socket = accept(driver, listener, peers, 1).getFirst();
-        Recorder r = new Recorder();
-        r.protocolBuffer = ByteBuffer.allocateDirect(4096);
-        socket.setStreamHandler(r);
-        socket.startReading();
+        Canary.lend(socket);
         driver.poll(0); // the RECV is armed into the protocol's buffer
-        closing[0] = true;
+        refusals.arm(Integer.MAX_VALUE); // the close's enters are the only ones while armed
         socket.close();
-        closing[0] = false;
-        assertEquals(Submitter.EARLY_SUBMIT_ATTEMPTS, refused[0], "the close asked, boundedly");
+        refusals.arm(0);
+        assertEquals(Submitter.SUBMIT_ATTEMPTS, refusals.refused, "the close asked, boundedly");
         assertEquals(1, driver.context.errors.size(), "the close reported it");
         assertTrue(
             driver.context.errors.getFirst().contains("io_uring took none of the cancels"),
@@ -274,17 +212,6 @@ class EnterErrorTest {
         assertEquals(1, driver.backend.orphans().pinnedCount(), "the kernel still holds the buffer");
         driver.pollUntil(
             () -> driver.backend.orphans().pinnedCount() == 0, "the RECV ended by the next poll");
-        // Still serving.
-        Driver.Pair pair = driver.connect(listener);
-        Recorder echo = new Recorder();
-        pair.server().setStreamHandler(echo);
-        pair.server().startReading();
-        Recorder sender = new Recorder();
-        pair.client().setStreamHandler(sender);
-        sender.send(pair.client(), "still here".getBytes(UTF_8));
-        driver.pollUntil(() -> echo.received == 10, "a message after the refusals");
-        pair.client().close();
-        pair.server().close();
       } finally {
         for (Socket peer : peers) {
           peer.close();
@@ -312,18 +239,19 @@ class EnterErrorTest {
   }
 
   /**
-   * Accepts 16 loopback connections, then (with {@code armed} set) starts reading on all of them in
-   * one turn, receives a message from each peer, and answers each in one turn; every byte must
-   * arrive both ways and nothing may be reported.
+   * Accepts 16 loopback connections, then, with six of {@code refusals} armed, starts reading on
+   * all of them in one turn, receives a message from each peer, and answers each in one turn; every
+   * byte must arrive both ways and nothing may be reported.
    */
-  private static void serveSixteenConnections(Config config, boolean[] armed) throws Exception {
+  private static void serveSixteenConnections(Config config, Refusals refusals) throws Exception {
     int connections = 16;
+    int length = "ping 00".length(); // every message: two digits
     List<Socket> peers = new ArrayList<>();
-    try (Driver driver = new Driver(config)) {
+    try (Driver driver = new Driver(config.withEnterHook(refusals))) {
       SocketHandle listener = driver.listen();
       try {
         List<SocketHandle> accepted = accept(driver, listener, peers, connections);
-        armed[0] = true;
+        refusals.arm(6);
         List<Recorder> recorders = new ArrayList<>();
         for (SocketHandle s : accepted) {
           Recorder r = new Recorder();
@@ -332,38 +260,23 @@ class EnterErrorTest {
           s.startReading(); // 16 receives to arm, through two submission entries
         }
         for (int i = 0; i < connections; i++) {
-          peers.get(i).getOutputStream().write(("ping " + i).getBytes(UTF_8));
+          peers.get(i).getOutputStream().write(message("ping", i));
         }
         driver.pollUntil(
-            () -> {
-              for (int i = 0; i < connections; i++) {
-                if (recorders.get(i).received != ("ping " + i).length()) {
-                  return false;
-                }
-              }
-              return true;
-            },
-            "every ping");
+            () -> recorders.stream().allMatch(r -> r.received == length), "every ping");
         for (int i = 0; i < connections; i++) {
-          assertEquals("ping " + i, recorders.get(i).text());
-          recorders.get(i).send(accepted.get(i), ("pong " + i).getBytes(UTF_8));
+          assertEquals(new String(message("ping", i), UTF_8), recorders.get(i).text());
+          recorders.get(i).send(accepted.get(i), message("pong", i)); // 16 sends in one turn
         }
         driver.pollUntil(
-            () -> {
-              for (int i = 0; i < connections; i++) {
-                if (recorders.get(i).written != ("pong " + i).length()) {
-                  return false;
-                }
-              }
-              return true;
-            },
-            "every pong sent");
+            () -> recorders.stream().allMatch(r -> r.written == length), "every pong sent");
         for (int i = 0; i < connections; i++) {
-          byte[] expected = ("pong " + i).getBytes(UTF_8);
-          assertEquals("pong " + i, new String(readFully(peers.get(i), expected.length), UTF_8));
+          assertEquals(
+              new String(message("pong", i), UTF_8),
+              new String(readFully(peers.get(i), length), UTF_8));
           assertEquals(List.of(), recorders.get(i).errors, "connection " + i);
         }
-        armed[0] = false;
+        refusals.arm(0);
         for (SocketHandle s : accepted) {
           s.close();
         }
@@ -376,6 +289,10 @@ class EnterErrorTest {
     }
   }
 
+  private static byte[] message(String word, int i) {
+    return String.format("%s %02d", word, i).getBytes(UTF_8);
+  }
+
   private static byte[] readFully(Socket peer, int length) throws IOException {
     InputStream in = peer.getInputStream();
     byte[] b = in.readNBytes(length);
@@ -383,45 +300,45 @@ class EnterErrorTest {
     return b;
   }
 
-  /** Sends back everything it receives, through its own write queue, as a transport would. */
-  private static final class Echo implements StreamHandler {
-    final List<IOException> errors = new ArrayList<>();
-    long written;
-    private final WriteQueue queue = new WriteQueue();
-    private final SocketHandle socket;
+  /**
+   * Answers the enters it is armed for and {@code chosen} picks with the errors of a script, in
+   * turn, without calling the kernel (which then took nothing); lets every other enter through.
+   */
+  private static final class Refusals implements Ring.EnterHook {
 
-    Echo(SocketHandle socket) {
-      this.socket = socket;
+    /** Which enters to refuse, by what they submit and their flags. */
+    interface Choice {
+      boolean picks(int toSubmit, int flags);
+    }
+
+    private final Choice chosen;
+    private final int[] script;
+    private int left;
+    int refused;
+
+    Refusals(Choice chosen, int... script) {
+      this.chosen = chosen;
+      this.script = script;
+    }
+
+    /** Refuses the next {@code count} enters {@code chosen} picks (0: none). */
+    void arm(int count) {
+      left = count;
     }
 
     @Override
-    public ByteBuffer readBuffer() {
-      return null;
-    }
-
-    @Override
-    public void onData(ByteBuffer data) {
-      queue.add(ByteBuffer.allocateDirect(data.remaining()).put(data).flip());
-      socket.flush(queue);
-    }
-
-    @Override
-    public void onDataInto(int n) {
-      throw new AssertionError("no protocol buffer was offered");
-    }
-
-    @Override
-    public void onEof() {}
-
-    @Override
-    public void onError(IOException failure) {
-      errors.add(failure);
-    }
-
-    @Override
-    public void onWritten(long n) {
-      queue.consume(n, b -> {});
-      written += n;
+    public int enter(
+        Ring.Kernel kernel,
+        int toSubmit,
+        int minComplete,
+        int flags,
+        MemorySegment arg,
+        long argSize) {
+      if (left > 0 && chosen.picks(toSubmit, flags)) {
+        left--;
+        return script[refused++ % script.length];
+      }
+      return kernel.enter(toSubmit, minComplete, flags, arg, argSize);
     }
   }
 }
