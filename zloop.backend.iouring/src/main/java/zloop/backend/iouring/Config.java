@@ -1,7 +1,7 @@
 package zloop.backend.iouring;
 
 /**
- * The sizes of one loop's ring and receive buffers.
+ * The sizes of one loop's ring and receive buffers, and for tests a hook on the ring's enters.
  *
  * @param sqEntries submission queue entries: a turn writing more submits early
  * @param cqEntries completion queue entries (the kernel keeps overflow, IORING_FEAT_NODROP)
@@ -13,6 +13,8 @@ package zloop.backend.iouring;
  *     DEFER_TASKRUN}): faster, but the loop must then always run on the thread that first polled
  * @param deferTaskrun whether a single-issuer ring tries {@code DEFER_TASKRUN} first ({@code
  *     false}: {@code COOP_TASKRUN} only, for testing both ways)
+ * @param enterHook sees and answers every {@code io_uring_enter} of the ring, so tests can make it
+ *     return errors this kernel never does; {@code null} (always, outside tests): none
  */
 record Config(
     int sqEntries,
@@ -21,7 +23,27 @@ record Config(
     int bufferSize,
     int completionsPerPoll,
     boolean singleIssuer,
-    boolean deferTaskrun) {
+    boolean deferTaskrun,
+    Ring.EnterHook enterHook) {
+
+  Config(
+      int sqEntries,
+      int cqEntries,
+      int bufferCount,
+      int bufferSize,
+      int completionsPerPoll,
+      boolean singleIssuer,
+      boolean deferTaskrun) {
+    this(
+        sqEntries,
+        cqEntries,
+        bufferCount,
+        bufferSize,
+        completionsPerPoll,
+        singleIssuer,
+        deferTaskrun,
+        null);
+  }
 
   Config(
       int sqEntries,
@@ -69,6 +91,19 @@ record Config(
         4096,
         !"false".equals(System.getProperty(SINGLE_ISSUER_PROPERTY)),
         !"false".equals(System.getProperty(DEFER_TASKRUN_PROPERTY)));
+  }
+
+  /** This configuration with {@code hook} on every enter of the ring, for tests. */
+  Config withEnterHook(Ring.EnterHook hook) {
+    return new Config(
+        sqEntries,
+        cqEntries,
+        bufferCount,
+        bufferSize,
+        completionsPerPoll,
+        singleIssuer,
+        deferTaskrun,
+        hook);
   }
 
   /** The setup rung to start from ({@link Ring#RUNGS}). */

@@ -100,7 +100,14 @@ final class IoUringBackend implements Backend {
     Ring ring = null;
     BufferRing buffers = null;
     try {
-      ring = Ring.open(config.firstRung(), config.sqEntries(), config.cqEntries(), arena, syscalls.errno);
+      ring =
+          Ring.open(
+              config.firstRung(),
+              config.sqEntries(),
+              config.cqEntries(),
+              arena,
+              syscalls.errno,
+              config.enterHook());
       String missing = Probe.missingOperations(ring, arena);
       if (missing != null) {
         throw new IOException(missing);
@@ -184,14 +191,23 @@ final class IoUringBackend implements Backend {
   /**
    * Sends the queued cancels to the kernel now rather than with the next poll, and lets it finish
    * them ({@code GETEVENTS} without waiting runs the ring's pending task work): for memory or a
-   * file the user may reuse as soon as the call that cancelled returns. Loop thread.
+   * file the user may reuse as soon as the call that cancelled returns. If the kernel takes none
+   * of them even after bounded retries ({@code EAGAIN}, {@code EBUSY}), says so; they go with the
+   * next poll. Loop thread.
    */
   void submitCancelsNow() {
     if (closed || issuer == null || (ring.singleIssuer() && Thread.currentThread() != issuer)) {
       return; // never polled: nothing is in flight; closing cancels everything itself
     }
     submissions.submitCancels(submitter);
-    submitter.submitAndRunTaskWork();
+    try {
+      submitter.submitAndRunTaskWork();
+    } catch (IllegalStateException e) {
+      context.reportError(
+          "io_uring took none of the cancels that release memory or a file at once; they go with"
+              + " the next poll, and the kernel may use what they release until then",
+          e);
+    }
   }
 
   /** The first poll enables the ring on its thread; later ones must come from that thread. */
@@ -225,7 +241,8 @@ final class IoUringBackend implements Backend {
 
   private void replaceRing(int rung) throws IOException {
     Ring fresh =
-        Ring.open(rung, config.sqEntries(), config.cqEntries(), arena, syscalls.errno);
+        Ring.open(
+            rung, config.sqEntries(), config.cqEntries(), arena, syscalls.errno, config.enterHook());
     retiredEnterCalls += ring.enterCalls();
     ring.close();
     ring = fresh;

@@ -25,9 +25,27 @@ import zloop.posix.Libc;
  * R_DISABLED}) and {@link #enable enabled} by the loop thread on its first poll: the loop may be
  * built on one thread and run on another.
  *
- * <p>Not thread-safe; {@link #enter} counts its calls for the tests.
+ * <p>Not thread-safe; {@link #enter} counts its calls for the tests, and hands them to an {@link
+ * EnterHook} if the ring was opened with one.
  */
 final class Ring implements AutoCloseable {
+
+  /**
+   * A test seam at the one place every {@code io_uring_enter} of a ring goes through: it sees each
+   * call and answers it, by running the real one or not, and with the kernel's result or one of its
+   * own (an error the kernel here never returns, say). Rings in production have none.
+   */
+  @FunctionalInterface
+  interface EnterHook {
+    int enter(
+        Kernel kernel, int toSubmit, int minComplete, int flags, MemorySegment arg, long argSize);
+  }
+
+  /** The real {@code io_uring_enter} of one ring, for its {@link EnterHook}; raw result. */
+  @FunctionalInterface
+  interface Kernel {
+    int enter(int toSubmit, int minComplete, int flags, MemorySegment arg, long argSize);
+  }
 
   /** The setup rungs, best first; see the class comment. */
   static final int[] RUNGS = {
@@ -60,6 +78,8 @@ final class Ring implements AutoCloseable {
   private final List<MemorySegment> mappings;
   private final SubmissionQueue sq;
   private final CompletionQueue cq;
+  private final EnterHook enterHook; // null: enter calls the kernel directly
+  private final Kernel kernel;
   private boolean enabled;
   private long enterCalls;
   private boolean closed;
@@ -70,7 +90,8 @@ final class Ring implements AutoCloseable {
       ErrnoCapture errno,
       List<MemorySegment> mappings,
       SubmissionQueue sq,
-      CompletionQueue cq) {
+      CompletionQueue cq,
+      EnterHook enterHook) {
     this.fd = fd;
     this.flags = Params.get(Params.FLAGS, params);
     this.errno = errno;
@@ -78,6 +99,8 @@ final class Ring implements AutoCloseable {
     this.sq = sq;
     this.cq = cq;
     this.enabled = (flags & IoUring.IORING_SETUP_R_DISABLED) == 0;
+    this.enterHook = enterHook;
+    this.kernel = enterHook == null ? null : this::enterKernel;
   }
 
   /**
@@ -86,9 +109,16 @@ final class Ring implements AutoCloseable {
    * @param sqEntries submission entries (a power of two; the kernel rounds up)
    * @param cqEntries completion entries, at least {@code sqEntries}
    * @param arena holds the params struct; must outlive the call only
+   * @param enterHook sees every enter of the ring, for tests; {@code null}: none
    * @throws IOException with the reason io_uring cannot serve here (see {@link SetupFailure})
    */
-  static Ring open(int firstRung, int sqEntries, int cqEntries, Arena arena, ErrnoCapture errno)
+  static Ring open(
+      int firstRung,
+      int sqEntries,
+      int cqEntries,
+      Arena arena,
+      ErrnoCapture errno,
+      EnterHook enterHook)
       throws IOException {
     MemorySegment params = arena.allocate(Params.LAYOUT);
     int fd = -Errno.EINVAL;
@@ -113,7 +143,7 @@ final class Ring implements AutoCloseable {
     }
     List<MemorySegment> mappings = new ArrayList<>(3);
     try {
-      return map(fd, params, errno, mappings);
+      return map(fd, params, errno, mappings, enterHook);
     } catch (IOException | RuntimeException e) {
       unmapAll(mappings, errno);
       Libc.close(fd, errno);
@@ -122,7 +152,11 @@ final class Ring implements AutoCloseable {
   }
 
   private static Ring map(
-      int fd, MemorySegment params, ErrnoCapture errno, List<MemorySegment> mappings)
+      int fd,
+      MemorySegment params,
+      ErrnoCapture errno,
+      List<MemorySegment> mappings,
+      EnterHook enterHook)
       throws IOException {
     int sqEntries = Params.get(Params.SQ_ENTRIES, params);
     int cqEntries = Params.get(Params.CQ_ENTRIES, params);
@@ -145,7 +179,8 @@ final class Ring implements AutoCloseable {
         errno,
         mappings,
         new SubmissionQueue(sqRing, sqes, params),
-        new CompletionQueue(cqRing, params));
+        new CompletionQueue(cqRing, params),
+        enterHook);
   }
 
   private static MemorySegment mapped(
@@ -189,9 +224,20 @@ final class Ring implements AutoCloseable {
     }
   }
 
-  /** {@code io_uring_enter} on this ring, counted in {@link #enterCalls()}; raw result. */
+  /**
+   * {@code io_uring_enter} on this ring, counted in {@link #enterCalls()}; raw result (or what the
+   * ring's {@link EnterHook} answers in its place).
+   */
   int enter(int toSubmit, int minComplete, int enterFlags, MemorySegment arg, long argSize) {
     enterCalls++;
+    if (enterHook != null) {
+      return enterHook.enter(kernel, toSubmit, minComplete, enterFlags, arg, argSize);
+    }
+    return enterKernel(toSubmit, minComplete, enterFlags, arg, argSize);
+  }
+
+  private int enterKernel(
+      int toSubmit, int minComplete, int enterFlags, MemorySegment arg, long argSize) {
     return IoUring.enter(fd, toSubmit, minComplete, enterFlags, arg, argSize, errno);
   }
 

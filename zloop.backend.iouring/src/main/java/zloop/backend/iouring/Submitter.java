@@ -17,8 +17,9 @@ import zloop.posix.Errno;
  * <p>Everything a poll writes normally goes to the kernel with that poll's one enter. A turn that
  * writes more than the queue or the scratch holds submits early (an enter that does not wait,
  * counted like any other) and goes on. If the kernel takes nothing ({@code EAGAIN}: short of
- * memory for requests, io_uring_enter(2)), the early submit backs off and retries, a bounded
- * number of times, rather than failing the turn.
+ * memory for requests; {@code EBUSY}: busy flushing overflowed completions; io_uring_enter(2)),
+ * the early submit backs off and retries, a bounded number of times, rather than failing the turn;
+ * so does {@link #submitAndRunTaskWork}, whose caller counts on the kernel having the entries.
  *
  * <p>Loop thread only.
  */
@@ -85,20 +86,31 @@ final class Submitter {
 
   /**
    * Submits what was written and lets the kernel finish what it can at once ({@code GETEVENTS}
-   * with nothing to wait for runs the ring's pending task work, such as cancellations).
+   * with nothing to wait for runs the ring's pending task work, such as cancellations). Returns
+   * only once the kernel consumed every entry, retrying as an early submit does.
+   *
+   * @throws IllegalStateException if the kernel took nothing after bounded retries, or failed
    */
   void submitAndRunTaskWork() {
-    ring.enter(publish(), 0, IoUring.IORING_ENTER_GETEVENTS, MemorySegment.NULL, 0);
-    submitted();
+    submitAll(IoUring.IORING_ENTER_GETEVENTS);
   }
 
-  /** How many times an early submit asks again while the kernel takes nothing. */
-  static final int EARLY_SUBMIT_ATTEMPTS = 200;
+  /** How many times an enter asks again while the kernel takes nothing. */
+  static final int SUBMIT_ATTEMPTS = 200;
 
   /** Submits everything written so far, so the queue and the scratch are free again. */
   private void submitEarly() {
+    submitAll(0);
+  }
+
+  /**
+   * Enters with {@code flags} (never waiting) until the kernel consumed every entry. Its callers
+   * always have an entry to submit, and an enter that submits reports no dropped completions
+   * ({@code EBADR} comes only from one that submitted nothing): that report is never lost here.
+   */
+  private void submitAll(int flags) {
     for (int attempt = 1; ; attempt++) {
-      int r = ring.enter(publish(), 0, 0, MemorySegment.NULL, 0);
+      int r = ring.enter(publish(), 0, flags, MemorySegment.NULL, 0);
       submitted();
       if (sq.pending() == 0) {
         return;
@@ -111,7 +123,7 @@ final class Submitter {
         throw new IllegalStateException(
             "io_uring_enter failed while submitting: " + Errno.exception("io_uring_enter", -r));
       }
-      if (attempt == EARLY_SUBMIT_ATTEMPTS) {
+      if (attempt == SUBMIT_ATTEMPTS) {
         throw new IllegalStateException(
             "io_uring took none of "
                 + sq.pending()
