@@ -40,6 +40,9 @@ import zloop.UnixAddress;
 import zloop.engine.spi.AcceptHandler;
 import zloop.engine.spi.SocketHandle;
 import zloop.engine.spi.SocketKind;
+import zloop.test.support.OpenFds;
+import zloop.test.support.FdLimit;
+import zloop.test.support.Pipe;
 
 /**
  * Stream sockets on the epoll backend over loopback TCP and Unix sockets, driven through the SPI.

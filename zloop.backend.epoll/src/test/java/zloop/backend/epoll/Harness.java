@@ -12,6 +12,8 @@ import java.util.function.BooleanSupplier;
 import zloop.engine.spi.AcceptHandler;
 import zloop.engine.spi.SocketHandle;
 import zloop.engine.spi.SocketKind;
+import zloop.test.support.RecordingContext;
+import zloop.test.support.OpenFds;
 
 /**
  * An epoll backend driven through the SPI the way the engine drives it, without an engine: open

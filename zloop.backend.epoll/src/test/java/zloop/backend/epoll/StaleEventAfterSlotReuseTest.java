@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Timeout.ThreadMode;
 import zloop.engine.spi.Backend;
 import zloop.engine.spi.SocketHandle;
 import zloop.engine.spi.SocketKind;
+import zloop.test.support.Pipe;
 
 /**
  * The race the slot generations exist for: one {@code epoll_wait} returns events for A and B; A's

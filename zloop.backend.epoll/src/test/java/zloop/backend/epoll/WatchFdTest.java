@@ -25,6 +25,7 @@ import zloop.engine.spi.SocketKind;
 import zloop.posix.ErrnoCapture;
 import zloop.posix.FileNames;
 import zloop.posix.Libc;
+import zloop.test.support.Pipe;
 
 /** Raw descriptors watched through {@link Backend#watchFd}, on a pipe. */
 @Timeout(value = 60, threadMode = ThreadMode.SEPARATE_THREAD)
@@ -94,10 +95,7 @@ class WatchFdTest {
   @Test
   void hangUpWakesTheReader() throws IOException {
     h.backend.watchFd(pipe.readFd, Backend.READABLE, this::record);
-    try (Arena arena = Arena.ofConfined()) {
-      Libc.close(pipe.writeFd, new ErrnoCapture(arena));
-    }
-    pipe.writeFd = -1;
+    pipe.closeWriteEnd();
     h.pollUntil("hang-up", () -> !ready.isEmpty());
     assertEquals("rR", ready.get(0));
     h.backend.watchFd(pipe.readFd, 0, null);
