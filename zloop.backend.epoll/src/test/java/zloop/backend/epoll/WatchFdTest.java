@@ -55,33 +55,6 @@ class WatchFdTest {
   }
 
   @Test
-  void readEndIsReadableOnlyOnceWritten() throws IOException {
-    h.backend.watchFd(pipe.readFd, Backend.READABLE, this::record);
-    assertEquals(0, h.backend.poll(0));
-    pipe.writeByte();
-    h.pollUntil("readable", () -> !ready.isEmpty());
-    assertEquals(List.of("rR"), ready);
-  }
-
-  @Test
-  void writeEndIsWritable() throws IOException {
-    h.backend.watchFd(pipe.writeFd, Backend.WRITABLE, this::record);
-    h.pollUntil("writable", () -> !ready.isEmpty());
-    assertEquals(List.of("wW"), ready);
-  }
-
-  @Test
-  void interestZeroStopsWatching() throws IOException {
-    h.backend.watchFd(pipe.readFd, Backend.READABLE, this::record);
-    pipe.writeByte();
-    h.backend.watchFd(pipe.readFd, 0, null);
-    assertEquals(0, h.backend.poll(0));
-    assertEquals(List.of(), ready);
-    assertEquals(0, h.backend.registrations());
-    h.backend.watchFd(pipe.readFd, 0, null); // not watched: nothing to do
-  }
-
-  @Test
   void changingInterestKeepsOneRegistration() throws IOException {
     h.backend.watchFd(pipe.writeFd, Backend.READABLE, this::record);
     assertEquals(0, h.backend.poll(0), "a pipe's write end never reads");

@@ -27,33 +27,6 @@ class NioUnixSocketTest {
   @TempDir Path dir;
 
   @Test
-  void pathSocketsEchoAndReportZloopAddresses() throws IOException {
-    UnixAddress path = UnixAddress.of(dir.resolve("echo.sock"));
-    try (NioHarness h = new NioHarness()) {
-      Acceptor acceptor = h.listen(SocketKind.UNIX, path);
-      assertEquals(path, acceptor.listener.localAddress());
-      Pair p = h.connect(acceptor);
-      p.server().onData =
-          data -> {
-            try {
-              p.server().socket.writeNow(new ByteBuffer[] {data}, 0, 1);
-            } catch (IOException e) {
-              throw new AssertionError(e);
-            }
-          };
-      p.server().socket.startReading();
-      p.client().socket.startReading();
-      p.client().socket.writeNow(NioStreamTest.ascii("over a unix socket"), 0, 1);
-      h.pollUntil("the echo", () -> p.client().text().equals("over a unix socket"));
-
-      assertEquals(path, p.client().socket.remoteAddress());
-      assertEquals(path, p.server().socket.localAddress());
-      assertNull(p.client().socket.localAddress(), "the client is unnamed");
-      assertNull(p.server().socket.remoteAddress(), "its peer is unnamed");
-    }
-  }
-
-  @Test
   void aConnectThatCompletesAtOnceIsReportedByTheNextPoll() throws IOException {
     UnixAddress path = UnixAddress.of(dir.resolve("at-once.sock"));
     try (NioHarness h = new NioHarness()) {
