@@ -377,33 +377,22 @@ public abstract class BackendContract {
   @Test
   void everyWaitingConnectionIsAcceptedExactlyOnce() throws IOException {
     SocketHandle listener = h.listen(SocketKind.TCP4, LOOPBACK4);
-    List<Socket> peers = new ArrayList<>();
-    try {
+    try (Peers peers = new Peers()) {
+      Set<SocketAddress> clients = new HashSet<>();
       for (int i = 0; i < 300; i++) {
-        Socket peer = new Socket();
-        peers.add(peer);
-        peer.connect(listener.localAddress()); // completes in the backlog
+        clients.add(peers.connect(listener.localAddress()).getLocalSocketAddress());
       }
-      AcceptRecorder accepted = new AcceptRecorder(listener);
-      listener.startAccepting(accepted);
-      h.pollUntil("300 accepts", () -> accepted.sockets.size() >= peers.size());
+      AcceptRecorder accepted = h.accept(listener);
+      h.pollUntil("300 accepts", () -> accepted.sockets.size() >= clients.size());
       h.pollAWhile();
       assertEquals(List.of(), accepted.errors);
+      assertEquals(clients.size(), accepted.sockets.size(), "accepted more than once");
       Set<SocketAddress> remotes = new HashSet<>();
       for (SocketHandle s : accepted.sockets) {
         assertTrue(s.isOpen());
         remotes.add(s.remoteAddress());
       }
-      Set<SocketAddress> clients = new HashSet<>();
-      for (Socket peer : peers) {
-        clients.add(peer.getLocalSocketAddress());
-      }
-      assertEquals(peers.size(), accepted.sockets.size(), "accepted more than once");
       assertEquals(clients, remotes);
-    } finally {
-      for (Socket peer : peers) {
-        peer.close();
-      }
     }
   }
 
@@ -411,13 +400,12 @@ public abstract class BackendContract {
   @Test
   void stopAcceptingLeavesConnectionsWaiting() throws IOException {
     SocketHandle listener = h.listen(SocketKind.TCP4, LOOPBACK4);
-    AcceptRecorder accepted = new AcceptRecorder(listener);
-    listener.startAccepting(accepted);
+    AcceptRecorder accepted = h.accept(listener);
     h.backend.poll(0);
     listener.stopAccepting();
     listener.stopAccepting(); // idempotent
-    try (Socket peer = new Socket()) {
-      peer.connect(listener.localAddress());
+    try (Peers peers = new Peers()) {
+      Socket peer = peers.connect(listener.localAddress());
       h.pollAWhile();
       assertEquals(List.of(), accepted.sockets, "nothing is accepted while stopped");
       listener.startAccepting(accepted);
@@ -446,8 +434,7 @@ public abstract class BackendContract {
             fail("awaitWritable after close");
           }
         });
-    AcceptRecorder accepted = new AcceptRecorder(listener); // fails on any call after close
-    listener.startAccepting(accepted);
+    h.accept(listener); // its recorder fails on any call after close
     SocketHandle connecting = h.backend.openSocket(SocketKind.TCP4);
     connecting.connect(
         listener.localAddress(),
@@ -456,7 +443,7 @@ public abstract class BackendContract {
             fail("onConnect after close: " + f);
           }
         });
-    try (Socket waiting = new Socket()) {
+    try (Peers waiting = new Peers()) {
       waiting.connect(listener.localAddress());
       StreamRecorder.of(c.client()).write("unread");
       h.backend.poll(0); // whatever can be armed is armed
@@ -482,13 +469,11 @@ public abstract class BackendContract {
   @Test
   void aSocketReusingAClosedSocketsDescriptorHearsNothingOfItsEvent() throws IOException {
     SocketHandle listener = h.listen(SocketKind.TCP4, LOOPBACK4);
-    AcceptRecorder accepted = new AcceptRecorder(listener);
-    listener.startAccepting(accepted);
+    AcceptRecorder accepted = h.accept(listener);
     List<AcceptRecorder> replacement = new ArrayList<>();
-    List<Socket> peers = new ArrayList<>();
-    try {
-      Socket peerA = connectedPeer(listener.localAddress(), peers);
-      Socket peerB = connectedPeer(listener.localAddress(), peers);
+    try (Peers peers = new Peers()) {
+      Socket peerA = peers.connect(listener.localAddress());
+      Socket peerB = peers.connect(listener.localAddress());
       h.pollUntil("both accepted", () -> accepted.sockets.size() == 2);
       listener.stopAccepting();
 
@@ -506,10 +491,8 @@ public abstract class BackendContract {
               other.close();
               try {
                 SocketHandle c = h.listen(SocketKind.TCP4, LOOPBACK4);
-                AcceptRecorder heard = new AcceptRecorder(c);
-                c.startAccepting(heard);
-                replacement.add(heard);
-                connectedPeer(c.localAddress(), peers); // waits in C's backlog
+                replacement.add(h.accept(c));
+                peers.connect(c.localAddress()); // waits in C's backlog
               } catch (IOException e) {
                 throw new UncheckedIOException(e);
               }
@@ -531,19 +514,8 @@ public abstract class BackendContract {
       h.pollAWhile();
       assertEquals(1, servers[0].received + servers[1].received, "B heard after its close");
       h.pollUntil("C's own accept", () -> c.sockets.size() == 1);
-      assertEquals(peers.get(2).getLocalSocketAddress(), c.sockets.get(0).remoteAddress());
-    } finally {
-      for (Socket peer : peers) {
-        peer.close();
-      }
+      assertEquals(peers.all().get(2).getLocalSocketAddress(), c.sockets.get(0).remoteAddress());
     }
-  }
-
-  private static Socket connectedPeer(SocketAddress to, List<Socket> peers) throws IOException {
-    Socket peer = new Socket();
-    peers.add(peer);
-    peer.connect(to);
-    return peer;
   }
 
   // ------------------------------------------------------------------ watching descriptors

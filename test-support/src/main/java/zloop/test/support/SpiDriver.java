@@ -60,13 +60,19 @@ public final class SpiDriver implements AutoCloseable {
     return s;
   }
 
+  /** Starts {@code listener} accepting into a new recorder. */
+  public AcceptRecorder accept(SocketHandle listener) {
+    AcceptRecorder accepted = new AcceptRecorder(listener);
+    listener.startAccepting(accepted);
+    return accepted;
+  }
+
   /** Both ends of a connection: the client and what the listener accepted. */
   public record Connection(SocketHandle client, SocketHandle server) {}
 
   /** Connects a new socket of {@code kind} to {@code listener}; the listener stops accepting. */
   public Connection connect(SocketKind kind, SocketHandle listener) throws IOException {
-    AcceptRecorder accepted = new AcceptRecorder(listener);
-    listener.startAccepting(accepted);
+    AcceptRecorder accepted = accept(listener);
     SocketHandle client = backend.openSocket(kind);
     List<IOException> outcome = new ArrayList<>();
     client.connect(listener.localAddress(), outcome::add);

@@ -70,6 +70,11 @@ public final class StreamRecorder implements StreamHandler {
     return new StreamRecorder(socket, buffer, keepBytes);
   }
 
+  /** The bytes received (when kept). */
+  public byte[] bytes() {
+    return kept.toByteArray();
+  }
+
   public String text() {
     return kept.toString(StandardCharsets.UTF_8);
   }

@@ -40,9 +40,12 @@ import zloop.UnixAddress;
 import zloop.engine.spi.AcceptHandler;
 import zloop.engine.spi.SocketHandle;
 import zloop.engine.spi.SocketKind;
+import zloop.test.support.AcceptRecorder;
 import zloop.test.support.OpenFds;
 import zloop.test.support.FdLimit;
 import zloop.test.support.Pipe;
+import zloop.test.support.SpiDriver;
+import zloop.test.support.StreamRecorder;
 
 /**
  * Stream sockets on the epoll backend over loopback TCP and Unix sockets, driven through the SPI.
@@ -53,11 +56,11 @@ class EpollSocketTest {
   private static final InetSocketAddress LOOPBACK4 =
       new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
 
-  private Harness h;
+  private SpiDriver h;
 
   @BeforeEach
   void open() throws IOException {
-    h = new Harness();
+    h = new SpiDriver(new EpollBackendProvider());
   }
 
   @AfterEach
@@ -72,16 +75,16 @@ class EpollSocketTest {
     UnixAddress address = UnixAddress.ofAbstract("zloop-test-" + ProcessHandle.current().pid());
     SocketHandle listener = h.listen(SocketKind.UNIX, address);
     assertEquals(address, listener.localAddress());
-    Harness.Connection c = h.connect(SocketKind.UNIX, listener);
+    SpiDriver.Connection c = h.connect(SocketKind.UNIX, listener);
     echo(c);
     assertEquals(address, c.client().remoteAddress());
   }
 
   /** The server echoes what it gets from the view it is given; then it speaks first. */
-  private void echo(Harness.Connection c) throws IOException {
-    Peer client = new Peer(c.client());
-    Peer server = new Peer(c.server());
-    server.onData = server::write;
+  private void echo(SpiDriver.Connection c) throws IOException {
+    StreamRecorder client = StreamRecorder.of(c.client());
+    StreamRecorder server = StreamRecorder.of(c.server());
+    server.onData = data -> server.write(ByteBuffer.allocate(data.remaining()).put(data).flip());
     client.socket.startReading();
     server.socket.startReading();
 
@@ -94,8 +97,8 @@ class EpollSocketTest {
     h.pollUntil("the server's bytes", () -> client.received == 10);
     assertEquals("helloworld", client.text());
     assertEquals(0, client.eofs + server.eofs);
-    assertNull(client.error);
-    assertNull(server.error);
+    assertEquals(List.of(), client.errors);
+    assertEquals(List.of(), server.errors);
   }
 
   // ------------------------------------------------------------------ failures
@@ -120,8 +123,8 @@ class EpollSocketTest {
 
   @Test
   void pausedSocketWithAResetPeerDoesNotSpin() throws IOException {
-    Harness.Connection c = h.connect(SocketKind.TCP4, h.listen(SocketKind.TCP4, LOOPBACK4));
-    Peer server = new Peer(c.server());
+    SpiDriver.Connection c = h.connect(SocketKind.TCP4, h.listen(SocketKind.TCP4, LOOPBACK4));
+    StreamRecorder server = StreamRecorder.of(c.server());
     server.socket.startReading();
     server.socket.stopReading();
     c.client().setOption(StandardSocketOptions.SO_LINGER, 0);
@@ -133,8 +136,8 @@ class EpollSocketTest {
     assertEquals(List.of(), server.calls);
 
     server.socket.startReading();
-    h.pollUntil("the reset", () -> server.error != null);
-    assertInstanceOf(SocketException.class, server.error);
+    h.pollUntil("the reset", () -> !server.errors.isEmpty());
+    assertInstanceOf(SocketException.class, server.errors.get(0));
   }
 
   // ------------------------------------------------------------------ other operations
@@ -144,8 +147,8 @@ class EpollSocketTest {
     byte[] content = new byte[3 << 20];
     new SplittableRandom(7).nextBytes(content);
     Path file = Files.write(dir.resolve("data"), content);
-    Harness.Connection c = h.connect(SocketKind.TCP4, h.listen(SocketKind.TCP4, LOOPBACK4));
-    Peer receiver = new Peer(c.server(), Peer.ReadMode.OWN_BUFFER, true);
+    SpiDriver.Connection c = h.connect(SocketKind.TCP4, h.listen(SocketKind.TCP4, LOOPBACK4));
+    StreamRecorder receiver = StreamRecorder.of(c.server());
     receiver.socket.startReading();
 
     long offset = 1000;
@@ -182,7 +185,7 @@ class EpollSocketTest {
     List<IOException> outcome = new ArrayList<>();
     h.backend.openSocket(SocketKind.TCP4).connect(listener.localAddress(), outcome::add);
     h.pollUntil("connect", () -> outcome.size() == 1);
-    Harness.Accepted accepted = h.accept(listener);
+    AcceptRecorder accepted = h.accept(listener);
     boolean[] exhausted = {false};
     AcceptHandler stopOnExhaustion =
         new AcceptHandler() {
@@ -221,7 +224,7 @@ class EpollSocketTest {
   @Test
   void acceptingOnASocketThatDoesNotListenFailsOnce() throws IOException {
     SocketHandle notListening = h.backend.openSocket(SocketKind.TCP4);
-    Harness.Accepted accepted = h.accept(notListening);
+    AcceptRecorder accepted = h.accept(notListening);
     h.pollUntil("the error", () -> !accepted.errors.isEmpty());
     pollIdle();
     assertEquals(1, accepted.errors.size());
@@ -247,11 +250,11 @@ class EpollSocketTest {
   @Test
   void closingTheBackendClosesItsSockets() throws IOException {
     SocketHandle listener = h.listen(SocketKind.TCP4, LOOPBACK4);
-    Harness.Connection c = h.connect(SocketKind.TCP4, listener);
-    new Peer(c.server()).socket.startReading();
+    SpiDriver.Connection c = h.connect(SocketKind.TCP4, listener);
+    StreamRecorder.of(c.server()).socket.startReading();
     h.backend.openSocket(SocketKind.UNIX);
-    assertEquals(4, h.backend.registrations());
-    // Harness.close() closes the backend only, then checks every descriptor was released.
+    assertEquals(4, ((EpollBackend) h.backend).registrations());
+    // SpiDriver.close() closes the backend only, then checks every descriptor was released.
     assertNotNull(c.client());
   }
 

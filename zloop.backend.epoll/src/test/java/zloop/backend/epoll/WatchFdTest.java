@@ -26,18 +26,19 @@ import zloop.posix.ErrnoCapture;
 import zloop.posix.FileNames;
 import zloop.posix.Libc;
 import zloop.test.support.Pipe;
+import zloop.test.support.SpiDriver;
 
 /** Raw descriptors watched through {@link Backend#watchFd}, on a pipe. */
 @Timeout(value = 60, threadMode = ThreadMode.SEPARATE_THREAD)
 class WatchFdTest {
 
-  private Harness h;
+  private SpiDriver h;
   private Pipe pipe;
   private final List<String> ready = new ArrayList<>();
 
   @BeforeEach
   void open() throws IOException {
-    h = new Harness();
+    h = new SpiDriver(new EpollBackendProvider());
     pipe = new Pipe();
   }
 
@@ -61,7 +62,7 @@ class WatchFdTest {
     h.backend.watchFd(pipe.writeFd, Backend.READABLE | Backend.WRITABLE, this::record);
     h.pollUntil("writable", () -> !ready.isEmpty());
     assertEquals("wW", ready.get(0));
-    assertEquals(1, h.backend.registrations());
+    assertEquals(1, ((EpollBackend) h.backend).registrations());
     h.backend.watchFd(pipe.writeFd, 0, null);
   }
 
@@ -109,7 +110,7 @@ class WatchFdTest {
         Libc.close(fd, errno);
       }
     }
-    assertEquals(0, h.backend.registrations(), "failed watches leave nothing behind");
+    assertEquals(0, ((EpollBackend) h.backend).registrations(), "failed watches leave nothing behind");
   }
 
   @Test
@@ -117,7 +118,7 @@ class WatchFdTest {
     SocketHandle s = h.backend.openSocket(SocketKind.TCP4);
     s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     s.listen(1);
-    s.startAccepting(new Harness.Accepted()); // in epoll now
+    h.accept(s); // in epoll now
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
