@@ -188,8 +188,7 @@ public abstract class BackendContract {
     StreamRecorder server = StreamRecorder.of(c.server());
     StreamRecorder client = StreamRecorder.of(c.client());
     server.socket.startReading();
-    client.write("bye");
-    h.pollUntil("the bytes sent", () -> client.queue.isEmpty());
+    send(client, "bye");
     c.client().close();
 
     h.pollUntil("end of stream", () -> server.eofs == 1);
@@ -231,10 +230,8 @@ public abstract class BackendContract {
 
     server.socket.stopReading();
     server.socket.stopReading(); // idempotent
-    client.write("two,");
-    h.pollUntil("the second send", () -> client.queue.isEmpty());
-    client.write("three");
-    h.pollUntil("the third send", () -> client.queue.isEmpty());
+    send(client, "two,");
+    send(client, "three");
     client.socket.shutdownOutput();
     h.pollAWhile();
     assertEquals("one,", server.text(), "nothing delivered while stopped");
@@ -648,6 +645,12 @@ public abstract class BackendContract {
 
   private SpiDriver.Connection connectTcp4() throws IOException {
     return h.connect(SocketKind.TCP4, h.listen(SocketKind.TCP4, LOOPBACK4));
+  }
+
+  /** Writes {@code text} and polls until the backend has taken all of it. */
+  private void send(StreamRecorder sender, String text) throws IOException {
+    sender.write(text);
+    h.pollUntil("the send of " + text, () -> sender.queue.isEmpty());
   }
 
   private static ByteBuffer copy(ByteBuffer data) {
