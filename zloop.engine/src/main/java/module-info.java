@@ -9,7 +9,8 @@ module zloop.engine {
       zloop.posix,
       zloop.backend.epoll,
       zloop.backend.iouring,
-      zloop.backend.kqueue;
+      zloop.backend.kqueue,
+      zloop.test.support;
 
   uses zloop.engine.spi.BackendProvider;
   uses zloop.spi.TlsProvider; // zloop.tls, when TLS options are used

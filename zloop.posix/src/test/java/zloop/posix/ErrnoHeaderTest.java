@@ -13,6 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
+import zloop.test.support.CProgram;
 
 /** Errno's constants against {@code <errno.h>}, compiled with gcc on this host. */
 class ErrnoHeaderTest {

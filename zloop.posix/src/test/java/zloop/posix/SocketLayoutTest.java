@@ -15,6 +15,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
+import zloop.test.support.CProgram;
 
 /**
  * The socket structs ({@code sockaddr_in}, {@code sockaddr_in6}, {@code sockaddr_un}, {@code

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Timeout.ThreadMode;
 import zloop.engine.spi.Backend;
+import zloop.test.support.RecordingContext;
 
 /** The epoll backend opened straight from its provider, without a loop. */
 @Timeout(value = 30, threadMode = ThreadMode.SEPARATE_THREAD)

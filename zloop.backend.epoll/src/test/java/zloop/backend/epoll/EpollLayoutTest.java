@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import zloop.test.support.CProgram;
 
 /** struct epoll_event and the epoll and eventfd constants against this host's C headers. */
 class EpollLayoutTest {

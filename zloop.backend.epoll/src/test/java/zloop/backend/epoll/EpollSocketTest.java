@@ -4,22 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
-import java.net.ConnectException;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -29,7 +24,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.zip.CRC32;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,6 +34,12 @@ import zloop.UnixAddress;
 import zloop.engine.spi.AcceptHandler;
 import zloop.engine.spi.SocketHandle;
 import zloop.engine.spi.SocketKind;
+import zloop.test.support.AcceptRecorder;
+import zloop.test.support.OpenFds;
+import zloop.test.support.FdLimit;
+import zloop.test.support.Pipe;
+import zloop.test.support.SpiDriver;
+import zloop.test.support.StreamRecorder;
 
 /**
  * Stream sockets on the epoll backend over loopback TCP and Unix sockets, driven through the SPI.
@@ -50,11 +50,11 @@ class EpollSocketTest {
   private static final InetSocketAddress LOOPBACK4 =
       new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
 
-  private Harness h;
+  private SpiDriver h;
 
   @BeforeEach
   void open() throws IOException {
-    h = new Harness();
+    h = new SpiDriver(new EpollBackendProvider());
   }
 
   @AfterEach
@@ -65,64 +65,20 @@ class EpollSocketTest {
   // ------------------------------------------------------------------ echo
 
   @Test
-  void tcp4EchoBothWays() throws IOException {
-    SocketHandle listener = h.listen(SocketKind.TCP4, LOOPBACK4);
-    Harness.Connection c = h.connect(SocketKind.TCP4, listener);
-    echo(c);
-
-    InetSocketAddress server = (InetSocketAddress) listener.localAddress();
-    assertEquals(InetAddress.getLoopbackAddress(), server.getAddress());
-    assertEquals(server, c.client().remoteAddress());
-    assertEquals(server, c.server().localAddress());
-    assertEquals(c.client().localAddress(), c.server().remoteAddress());
-    assertNotEquals(-1, c.client().fd());
-  }
-
-  @Test
-  void tcp6EchoBothWays() throws IOException {
-    InetSocketAddress loopback6 = new InetSocketAddress(InetAddress.ofLiteral("::1"), 0);
-    SocketHandle listener;
-    try {
-      listener = h.listen(SocketKind.TCP6, loopback6);
-    } catch (IOException e) {
-      assumeTrue(false, "no IPv6 loopback on this host: " + e.getMessage());
-      return;
-    }
-    Harness.Connection c = h.connect(SocketKind.TCP6, listener);
-    echo(c);
-    InetSocketAddress server = (InetSocketAddress) c.client().remoteAddress();
-    assertInstanceOf(Inet6Address.class, server.getAddress());
-    assertEquals(listener.localAddress(), server);
-  }
-
-  @Test
-  void unixPathEchoBothWays(@TempDir Path dir) throws IOException {
-    UnixAddress address = UnixAddress.of(dir.resolve("echo.sock"));
-    SocketHandle listener = h.listen(SocketKind.UNIX, address);
-    assertEquals(address, listener.localAddress());
-    Harness.Connection c = h.connect(SocketKind.UNIX, listener);
-    echo(c);
-    assertEquals(address, c.client().remoteAddress());
-    assertEquals(address, c.server().localAddress());
-    assertNull(c.client().localAddress(), "an unnamed Unix socket has no address");
-    assertNull(c.server().remoteAddress());
-  }
-
-  @Test
   void unixAbstractEchoBothWays() throws IOException {
     UnixAddress address = UnixAddress.ofAbstract("zloop-test-" + ProcessHandle.current().pid());
     SocketHandle listener = h.listen(SocketKind.UNIX, address);
     assertEquals(address, listener.localAddress());
-    Harness.Connection c = h.connect(SocketKind.UNIX, listener);
+    SpiDriver.Connection c = h.connect(SocketKind.UNIX, listener);
     echo(c);
     assertEquals(address, c.client().remoteAddress());
   }
 
   /** The server echoes what it gets from the view it is given; then it speaks first. */
-  private void echo(Harness.Connection c) throws IOException {
-    Peer client = new Peer(c.client());
-    Peer server = new Peer(c.server());
-    server.onData = server::write;
+  private void echo(SpiDriver.Connection c) throws IOException {
+    StreamRecorder client = StreamRecorder.of(c.client());
+    StreamRecorder server = StreamRecorder.of(c.server());
+    server.onData = data -> server.write(ByteBuffer.allocate(data.remaining()).put(data).flip());
     client.socket.startReading();
     server.socket.startReading();
 
@@ -135,96 +91,11 @@ class EpollSocketTest {
     h.pollUntil("the server's bytes", () -> client.received == 10);
     assertEquals("helloworld", client.text());
     assertEquals(0, client.eofs + server.eofs);
-    assertNull(client.error);
-    assertNull(server.error);
-  }
-
-  // ------------------------------------------------------------------ volume
-
-  @Test
-  void largeTransferIntoTheBackendsBuffer() throws IOException {
-    largeTransfer(Peer.ReadMode.OWN_BUFFER);
-  }
-
-  @Test
-  void largeTransferIntoADirectProtocolBuffer() throws IOException {
-    largeTransfer(Peer.ReadMode.DIRECT);
-  }
-
-  @Test
-  void largeTransferIntoAHeapProtocolBuffer() throws IOException {
-    largeTransfer(Peer.ReadMode.HEAP);
-  }
-
-  /**
-   * 32 MiB in thousands of heap and direct buffers (more than IOV_MAX, more than the staging area),
-   * through writeNow then flush/onWritten; the checksums must match and the reader must see the end
-   * of stream once.
-   */
-  private void largeTransfer(Peer.ReadMode mode) throws IOException {
-    SocketHandle listener = h.listen(SocketKind.TCP4, LOOPBACK4);
-    Harness.Connection c = h.connect(SocketKind.TCP4, listener);
-    Peer sender = new Peer(c.client(), Peer.ReadMode.OWN_BUFFER, false);
-    Peer receiver = new Peer(c.server(), mode, false);
-    receiver.socket.startReading();
-
-    byte[] data = new byte[32 << 20];
-    new SplittableRandom(42).nextBytes(data);
-    CRC32 expected = new CRC32();
-    expected.update(data);
-    sender.writeAll(chunks(data));
-
-    h.pollUntil("32 MiB", () -> receiver.received == data.length || receiver.error != null);
-    assertNull(receiver.error);
-    assertEquals(expected.getValue(), receiver.crc.getValue());
-    assertEquals(data.length, sender.written);
-    assertTrue(sender.queue.isEmpty());
-
-    c.client().close();
-    h.pollUntil("end of stream", () -> receiver.eofs == 1);
-    pollIdle();
-    assertEquals(1, receiver.eofs);
-  }
-
-  /** 3000 tiny buffers, then heap and direct ones of assorted sizes. */
-  private static ByteBuffer[] chunks(byte[] data) {
-    List<ByteBuffer> out = new ArrayList<>();
-    int at = 0;
-    int[] sizes = {100_000, 65_536, 7, 300_000, 1};
-    for (int i = 0; at < data.length; i++) {
-      int size = i < 3000 ? 1 + i % 17 : sizes[i % sizes.length];
-      size = Math.min(size, data.length - at);
-      ByteBuffer b =
-          i % 2 == 0
-              ? ByteBuffer.wrap(data, at, size).slice()
-              : ByteBuffer.allocateDirect(size).put(data, at, size).flip();
-      out.add(b);
-      at += size;
-    }
-    return out.toArray(ByteBuffer[]::new);
+    assertEquals(List.of(), client.errors);
+    assertEquals(List.of(), server.errors);
   }
 
   // ------------------------------------------------------------------ failures
-
-  @Test
-  void refusedConnectionIsAConnectException() throws IOException {
-    SocketHandle gone = h.listen(SocketKind.TCP4, LOOPBACK4);
-    SocketAddress nobody = gone.localAddress();
-    gone.close();
-
-    SocketHandle client = h.backend.openSocket(SocketKind.TCP4);
-    List<IOException> outcome = new ArrayList<>();
-    try {
-      client.connect(nobody, outcome::add);
-      h.pollUntil("the refusal", () -> !outcome.isEmpty());
-    } catch (ConnectException refusedAtOnce) {
-      outcome.add(refusedAtOnce);
-    }
-    assertEquals(1, outcome.size());
-    assertInstanceOf(ConnectException.class, outcome.get(0));
-    assertTrue(outcome.get(0).getMessage().contains("ECONNREFUSED"), outcome.get(0).getMessage());
-    pollIdle(); // a failed connect must not keep reporting its error
-  }
 
   @Test
   void bindingAPortInUseIsABindException() throws IOException {
@@ -245,59 +116,9 @@ class EpollSocketTest {
   }
 
   @Test
-  void peerCloseIsOneEndOfStream() throws IOException {
-    Harness.Connection c = h.connect(SocketKind.TCP4, h.listen(SocketKind.TCP4, LOOPBACK4));
-    Peer server = new Peer(c.server());
-    server.socket.startReading();
-    new Peer(c.client()).write("bye");
-    c.client().close();
-    h.pollUntil("end of stream", () -> server.eofs == 1);
-    assertEquals("bye", server.text());
-    pollIdle();
-    assertEquals(1, server.eofs);
-    assertNull(server.error);
-    server.socket.startReading(); // after the end of stream: nothing more to report
-    pollIdle();
-    assertEquals(1, server.eofs);
-  }
-
-  @Test
-  void shutdownOutputIsEndOfStreamForThePeerOnly() throws IOException {
-    Harness.Connection c = h.connect(SocketKind.TCP4, h.listen(SocketKind.TCP4, LOOPBACK4));
-    Peer client = new Peer(c.client());
-    Peer server = new Peer(c.server());
-    client.socket.startReading();
-    server.socket.startReading();
-    client.socket.shutdownOutput();
-    h.pollUntil("the server's end of stream", () -> server.eofs == 1);
-    server.write("still open");
-    h.pollUntil("the reply", () -> client.received == 10);
-    assertEquals(0, client.eofs);
-  }
-
-  @Test
-  void peerResetMidWriteIsASocketException() throws IOException {
-    Harness.Connection c = h.connect(SocketKind.TCP4, h.listen(SocketKind.TCP4, LOOPBACK4));
-    Peer server = new Peer(c.server());
-    ByteBuffer big = ByteBuffer.allocateDirect(16 << 20);
-    server.write(big); // far more than the socket buffers hold: most of it is queued
-    assertFalse(server.queue.isEmpty(), "the kernel took all 16 MiB at once");
-
-    c.client().setOption(StandardSocketOptions.SO_LINGER, 0);
-    c.client().close(); // with unread data and linger 0: a reset
-
-    h.pollUntil("the write error", () -> server.error != null);
-    assertInstanceOf(SocketException.class, server.error);
-    String m = server.error.getMessage();
-    assertTrue(m.contains("ECONNRESET") || m.contains("EPIPE"), m);
-    pollIdle(); // the failed socket is quiet until closed
-    assertEquals(1, server.calls.stream().filter("onError"::equals).count());
-  }
-
-  @Test
   void pausedSocketWithAResetPeerDoesNotSpin() throws IOException {
-    Harness.Connection c = h.connect(SocketKind.TCP4, h.listen(SocketKind.TCP4, LOOPBACK4));
-    Peer server = new Peer(c.server());
+    SpiDriver.Connection c = h.connect(SocketKind.TCP4, h.listen(SocketKind.TCP4, LOOPBACK4));
+    StreamRecorder server = StreamRecorder.of(c.server());
     server.socket.startReading();
     server.socket.stopReading();
     c.client().setOption(StandardSocketOptions.SO_LINGER, 0);
@@ -309,8 +130,8 @@ class EpollSocketTest {
     assertEquals(List.of(), server.calls);
 
     server.socket.startReading();
-    h.pollUntil("the reset", () -> server.error != null);
-    assertInstanceOf(SocketException.class, server.error);
+    h.pollUntil("the reset", () -> !server.errors.isEmpty());
+    assertInstanceOf(SocketException.class, server.errors.get(0));
   }
 
   // ------------------------------------------------------------------ other operations
@@ -320,8 +141,8 @@ class EpollSocketTest {
     byte[] content = new byte[3 << 20];
     new SplittableRandom(7).nextBytes(content);
     Path file = Files.write(dir.resolve("data"), content);
-    Harness.Connection c = h.connect(SocketKind.TCP4, h.listen(SocketKind.TCP4, LOOPBACK4));
-    Peer receiver = new Peer(c.server(), Peer.ReadMode.OWN_BUFFER, true);
+    SpiDriver.Connection c = h.connect(SocketKind.TCP4, h.listen(SocketKind.TCP4, LOOPBACK4));
+    StreamRecorder receiver = StreamRecorder.of(c.server());
     receiver.socket.startReading();
 
     long offset = 1000;
@@ -353,43 +174,12 @@ class EpollSocketTest {
   }
 
   @Test
-  void awaitWritableFiresOnce() throws IOException {
-    Harness.Connection c = h.connect(SocketKind.TCP4, h.listen(SocketKind.TCP4, LOOPBACK4));
-    int[] calls = {0};
-    c.client().awaitWritable(() -> calls[0]++);
-    assertEquals(0, calls[0], "never inside the call");
-    h.pollUntil("writable", () -> calls[0] == 1);
-    pollIdle();
-    assertEquals(1, calls[0]);
-  }
-
-  @Test
-  void acceptsEveryWaitingConnection() throws IOException {
-    SocketHandle listener = h.listen(SocketKind.TCP4, LOOPBACK4);
-    List<SocketHandle> clients = new ArrayList<>();
-    List<IOException> outcomes = new ArrayList<>();
-    for (int i = 0; i < 20; i++) {
-      SocketHandle s = h.backend.openSocket(SocketKind.TCP4);
-      s.connect(listener.localAddress(), outcomes::add);
-      clients.add(s);
-    }
-    h.pollUntil("connects", () -> outcomes.size() == 20);
-    Harness.Accepted accepted = h.accept(listener);
-    h.pollUntil("accepts", () -> accepted.sockets.size() == 20);
-    assertEquals(List.of(), accepted.errors);
-    for (SocketHandle s : accepted.sockets) {
-      assertInstanceOf(InetSocketAddress.class, s.remoteAddress());
-      assertTrue(clients.stream().anyMatch(c -> s.remoteAddress().equals(c.localAddress())));
-    }
-  }
-
-  @Test
   void acceptingOutOfDescriptorsIsResourceExhaustion() throws IOException {
     SocketHandle listener = h.listen(SocketKind.TCP4, LOOPBACK4);
     List<IOException> outcome = new ArrayList<>();
     h.backend.openSocket(SocketKind.TCP4).connect(listener.localAddress(), outcome::add);
     h.pollUntil("connect", () -> outcome.size() == 1);
-    Harness.Accepted accepted = h.accept(listener);
+    AcceptRecorder accepted = h.accept(listener);
     boolean[] exhausted = {false};
     AcceptHandler stopOnExhaustion =
         new AcceptHandler() {
@@ -428,47 +218,11 @@ class EpollSocketTest {
   @Test
   void acceptingOnASocketThatDoesNotListenFailsOnce() throws IOException {
     SocketHandle notListening = h.backend.openSocket(SocketKind.TCP4);
-    Harness.Accepted accepted = h.accept(notListening);
+    AcceptRecorder accepted = h.accept(notListening);
     h.pollUntil("the error", () -> !accepted.errors.isEmpty());
     pollIdle();
     assertEquals(1, accepted.errors.size());
     assertTrue(accepted.errors.get(0).getMessage().contains("EINVAL"));
-  }
-
-  @Test
-  void stopAcceptingLeavesConnectionsInTheBacklog() throws IOException {
-    SocketHandle listener = h.listen(SocketKind.TCP4, LOOPBACK4);
-    Harness.Accepted accepted = h.accept(listener);
-    listener.stopAccepting();
-    List<IOException> outcome = new ArrayList<>();
-    h.backend.openSocket(SocketKind.TCP4).connect(listener.localAddress(), outcome::add);
-    h.pollUntil("connect", () -> outcome.size() == 1);
-    pollIdle();
-    assertEquals(List.of(), accepted.sockets);
-    listener.startAccepting(accepted);
-    h.pollUntil("accept", () -> accepted.sockets.size() == 1);
-  }
-
-  @Test
-  void handlersAreNeverCalledAfterClose() throws IOException {
-    Harness.Connection c = h.connect(SocketKind.TCP4, h.listen(SocketKind.TCP4, LOOPBACK4));
-    Peer server = new Peer(c.server());
-    server.socket.startReading();
-    new Peer(c.client()).write("unread");
-    c.server().close(); // data pending and readable: nobody may hear of it
-    assertFalse(c.server().isOpen());
-    assertEquals(-1, c.server().fd());
-    c.server().close(); // idempotent
-
-    SocketHandle connecting = h.backend.openSocket(SocketKind.TCP4);
-    int[] connects = {0};
-    connecting.connect(h.listen(SocketKind.TCP4, LOOPBACK4).localAddress(), f -> connects[0]++);
-    connecting.close();
-
-    pollIdle();
-    assertEquals(List.of(), server.calls);
-    assertEquals(0, connects[0]);
-    assertThrows(SocketException.class, () -> c.server().writeNow(new ByteBuffer[0], 0, 0));
   }
 
   @Test
@@ -490,11 +244,11 @@ class EpollSocketTest {
   @Test
   void closingTheBackendClosesItsSockets() throws IOException {
     SocketHandle listener = h.listen(SocketKind.TCP4, LOOPBACK4);
-    Harness.Connection c = h.connect(SocketKind.TCP4, listener);
-    new Peer(c.server()).socket.startReading();
+    SpiDriver.Connection c = h.connect(SocketKind.TCP4, listener);
+    StreamRecorder.of(c.server()).socket.startReading();
     h.backend.openSocket(SocketKind.UNIX);
-    assertEquals(4, h.backend.registrations());
-    // Harness.close() closes the backend only, then checks every descriptor was released.
+    assertEquals(4, ((EpollBackend) h.backend).registrations());
+    // SpiDriver.close() closes the backend only, then checks every descriptor was released.
     assertNotNull(c.client());
   }
 

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import zloop.posix.ErrnoCapture;
 import zloop.posix.GenerationTable;
+import zloop.test.support.RecordingContext;
 
 /** Routing by user_data, with completions made up rather than posted by a kernel. */
 class CompletionsTest {

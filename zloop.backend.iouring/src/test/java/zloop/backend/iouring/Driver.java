@@ -12,6 +12,7 @@ import java.util.function.BooleanSupplier;
 import zloop.engine.spi.AcceptHandler;
 import zloop.engine.spi.SocketHandle;
 import zloop.engine.spi.SocketKind;
+import zloop.test.support.RecordingContext;
 
 /**
  * Drives an io_uring backend as the engine would, without a loop: opens loopback sockets and polls

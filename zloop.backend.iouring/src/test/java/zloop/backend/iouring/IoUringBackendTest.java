@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Timeout.ThreadMode;
+import zloop.test.support.RecordingContext;
 
 /** The io_uring backend opened straight from its provider, without a loop: waiting and waking. */
 @Timeout(value = 30, threadMode = ThreadMode.SEPARATE_THREAD)

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
+import zloop.test.support.CProgram;
 
 /** Every io_uring struct layout and constant zloop uses, against this host's kernel headers. */
 class IoUringLayoutTest {

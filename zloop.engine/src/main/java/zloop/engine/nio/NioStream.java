@@ -48,6 +48,7 @@ final class NioStream {
   private boolean connected;
   private StreamHandler handler;
   private boolean reading;
+  private boolean eof; // reported: reading never starts again
 
   /** Waiting for {@code OP_CONNECT}. */
   private ConnectHandler connecting;
@@ -172,6 +173,9 @@ final class NioStream {
 
   void startReading() {
     requireHandler();
+    if (eof) {
+      return; // the end of stream was reported once; there is nothing more to read
+    }
     reading = true;
     socket.interestChanged();
   }
@@ -209,6 +213,7 @@ final class NioStream {
         h.onDataInto(n);
       }
     } else if (n < 0) {
+      eof = true;
       stopReading();
       h.onEof();
     }

@@ -34,69 +34,6 @@ import zloop.engine.spi.WriteQueue;
 class NioSocketLifecycleTest {
 
   @Test
-  void dataThatArrivedBeforeCloseIsNeverDelivered() throws IOException {
-    try (NioHarness h = new NioHarness()) {
-      Pair p = h.connect(h.listen(SocketKind.TCP4, NioHarness.loopback4()));
-      p.client().socket.startReading();
-      p.server().socket.writeNow(NioStreamTest.ascii("too late"), 0, 1);
-      p.server().socket.close();
-      p.client().socket.close(); // the Recorder fails the test if it hears anything now
-      h.pollNow(5);
-      assertEquals(0, p.client().count);
-      assertEquals(0, p.client().eofs);
-    }
-  }
-
-  @Test
-  void aConnectOutcomeIsDroppedWhenTheSocketClosesFirst() throws IOException {
-    try (NioHarness h = new NioHarness()) {
-      Acceptor acceptor = h.listen(SocketKind.TCP4, NioHarness.loopback4());
-      SocketHandle client = h.backend.openSocket(SocketKind.TCP4);
-      client.connect(acceptor.listener.localAddress(), e -> {
-        throw new AssertionError("onConnect after close");
-      });
-      client.close();
-      h.pollNow(5);
-    }
-  }
-
-  @Test
-  void aClosedListenerAcceptsNothingMore() throws IOException {
-    try (NioHarness h = new NioHarness();
-        SocketChannel peer = SocketChannel.open()) {
-      Acceptor acceptor = h.listen(SocketKind.TCP4, NioHarness.loopback4());
-      peer.connect(acceptor.listener.localAddress()); // completes in the kernel's backlog
-      acceptor.listener.close();
-      h.pollNow(5);
-      assertTrue(acceptor.accepted.isEmpty());
-    }
-  }
-
-  @Test
-  void aSocketClosedByAnotherHandlerInTheSameSelectionHearsNothing() throws IOException {
-    try (NioHarness h = new NioHarness()) {
-      Acceptor acceptor = h.listen(SocketKind.TCP4, NioHarness.loopback4());
-      Pair a = h.connect(acceptor);
-      Pair b = h.connect(acceptor);
-      List<Recorder> heard = new ArrayList<>();
-      for (Recorder r : List.of(a.client(), b.client())) {
-        r.onData =
-            data -> {
-              heard.add(r);
-              a.client().socket.close();
-              b.client().socket.close();
-            };
-        r.socket.startReading();
-      }
-      a.server().socket.writeNow(NioStreamTest.ascii("a"), 0, 1);
-      b.server().socket.writeNow(NioStreamTest.ascii("b"), 0, 1);
-      h.pollUntil("one delivery", () -> !heard.isEmpty());
-      h.pollNow(5);
-      assertEquals(1, heard.size());
-    }
-  }
-
-  @Test
   void aHandlerClosingItsSocketWhileReadingStopsTheWriteHalfOfTheSameEvent() throws IOException {
     try (NioHarness h = new NioHarness()) {
       Pair p = h.connect(h.listen(SocketKind.TCP4, NioHarness.loopback4()));
@@ -134,20 +71,6 @@ class NioSocketLifecycleTest {
       for (SocketChannel peer : peers) {
         peer.close();
       }
-    }
-  }
-
-  @Test
-  void stoppingAcceptingLeavesConnectionsInTheBacklog() throws IOException {
-    try (NioHarness h = new NioHarness();
-        SocketChannel peer = SocketChannel.open()) {
-      Acceptor acceptor = h.listen(SocketKind.TCP4, NioHarness.loopback4());
-      acceptor.listener.stopAccepting();
-      peer.connect(acceptor.listener.localAddress());
-      h.pollNow(5);
-      assertTrue(acceptor.accepted.isEmpty());
-      acceptor.listener.startAccepting(acceptor);
-      h.pollUntil("the accept", () -> acceptor.accepted.size() == 1);
     }
   }
 
@@ -267,16 +190,6 @@ class NioSocketLifecycleTest {
   }
 
   @Test
-  void socketCloseIsIdempotent() throws IOException {
-    try (NioHarness h = new NioHarness()) {
-      Pair p = h.connect(h.listen(SocketKind.TCP4, NioHarness.loopback4()));
-      p.client().socket.close();
-      p.client().socket.close();
-      assertFalse(p.client().socket.isOpen());
-    }
-  }
-
-  @Test
   void runningOutOfDescriptorsIsToldByTheMessage() {
     assertTrue(NioAcceptor.isResourceExhaustion(new IOException("Too many open files")));
     assertTrue(NioAcceptor.isResourceExhaustion(new IOException("Too many open files in system")));
@@ -284,13 +197,4 @@ class NioSocketLifecycleTest {
     assertFalse(NioAcceptor.isResourceExhaustion(new IOException()));
   }
 
-  @Test
-  void watchingDescriptorsIsUnsupported() throws IOException {
-    try (NioHarness h = new NioHarness()) {
-      UnsupportedOperationException e =
-          assertThrows(
-              UnsupportedOperationException.class, () -> h.backend.watchFd(0, 1, (fd, bits) -> {}));
-      assertEquals("the nio backend has no file descriptors", e.getMessage());
-    }
-  }
 }

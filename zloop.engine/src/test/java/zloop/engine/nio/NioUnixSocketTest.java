@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.UnsupportedAddressTypeException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,41 +16,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import zloop.UnixAddress;
-import zloop.engine.nio.NioHarness.Acceptor;
-import zloop.engine.nio.NioHarness.Pair;
 import zloop.engine.spi.SocketHandle;
 import zloop.engine.spi.SocketKind;
 
 /** Unix-domain stream sockets through the NIO backend: filesystem paths only. */
 class NioUnixSocketTest {
   @TempDir Path dir;
-
-  @Test
-  void pathSocketsEchoAndReportZloopAddresses() throws IOException {
-    UnixAddress path = UnixAddress.of(dir.resolve("echo.sock"));
-    try (NioHarness h = new NioHarness()) {
-      Acceptor acceptor = h.listen(SocketKind.UNIX, path);
-      assertEquals(path, acceptor.listener.localAddress());
-      Pair p = h.connect(acceptor);
-      p.server().onData =
-          data -> {
-            try {
-              p.server().socket.writeNow(new ByteBuffer[] {data}, 0, 1);
-            } catch (IOException e) {
-              throw new AssertionError(e);
-            }
-          };
-      p.server().socket.startReading();
-      p.client().socket.startReading();
-      p.client().socket.writeNow(NioStreamTest.ascii("over a unix socket"), 0, 1);
-      h.pollUntil("the echo", () -> p.client().text().equals("over a unix socket"));
-
-      assertEquals(path, p.client().socket.remoteAddress());
-      assertEquals(path, p.server().socket.localAddress());
-      assertNull(p.client().socket.localAddress(), "the client is unnamed");
-      assertNull(p.server().socket.remoteAddress(), "its peer is unnamed");
-    }
-  }
 
   @Test
   void aConnectThatCompletesAtOnceIsReportedByTheNextPoll() throws IOException {

@@ -1,4 +1,4 @@
-package zloop.backend.iouring;
+package zloop.test.support;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,18 +13,34 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * Compiles and runs a C program that prints {@code NAME VALUE} lines, to check constants and
- * layouts against the system headers. Skips the calling test when gcc or the header is missing.
+ * layouts against the system headers. Skips the calling test when gcc or a header is missing.
  */
-final class CProgram {
+public final class CProgram {
 
   private CProgram() {}
 
-  static Map<String, Long> run(Path dir, String header, String source)
+  /** Runs {@code source}, whose headers come with libc (always installed with gcc). */
+  public static Map<String, Long> run(Path dir, String source)
+      throws IOException, InterruptedException {
+    Assumptions.assumeTrue(gccInstalled(), "gcc is not installed, cannot read the C headers");
+    return compileAndRun(dir, source);
+  }
+
+  /**
+   * Runs {@code source}, which includes {@code header} (a path under /usr/include from a package
+   * that may be missing, e.g. linux/io_uring.h from linux-libc-dev).
+   */
+  public static Map<String, Long> run(Path dir, String header, String source)
       throws IOException, InterruptedException {
     Assumptions.assumeTrue(gccInstalled(), "gcc is not installed, cannot read the C headers");
     Assumptions.assumeTrue(
         Files.exists(Path.of("/usr/include", header)),
         "<" + header + "> is not installed (linux-libc-dev), cannot read it");
+    return compileAndRun(dir, source);
+  }
+
+  private static Map<String, Long> compileAndRun(Path dir, String source)
+      throws IOException, InterruptedException {
     Path c = Files.writeString(dir.resolve("probe.c"), source);
     Path exe = dir.resolve("probe");
     String compilerOutput = exec(dir, "gcc", "-Wall", "-o", exe.toString(), c.toString());

@@ -1,4 +1,4 @@
-package zloop.backend.iouring;
+package zloop.test.support;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -11,12 +11,13 @@ import zloop.engine.spi.LoopContext;
  * in for the engine's guard: a throwing handler is recorded as an error, as the loop would report
  * it.
  */
-final class RecordingContext implements LoopContext {
+public final class RecordingContext implements LoopContext {
 
-  final List<String> errors = new CopyOnWriteArrayList<>();
+  /** What the backend reported, and what a handler threw, as text. */
+  public final List<String> errors = new CopyOnWriteArrayList<>();
 
   /** What {@link #hasReadyWork()} answers: set it as the engine would schedule a callback. */
-  volatile boolean readyWork;
+  public volatile boolean readyWork;
 
   @Override
   public EventLoop loop() {

@@ -1,4 +1,4 @@
-package zloop.backend.epoll;
+package zloop.test.support;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -14,7 +14,18 @@ import java.util.stream.Stream;
  * from {@code /proc/self/fd}. Files the JVM opens on its own (jars, /dev/random) are not counted,
  * so a baseline taken before a test holds after it.
  */
-final class OpenFds {
+public final class OpenFds {
+
+  static {
+    // The JDK keeps one end of a socket pair for the life of the process (the descriptor it dup2s
+    // over a channel's while closing it), made when the first socket channel is: make it now, so
+    // that no baseline misses it.
+    try {
+      java.nio.channels.SocketChannel.open().close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 
   private final List<String> baseline;
 
@@ -23,19 +34,19 @@ final class OpenFds {
   }
 
   /** Records what is open now. */
-  static OpenFds snapshot() {
+  public static OpenFds snapshot() {
     return new OpenFds(list());
   }
 
   /** Fails if more or fewer descriptors of those kinds are open than at the snapshot. */
-  void assertBackToBaseline() {
+  public void assertBackToBaseline() {
     List<String> now = list();
     assertEquals(
         baseline.size(), now.size(), () -> "open fds: before " + baseline + ", after " + now);
   }
 
   /** Whether any descriptor of this process refers to {@code file}. */
-  static boolean anyOpen(Path file) {
+  public static boolean anyOpen(Path file) {
     try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
       String target = file.toAbsolutePath().toString();
       return fds.map(OpenFds::target).anyMatch(target::equals);
@@ -44,7 +55,8 @@ final class OpenFds {
     }
   }
 
-  static List<String> list() {
+  /** The descriptors of those kinds open now, by what they refer to. */
+  public static List<String> list() {
     try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
       return fds.map(OpenFds::target)
           .filter(
