@@ -554,6 +554,22 @@ public final class Loop implements EventLoop {
   }
 
   @Override
+  public Future<Server> createServer(
+      Supplier<? extends BaseProtocol> protocolFactory, NetSocket socket, ServerOptions options) {
+    checkClosed();
+    checkThread();
+    return net.createServer(protocolFactory, socket, options);
+  }
+
+  @Override
+  public <P extends BaseProtocol> Future<Connection<P>> createConnection(
+      Supplier<P> protocolFactory, NetSocket socket, ConnectOptions options) {
+    checkClosed();
+    checkThread();
+    return net.createConnection(protocolFactory, socket, options);
+  }
+
+  @Override
   public Future<Server> createUnixServer(
       Supplier<? extends BaseProtocol> protocolFactory, UnixAddress address, ServerOptions options) {
     checkClosed();
@@ -586,9 +602,15 @@ public final class Loop implements EventLoop {
   @Override
   public <P extends BaseProtocol> Future<Connection<P>> connectAcceptedSocket(
       Supplier<P> protocolFactory, NetSocket socket) {
+    return connectAcceptedSocket(protocolFactory, socket, null);
+  }
+
+  @Override
+  public <P extends BaseProtocol> Future<Connection<P>> connectAcceptedSocket(
+      Supplier<P> protocolFactory, NetSocket socket, TlsOptions tls) {
     checkClosed();
     checkThread();
-    return net.connectAccepted(protocolFactory, socket);
+    return net.connectAccepted(protocolFactory, socket, tls);
   }
 
   @Override
@@ -626,6 +648,24 @@ public final class Loop implements EventLoop {
         () -> new StreamProtocol(this, o.limit(), clientConnected),
         host,
         port,
+        ServerOptions.DEFAULT.withTls(o.tls()));
+  }
+
+  @Override
+  public Future<StreamPair> openConnection(NetSocket socket, StreamOptions options) {
+    StreamOptions o = options != null ? options : StreamOptions.DEFAULT;
+    ConnectOptions c = o.tls() == null ? null : ConnectOptions.DEFAULT.withTls(o.tls());
+    return streamPair(createConnection(() -> new StreamProtocol(this, o.limit(), null), socket, c));
+  }
+
+  @Override
+  public Future<Server> startServer(
+      ClientConnected clientConnected, NetSocket socket, StreamOptions options) {
+    java.util.Objects.requireNonNull(clientConnected, "clientConnected");
+    StreamOptions o = options != null ? options : StreamOptions.DEFAULT;
+    return createServer(
+        () -> new StreamProtocol(this, o.limit(), clientConnected),
+        socket,
         ServerOptions.DEFAULT.withTls(o.tls()));
   }
 
@@ -668,14 +708,21 @@ public final class Loop implements EventLoop {
   public NetSocket openTcpSocket(StandardProtocolFamily family) throws IOException {
     checkClosed();
     checkThread();
-    return net.openTcpSocket(family);
+    return net.openSocket(family);
   }
 
   @Override
   public NetSocket openUnixSocket() throws IOException {
     checkClosed();
     checkThread();
-    return backend.openSocket(SocketKind.UNIX);
+    return net.openSocket(StandardProtocolFamily.UNIX);
+  }
+
+  @Override
+  public NetSocket adoptSocket(int fd) throws IOException {
+    checkClosed();
+    checkThread();
+    return net.adoptSocket(fd);
   }
 
   @Override
