@@ -30,23 +30,23 @@ final class UserSocket implements NetSocket {
     this.handle = handle;
   }
 
-  /** The handle behind a user's socket, if it is one of {@code loop}'s; else a clear refusal. */
-  static SocketHandle handleOf(Loop loop, NetSocket socket) {
-    if (socket instanceof UserSocket u) {
-      if (u.loop != loop) {
-        throw new IllegalArgumentException("socket belongs to another loop: " + socket);
-      }
-      return u.handle;
-    }
-    throw new IllegalArgumentException(
-        "not a zloop socket (make one with EventLoop.openTcpSocket, openUnixSocket or adoptSocket): "
-            + socket);
-  }
-
-  /** As {@link #handleOf}, and the socket must be free: not owned by a transport or a server. */
+  /**
+   * A user's socket, if it is one of {@code loop}'s, and free: no transport or server owns it.
+   * Otherwise a refusal that says which rule was broken.
+   *
+   * @throws IllegalArgumentException if it is another loop's socket, or not a zloop socket
+   * @throws IllegalStateException if a transport or a server owns it
+   */
   static UserSocket freeOf(Loop loop, NetSocket socket) {
-    handleOf(loop, socket);
-    UserSocket u = (UserSocket) socket;
+    if (!(socket instanceof UserSocket u)) {
+      throw new IllegalArgumentException(
+          "not a zloop socket (make one with EventLoop.openTcpSocket, openUnixSocket or"
+              + " adoptSocket): "
+              + socket);
+    }
+    if (u.loop != loop) {
+      throw new IllegalArgumentException("socket belongs to another loop: " + socket);
+    }
     u.checkFree("used by the loop");
     return u;
   }
@@ -55,10 +55,6 @@ final class UserSocket implements NetSocket {
   void ownedBy(Object newOwner) {
     checkFree("given to another owner");
     owner = newOwner;
-  }
-
-  boolean isOwned() {
-    return owner != null;
   }
 
   private void checkFree(String what) {

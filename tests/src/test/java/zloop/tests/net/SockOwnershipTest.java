@@ -18,6 +18,7 @@ import java.net.StandardSocketOptions;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.function.Executable;
@@ -87,19 +88,7 @@ class SockOwnershipTest {
   void anAcceptedTransportsSocketIsRefusedToCloseAndToSockOperations(String backend) {
     try (EventLoop loop = Backends.open(backend)) {
       List<Recorder.Plain> accepted = new ArrayList<>();
-      Server server =
-          await(
-              loop,
-              loop.createServer(
-                  () -> {
-                    Recorder.Plain r = new Recorder.Plain(loop);
-                    accepted.add(r);
-                    return r;
-                  },
-                  "127.0.0.1",
-                  0,
-                  null),
-              "createServer");
+      Server server = recordingServer(loop, accepted);
       try {
         Recorder.Plain client = new Recorder.Plain(loop);
         Transport t =
@@ -158,19 +147,7 @@ class SockOwnershipTest {
   void noPublicMethodReturnsABackendObject(String backend) throws IOException {
     try (EventLoop loop = Backends.open(backend)) {
       List<Recorder.Plain> accepted = new ArrayList<>();
-      Server server =
-          await(
-              loop,
-              loop.createServer(
-                  () -> {
-                    Recorder.Plain r = new Recorder.Plain(loop);
-                    accepted.add(r);
-                    return r;
-                  },
-                  "127.0.0.1",
-                  0,
-                  null),
-              "createServer");
+      Server server = recordingServer(loop, accepted);
       try (NetSocket tcp = loop.openTcpSocket(StandardProtocolFamily.INET);
           NetSocket unix = loop.openUnixSocket()) {
         Recorder.Plain client = new Recorder.Plain(loop);
@@ -225,6 +202,17 @@ class SockOwnershipTest {
           assertInstanceOf(IllegalStateException.class, await(loop, outcome, "the other thread's call"));
       assertTrue(e.getMessage().contains("callSoonThreadsafe"), e.getMessage());
     }
+  }
+
+  /** A server on 127.0.0.1 whose connections' protocols are recorders, listed in {@code accepted}. */
+  private static Server recordingServer(EventLoop loop, List<Recorder.Plain> accepted) {
+    Supplier<Recorder.Plain> recording =
+        () -> {
+          Recorder.Plain r = new Recorder.Plain(loop);
+          accepted.add(r);
+          return r;
+        };
+    return await(loop, loop.createServer(recording, "127.0.0.1", 0, null), "createServer");
   }
 
   private static void engineOwn(Object socket, String what) {
