@@ -333,9 +333,58 @@ public interface EventLoop extends AutoCloseable {
   <P extends BaseProtocol> Future<Connection<P>> createUnixConnection(
       Supplier<P> protocolFactory, UnixAddress address, ConnectOptions options);
 
-  /** Wraps a socket that is already connected (accepted elsewhere) in a transport. */
+  /**
+   * asyncio's {@code create_server(sock=)}: serves connections accepted on a socket the caller
+   * made ({@link #openTcpSocket}, {@link #openUnixSocket} or {@link #adoptSocket}, then bound).
+   * The socket is made listening with {@link ServerOptions#backlog()} (a listening socket keeps
+   * listening); {@link ServerOptions#reuseAddress()} and {@link ServerOptions#reusePort()} do not
+   * apply (set them on the socket before binding). From this call on the server owns the socket:
+   * it is what {@link Server#sockets()} lists, {@link Server#close()} closes it, and the caller's
+   * {@link NetSocket#close()}, {@code bind} and {@code listen} throw {@link
+   * IllegalStateException}. A Unix socket's file is not removed on close (asyncio neither).
+   *
+   * @throws IllegalArgumentException if {@code socket} is not a socket of this loop, or a
+   *     transport or another server owns it
+   */
+  Future<Server> createServer(
+      Supplier<? extends BaseProtocol> protocolFactory, NetSocket socket, ServerOptions options);
+
+  /**
+   * asyncio's {@code create_connection(sock=)}: wraps a socket the caller already connected (for
+   * example with {@link #sockConnect}) in a transport. The transport owns the socket from this
+   * call on: the caller's {@link NetSocket#close()} throws {@link IllegalStateException}, closing
+   * the transport closes it. Only {@link ConnectOptions#tls()} applies; the options about dialing
+   * (a local address, happy eyeballs, interleave, all errors) are refused, as asyncio refuses
+   * host/port together with {@code sock}. TLS needs {@link TlsOptions#serverHostname()} set
+   * ({@code ""} to skip the host name check): there is no host to default to.
+   *
+   * @throws IllegalArgumentException if {@code socket} is not a connected socket of this loop, a
+   *     transport or a server owns it already, or the options ask for something that needs dialing
+   */
+  <P extends BaseProtocol> Future<Connection<P>> createConnection(
+      Supplier<P> protocolFactory, NetSocket socket, ConnectOptions options);
+
+  /**
+   * Wraps a socket that is already connected (accepted elsewhere) in a transport; as {@link
+   * #connectAcceptedSocket(Supplier, NetSocket, TlsOptions)} without TLS.
+   */
   <P extends BaseProtocol> Future<Connection<P>> connectAcceptedSocket(
       Supplier<P> protocolFactory, NetSocket socket);
+
+  /**
+   * asyncio's {@code connect_accepted_socket}: wraps a connected socket (accepted elsewhere, for
+   * example by {@link #sockAccept} or in another process and given to {@link #adoptSocket}) in a
+   * transport that plays the server's side. With {@code tls} the connection is TLS, this end the
+   * TLS server (asyncio's {@code ssl=}), and the future completes after the handshake. The
+   * transport owns the socket from this call on, as in {@link #createConnection(Supplier,
+   * NetSocket, ConnectOptions)}.
+   *
+   * @param tls the server's TLS options, or {@code null} for a plain connection
+   * @throws IllegalArgumentException if {@code socket} is not a connected socket of this loop, or
+   *     a transport or a server owns it already
+   */
+  <P extends BaseProtocol> Future<Connection<P>> connectAcceptedSocket(
+      Supplier<P> protocolFactory, NetSocket socket, TlsOptions tls);
 
   /** Resolves a host name on the default executor: asyncio's {@code getaddrinfo}. */
   Future<List<InetSocketAddress>> getaddrinfo(String host, int port);
@@ -375,6 +424,20 @@ public interface EventLoop extends AutoCloseable {
   Future<Server> startServer(
       ClientConnected clientConnected, String host, int port, StreamOptions options);
 
+  /**
+   * asyncio's {@code open_connection(sock=)}: a reader and a writer over a socket the caller
+   * already connected; the rules of {@link #createConnection(Supplier, NetSocket, ConnectOptions)}
+   * apply (TLS needs {@link TlsOptions#serverHostname()}).
+   */
+  Future<StreamPair> openConnection(NetSocket socket, StreamOptions options);
+
+  /**
+   * asyncio's {@code start_server(sock=)}: {@link #startServer(ClientConnected, String, int,
+   * StreamOptions)} on a socket the caller made; the rules of {@link #createServer(Supplier,
+   * NetSocket, ServerOptions)} apply.
+   */
+  Future<Server> startServer(ClientConnected clientConnected, NetSocket socket, StreamOptions options);
+
   /** {@link Streams#openUnixConnection}. */
   Future<StreamPair> openUnixConnection(UnixAddress address, StreamOptions options);
 
@@ -390,7 +453,30 @@ public interface EventLoop extends AutoCloseable {
   /** A new non-blocking Unix-domain stream socket. */
   NetSocket openUnixSocket() throws IOException;
 
-  /** Receives up to {@code maxBytes} bytes (an empty buffer at end of stream). */
+  /**
+   * Takes over a socket descriptor made outside zloop (by another library, inherited, received
+   * over a Unix socket) in whatever state it is: unbound, bound, listening or connected. It must
+   * be a stream socket (TCP over IPv4 or IPv6, or Unix); the loop makes it non-blocking and
+   * close-on-exec, and owns it from then on: closing the returned socket (or the transport or
+   * server it is given to) closes the descriptor, so the caller must not close it itself. Use the
+   * result with {@link #sockRecv} and its kin, {@link #createConnection(Supplier, NetSocket,
+   * ConnectOptions)}, {@link #createServer(Supplier, NetSocket, ServerOptions)} or {@link
+   * #connectAcceptedSocket(Supplier, NetSocket, TlsOptions)}.
+   *
+   * @throws UnsupportedOperationException on a backend without file descriptors (nio)
+   * @throws IllegalArgumentException if {@code fd} is not an open stream socket of those
+   *     families, or a transport of this loop already owns it
+   */
+  NetSocket adoptSocket(int fd) throws IOException;
+
+  /**
+   * Receives up to {@code maxBytes} bytes (an empty buffer at end of stream).
+   *
+   * <p>The {@code sock*} methods take sockets of this loop only ({@link IllegalArgumentException}
+   * "socket belongs to another loop", or "not a zloop socket" for any other {@link NetSocket}),
+   * and not a socket a transport or a server owns ({@link IllegalStateException}: it would take
+   * the owner's events).
+   */
   Future<ByteBuffer> sockRecv(NetSocket socket, int maxBytes);
 
   /** Receives into the buffer and completes with the count (0 at end of stream). */

@@ -5,9 +5,22 @@ import java.net.SocketAddress;
 import java.net.SocketOption;
 
 /**
- * A non-blocking socket owned by a loop's backend: what {@link Server#sockets()} lists, what the
- * {@code "socket"} extra info of a transport holds, and what the loop's {@code sock*} methods work
- * on. Loop thread only.
+ * A non-blocking socket of one loop: what {@link EventLoop#openTcpSocket}, {@link
+ * EventLoop#openUnixSocket}, {@link EventLoop#adoptSocket} and {@link EventLoop#sockAccept} return,
+ * what {@link Server#sockets()} lists, what the {@code "socket"} extra info of a transport holds,
+ * and what the loop's {@code sock*} methods work on. The loop's own object (asyncio's {@code
+ * TransportSocket}), never the backend's: the loop accepts only its own sockets back.
+ *
+ * <p><b>Owned sockets.</b> Once a transport or a server owns the socket (a transport's or a
+ * server's socket, or one given to {@code createConnection}, {@code createServer} or {@code
+ * connectAcceptedSocket}), the calls that would disrupt the owner throw {@link
+ * IllegalStateException} ("owned by a transport; close the transport instead"): {@link #close()}
+ * while the socket is open, {@link #bind}, {@link #listen}, and using it with the loop's {@code
+ * sock*} methods. Reading the addresses, the descriptor and options, and setting options, stay
+ * allowed.
+ *
+ * <p>Loop thread only ({@link IllegalStateException} from another thread while the loop runs),
+ * except {@link #fd()} and {@link #isOpen()}, which any thread may read.
  */
 public interface NetSocket extends AutoCloseable {
 
@@ -26,16 +39,29 @@ public interface NetSocket extends AutoCloseable {
   /** Reads a socket option. */
   <T> T getOption(SocketOption<T> option) throws IOException;
 
-  /** Binds the socket to a local address. */
+  /**
+   * Binds the socket to a local address.
+   *
+   * @throws IllegalStateException if a transport or a server owns the socket
+   */
   void bind(SocketAddress local) throws IOException;
 
-  /** Makes a bound socket a listening one. */
+  /**
+   * Makes a bound socket a listening one.
+   *
+   * @throws IllegalStateException if a transport or a server owns the socket
+   */
   void listen(int backlog) throws IOException;
 
   /** Whether the socket is still open. */
   boolean isOpen();
 
-  /** Closes the socket. Idempotent. */
+  /**
+   * Closes the socket. Idempotent: on a socket its owner already closed, a no-op.
+   *
+   * @throws IllegalStateException if a transport or a server owns the socket and it is open
+   *     (close the transport or the server instead)
+   */
   @Override
   void close();
 }

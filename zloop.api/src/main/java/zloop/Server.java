@@ -30,7 +30,11 @@ public interface Server extends AutoCloseable {
   /** Completes once the server is closed and every connection it accepted is gone. */
   Future<Void> waitClosed();
 
-  /** The listening sockets. Empty once closed. */
+  /**
+   * The listening sockets, owned by the server (their {@code close()}, {@code bind} and {@code
+   * listen} are refused: close the server instead). The same objects on every call; empty once
+   * closed.
+   */
   List<NetSocket> sockets();
 
   /** Closes every accepted connection gracefully. */

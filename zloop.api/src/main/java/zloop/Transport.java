@@ -10,7 +10,9 @@ import java.util.List;
  * <h2>Extra info names</h2>
  *
  * {@code "sockname"} and {@code "peername"} ({@link java.net.SocketAddress}), {@code "socket"}
- * (the {@link NetSocket}, for options), {@code "backend"} (the backend's name).
+ * (the {@link NetSocket}, for addresses and options: the same object on every call, and its
+ * {@code close()} is refused while the transport holds it open), {@code "backend"} (the backend's
+ * name).
  */
 public interface Transport {
 

@@ -1,8 +1,8 @@
 package zloop.engine;
 
 import zloop.ExceptionContext;
-import zloop.NetSocket;
 import zloop.engine.spi.IoCallback;
+import zloop.engine.spi.SocketHandle;
 
 /**
  * The one guard around the code a loop calls: ready-queue callbacks and timers ({@link
@@ -120,7 +120,7 @@ final class CallbackGuard {
   }
 
   private StreamTransport transportOf(Object target) {
-    return target instanceof NetSocket s ? transports.get(s.fd()) : null;
+    return target instanceof SocketHandle s ? transports.get(s.fd()) : null;
   }
 
   /** What a slow I/O event report names: the backend's object, and its transport if it has one. */

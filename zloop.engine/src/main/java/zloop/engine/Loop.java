@@ -550,6 +550,20 @@ public final class Loop implements EventLoop {
   }
 
   @Override
+  public Future<Server> createServer(
+      Supplier<? extends BaseProtocol> protocolFactory, NetSocket socket, ServerOptions options) {
+    checkOpenOnLoopThread();
+    return net.createServer(protocolFactory, socket, options);
+  }
+
+  @Override
+  public <P extends BaseProtocol> Future<Connection<P>> createConnection(
+      Supplier<P> protocolFactory, NetSocket socket, ConnectOptions options) {
+    checkOpenOnLoopThread();
+    return net.createConnection(protocolFactory, socket, options);
+  }
+
+  @Override
   public Future<Server> createUnixServer(
       Supplier<? extends BaseProtocol> protocolFactory, UnixAddress address, ServerOptions options) {
     checkOpenOnLoopThread();
@@ -579,8 +593,14 @@ public final class Loop implements EventLoop {
   @Override
   public <P extends BaseProtocol> Future<Connection<P>> connectAcceptedSocket(
       Supplier<P> protocolFactory, NetSocket socket) {
+    return connectAcceptedSocket(protocolFactory, socket, null);
+  }
+
+  @Override
+  public <P extends BaseProtocol> Future<Connection<P>> connectAcceptedSocket(
+      Supplier<P> protocolFactory, NetSocket socket, TlsOptions tls) {
     checkOpenOnLoopThread();
-    return net.connectAccepted(protocolFactory, socket);
+    return net.connectAccepted(protocolFactory, socket, tls);
   }
 
   @Override
@@ -613,6 +633,17 @@ public final class Loop implements EventLoop {
   }
 
   @Override
+  public Future<StreamPair> openConnection(NetSocket socket, StreamOptions options) {
+    return streams.openConnection(socket, options);
+  }
+
+  @Override
+  public Future<Server> startServer(
+      ClientConnected clientConnected, NetSocket socket, StreamOptions options) {
+    return streams.startServer(clientConnected, socket, options);
+  }
+
+  @Override
   public Future<StreamPair> openUnixConnection(UnixAddress address, StreamOptions options) {
     return streams.openUnixConnection(address, options);
   }
@@ -626,13 +657,19 @@ public final class Loop implements EventLoop {
   @Override
   public NetSocket openTcpSocket(StandardProtocolFamily family) throws IOException {
     checkOpenOnLoopThread();
-    return net.openTcpSocket(family);
+    return net.openSocket(family);
   }
 
   @Override
   public NetSocket openUnixSocket() throws IOException {
     checkOpenOnLoopThread();
-    return backend.openSocket(SocketKind.UNIX);
+    return net.openSocket(StandardProtocolFamily.UNIX);
+  }
+
+  @Override
+  public NetSocket adoptSocket(int fd) throws IOException {
+    checkOpenOnLoopThread();
+    return net.adoptSocket(fd);
   }
 
   @Override
@@ -766,8 +803,7 @@ public final class Loop implements EventLoop {
 
   /** The guard of every loop-affine operation: the loop is open and this is its thread. */
   void checkOpenOnLoopThread() {
-    checkClosed();
-    checkThread();
+    checkOpenOnLoopThread();
   }
 
   /** Loop-affine operations from another thread while the loop runs fail loudly. */

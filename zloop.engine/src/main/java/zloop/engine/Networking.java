@@ -62,7 +62,7 @@ final class Networking {
               Set<InetSocketAddress> addresses = new LinkedHashSet<>();
               done.result().forEach(addresses::addAll);
               try {
-                ServerImpl server = new ServerImpl(loop, served, listenAll(addresses, opts), null);
+                ServerImpl server = new ServerImpl(loop, served, exposed(listenAll(addresses, opts)), null);
                 if (opts.startServing()) {
                   server.startServing();
                 }
@@ -72,6 +72,39 @@ final class Networking {
               }
             });
     return result;
+  }
+
+  /**
+   * asyncio's {@code create_server(sock=)}: the server takes the user's socket (and refuses one a
+   * transport or another server owns) and makes it listen with the options' backlog.
+   */
+  Future<Server> createServer(
+      Supplier<? extends BaseProtocol> factory, NetSocket socket, ServerOptions options) {
+    Objects.requireNonNull(factory, "protocolFactory");
+    Objects.requireNonNull(socket, "socket");
+    ServerOptions opts = options != null ? options : ServerOptions.DEFAULT;
+    UserSocket given = UserSocket.freeOf(loop, socket);
+    Supplier<? extends BaseProtocol> served = tlsServed(factory, opts.tls());
+    LoopFuture<Server> result = new LoopFuture<>(loop);
+    try {
+      given.handle.listen(opts.backlog()); // asyncio listens again too: a listener keeps listening
+      ServerImpl server = new ServerImpl(loop, served, List.of(given), null);
+      if (opts.startServing()) {
+        server.startServing();
+      }
+      result.tryComplete(server);
+    } catch (IOException | RuntimeException e) {
+      result.tryFail(e); // the socket stays the caller's, as it was
+    }
+    return result;
+  }
+
+  private List<UserSocket> exposed(List<SocketHandle> listeners) {
+    List<UserSocket> out = new ArrayList<>(listeners.size());
+    for (SocketHandle h : listeners) {
+      out.add(new UserSocket(loop, h));
+    }
+    return out;
   }
 
   /** {@code null} or "" means every interface: the IPv4 and the IPv6 wildcard. */
@@ -190,7 +223,11 @@ final class Networking {
         throw bindFailure(address, e);
       }
       ServerImpl server =
-          new ServerImpl(loop, served, List.of(s), address.isAbstract() ? null : address.path());
+          new ServerImpl(
+              loop,
+              served,
+              List.of(new UserSocket(loop, s)),
+              address.isAbstract() ? null : address.path());
       if (opts.startServing()) {
         server.startServing();
       }
@@ -250,6 +287,44 @@ final class Networking {
     return result;
   }
 
+  /**
+   * asyncio's {@code create_connection(sock=)}: a transport over the user's connected socket.
+   * Only the TLS options apply; dialing options are refused (asyncio: "host/port and sock can not
+   * be specified at the same time"), and TLS needs a server name (asyncio: "You must set
+   * server_hostname when using ssl without a host").
+   */
+  <P extends BaseProtocol> Future<Connection<P>> createConnection(
+      Supplier<P> factory, NetSocket socket, ConnectOptions options) {
+    Objects.requireNonNull(factory, "protocolFactory");
+    Objects.requireNonNull(socket, "socket");
+    ConnectOptions opts = options != null ? options : ConnectOptions.DEFAULT;
+    if (!opts.withTls(null).equals(ConnectOptions.DEFAULT)) {
+      throw new IllegalArgumentException(
+          "a local address, happy eyeballs, interleave and allErrors are about dialing and cannot"
+              + " be given with a connected socket (only ConnectOptions.tls applies): "
+              + opts);
+    }
+    TlsOptions tlsOptions = opts.tls();
+    if (tlsOptions != null && tlsOptions.serverHostname() == null) {
+      throw new IllegalArgumentException(
+          "TLS over a given socket needs TlsOptions.serverHostname (\"\" to skip the host name"
+              + " check): there is no host to default to");
+    }
+    UserSocket given = connectedFreeSocket(socket);
+    LoopFuture<Connection<P>> result = new LoopFuture<>(loop);
+    wrap(given.handle, given, factory, result, tlsClient(tlsOptions, null));
+    return result;
+  }
+
+  /** An open socket of this loop that nobody owns: what a transport can take. */
+  private UserSocket connectedFreeSocket(NetSocket socket) {
+    UserSocket given = UserSocket.freeOf(loop, socket);
+    if (!given.handle.isOpen()) {
+      throw new IllegalArgumentException("the socket is closed: " + socket);
+    }
+    return given;
+  }
+
   <P extends BaseProtocol> Future<Connection<P>> createUnixConnection(
       Supplier<P> factory, UnixAddress address, ConnectOptions options) {
     Objects.requireNonNull(factory, "protocolFactory");
@@ -282,25 +357,41 @@ final class Networking {
               if (dialed.exception() != null) {
                 result.tryFail(dialed.exception());
               } else if (!result.isDone()) {
-                wrap(dialed.result(), factory, result, tls);
+                wrap(dialed.result(), null, factory, result, tls);
               } else {
                 dialed.result().close();
               }
             });
   }
 
-  <P extends BaseProtocol> Future<Connection<P>> connectAccepted(Supplier<P> factory, NetSocket socket) {
+  /**
+   * asyncio's {@code connect_accepted_socket}: a transport over the user's connected socket; with
+   * TLS this end is the TLS server and the future completes after the handshake.
+   */
+  <P extends BaseProtocol> Future<Connection<P>> connectAccepted(
+      Supplier<P> factory, NetSocket socket, TlsOptions tls) {
     Objects.requireNonNull(factory, "protocolFactory");
+    Objects.requireNonNull(socket, "socket");
+    UserSocket given = connectedFreeSocket(socket);
+    TlsClient server = tls == null ? null : new TlsClient(TlsProviders.get(), tls, null, true);
     LoopFuture<Connection<P>> result = new LoopFuture<>(loop);
-    wrap(own(socket), factory, result, null);
+    wrap(given.handle, given, factory, result, server);
     return result;
   }
 
-  /** Makes the protocol and the transport for a connected socket; completes after connectionMade. */
+  /**
+   * Makes the protocol and the transport for a connected socket; completes after connectionMade.
+   * {@code given} is the user's socket the handle came from, which the transport takes over, or
+   * {@code null} for a socket the loop made.
+   */
   private <P extends BaseProtocol> void wrap(
-      SocketHandle socket, Supplier<P> factory, LoopFuture<Connection<P>> result, TlsClient tls) {
+      SocketHandle socket,
+      UserSocket given,
+      Supplier<P> factory,
+      LoopFuture<Connection<P>> result,
+      TlsClient tls) {
     if (tls != null) {
-      wrapTls(socket, factory, result, tls);
+      wrapTls(socket, given, factory, result, tls);
       return;
     }
     P protocol;
@@ -313,6 +404,9 @@ final class Networking {
       result.tryFail(CallbackGuard.survivable(t));
       return;
     }
+    if (given != null) {
+      transport.adopt(given);
+    }
     result.addDoneCallback(
         f -> {
           if (f.isCancelled()) {
@@ -324,15 +418,19 @@ final class Networking {
 
   // ------------------------------------------------------------------ TLS plumbing
 
-  /** A client's TLS options and the server name it expects ("" for none). */
-  private record TlsClient(TlsProvider provider, TlsOptions options, String serverHostname) {}
+  /**
+   * A connection's TLS options and the server name a client expects ("" for none); {@code
+   * serverSide} for an accepted socket given to {@code connectAcceptedSocket}.
+   */
+  private record TlsClient(
+      TlsProvider provider, TlsOptions options, String serverHostname, boolean serverSide) {}
 
   private static TlsClient tlsClient(TlsOptions options, String host) {
     if (options == null) {
       return null;
     }
     String name = options.serverHostname() != null ? options.serverHostname() : host;
-    return new TlsClient(TlsProviders.get(), options, name);
+    return new TlsClient(TlsProviders.get(), options, name, false);
   }
 
   /** The server's factory, each protocol behind a TLS layer when the options ask for TLS. */
@@ -350,18 +448,27 @@ final class Networking {
 
   /** As {@link #wrap}, with the TLS layer between: completes after the handshake. */
   private <P extends BaseProtocol> void wrapTls(
-      SocketHandle socket, Supplier<P> factory, LoopFuture<Connection<P>> result, TlsClient tls) {
+      SocketHandle socket,
+      UserSocket given,
+      Supplier<P> factory,
+      LoopFuture<Connection<P>> result,
+      TlsClient tls) {
     P protocol;
     TlsProvider.TlsLayer layer;
     StreamTransport transport;
     try {
       protocol = Objects.requireNonNull(factory.get(), "the protocol factory returned null");
-      layer = tls.provider().newLayer(loop, protocol, tls.options(), false, tls.serverHostname());
+      layer =
+          tls.provider()
+              .newLayer(loop, protocol, tls.options(), tls.serverSide(), tls.serverHostname());
       transport = new StreamTransport(loop, socket, layer.rawProtocol(), null);
     } catch (Throwable t) { // the user's factory: the loop's guard rule (CallbackGuard)
       socket.close();
       result.tryFail(CallbackGuard.survivable(t));
       return;
+    }
+    if (given != null) {
+      transport.adopt(given);
     }
     result.addDoneCallback(
         f -> {
@@ -408,20 +515,31 @@ final class Networking {
     }
   }
 
-  /** The backend socket behind a {@link NetSocket} of this loop. */
-  SocketHandle own(NetSocket socket) {
-    if (socket instanceof SocketHandle h) {
-      return h;
-    }
-    throw new IllegalArgumentException("not a socket of this loop's backend: " + socket);
+  /** A new socket of the family, as the user sees it. */
+  NetSocket openSocket(StandardProtocolFamily family) throws IOException {
+    SocketKind kind =
+        switch (family) {
+          case INET -> SocketKind.TCP4;
+          case INET6 -> SocketKind.TCP6;
+          case UNIX -> SocketKind.UNIX;
+        };
+    return new UserSocket(loop, loop.backend().openSocket(kind));
   }
 
-  NetSocket openTcpSocket(StandardProtocolFamily family) throws IOException {
-    return switch (family) {
-      case INET -> loop.backend().openSocket(SocketKind.TCP4);
-      case INET6 -> loop.backend().openSocket(SocketKind.TCP6);
-      case UNIX -> loop.backend().openSocket(SocketKind.UNIX);
-    };
+  /** A socket descriptor made outside the loop, wrapped by the backend: see EventLoop#adoptSocket. */
+  NetSocket adoptSocket(int fd) throws IOException {
+    if (loop.transports().get(fd) != null) {
+      throw new IllegalArgumentException("fd " + fd + " belongs to a transport of this loop");
+    }
+    SocketHandle handle;
+    try {
+      handle = loop.backend().adoptSocket(fd);
+    } catch (UnsupportedOperationException e) {
+      throw new UnsupportedOperationException(
+          "the " + loop.backendName() + " backend cannot adopt a file descriptor (" + e.getMessage() + ")",
+          e);
+    }
+    return new UserSocket(loop, handle);
   }
 
   Future<Long> sendfile(Transport transport, Path file, long position, long count) {

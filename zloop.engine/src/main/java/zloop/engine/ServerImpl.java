@@ -28,7 +28,8 @@ final class ServerImpl implements Server {
 
   private final Loop loop;
   private final Supplier<? extends BaseProtocol> factory;
-  private final List<SocketHandle> listeners;
+  /** The listening sockets, each owned by this server: also what {@link #sockets()} lists. */
+  private List<UserSocket> listeners;
   private final Path unixPathToRemove;
   private final Set<StreamTransport> active = new LinkedHashSet<>();
   private final List<LoopFuture<Void>> closeWaiters = new ArrayList<>();
@@ -39,12 +40,15 @@ final class ServerImpl implements Server {
   ServerImpl(
       Loop loop,
       Supplier<? extends BaseProtocol> factory,
-      List<SocketHandle> listeners,
+      List<UserSocket> listeners,
       Path unixPathToRemove) {
     this.loop = loop;
     this.factory = factory;
-    this.listeners = new ArrayList<>(listeners);
+    this.listeners = List.copyOf(listeners);
     this.unixPathToRemove = unixPathToRemove;
+    for (UserSocket l : this.listeners) {
+      l.ownedBy(this);
+    }
   }
 
   @Override
@@ -71,8 +75,8 @@ final class ServerImpl implements Server {
       return;
     }
     serving = true;
-    for (SocketHandle l : listeners) {
-      l.startAccepting(new Acceptor(l));
+    for (UserSocket l : listeners) {
+      l.handle.startAccepting(new Acceptor(l));
     }
   }
 
@@ -104,11 +108,11 @@ final class ServerImpl implements Server {
     }
     closed = true;
     serving = false;
-    for (SocketHandle l : listeners) {
-      l.stopAccepting();
-      l.close();
+    for (UserSocket l : listeners) {
+      l.handle.stopAccepting();
+      l.handle.close();
     }
-    listeners.clear();
+    listeners = List.of();
     if (unixPathToRemove != null) {
       try {
         Files.deleteIfExists(unixPathToRemove);
@@ -135,7 +139,7 @@ final class ServerImpl implements Server {
 
   @Override
   public List<NetSocket> sockets() {
-    return List.copyOf(listeners);
+    return List.copyOf(listeners); // immutable already: the same list, the owned wrappers
   }
 
   @Override
@@ -170,10 +174,12 @@ final class ServerImpl implements Server {
 
   /** Receives one listener's connections. */
   private final class Acceptor implements AcceptHandler {
+    private final UserSocket exposed;
     private final SocketHandle listener;
 
-    Acceptor(SocketHandle listener) {
-      this.listener = listener;
+    Acceptor(UserSocket exposed) {
+      this.exposed = exposed;
+      this.listener = exposed.handle;
     }
 
     @Override
@@ -215,7 +221,7 @@ final class ServerImpl implements Server {
               failure,
               null,
               null,
-              listener,
+              exposed,
               null));
       if (resourceExhausted) {
         listener.stopAccepting();
@@ -232,6 +238,6 @@ final class ServerImpl implements Server {
 
   @Override
   public String toString() {
-    return "Server" + listeners.stream().map(NetSocket::localAddress).toList();
+    return "Server" + listeners.stream().map(l -> l.handle.localAddress()).toList();
   }
 }

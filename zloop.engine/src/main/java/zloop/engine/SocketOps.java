@@ -120,7 +120,7 @@ final class SocketOps {
               return;
             }
             listener.stopAccepting();
-            result.tryComplete(accepted);
+            result.tryComplete(new UserSocket(loop, accepted));
           }
 
           @Override
@@ -143,11 +143,9 @@ final class SocketOps {
     return c;
   }
 
-  private static SocketHandle own(NetSocket s) {
-    if (s instanceof SocketHandle h) {
-      return h;
-    }
-    throw new IllegalArgumentException("not a socket of this loop's backend: " + s);
+  /** The handle behind a user's socket of this loop that no transport or server owns. */
+  private SocketHandle own(NetSocket s) {
+    return UserSocket.freeOf(loop, s).handle;
   }
 
   /** A receive's future, which also knows its buffer and withdraws itself when cancelled. */

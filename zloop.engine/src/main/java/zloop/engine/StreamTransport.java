@@ -37,6 +37,8 @@ final class StreamTransport implements Transport, StreamHandler {
   private final Object sockname;
   private final Object peername;
   private final ByteBuffer[] single = new ByteBuffer[1];
+  /** The {@code "socket"} extra info: made on first use, or the user's socket this one adopted. */
+  private UserSocket exposed;
 
   private BaseProtocol protocol;
   private Protocol plain;
@@ -602,12 +604,26 @@ final class StreamTransport implements Transport, StreamHandler {
 
   // ------------------------------------------------------------------ info
 
+  /** The user's socket this transport was made from takes this transport as its owner. */
+  void adopt(UserSocket given) {
+    given.ownedBy(this);
+    exposed = given;
+  }
+
+  private UserSocket exposed() {
+    if (exposed == null) {
+      exposed = new UserSocket(loop, socket);
+      exposed.ownedBy(this);
+    }
+    return exposed;
+  }
+
   @Override
   public Object getExtraInfo(String name) {
     return switch (name) {
       case "sockname" -> sockname;
       case "peername" -> peername;
-      case "socket" -> socket;
+      case "socket" -> exposed();
       case "backend" -> loop.backendName();
       default -> null;
     };

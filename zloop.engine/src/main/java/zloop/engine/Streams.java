@@ -5,6 +5,7 @@ import zloop.ClientConnected;
 import zloop.ConnectOptions;
 import zloop.Connection;
 import zloop.Future;
+import zloop.NetSocket;
 import zloop.Server;
 import zloop.ServerOptions;
 import zloop.StreamOptions;
@@ -12,8 +13,8 @@ import zloop.StreamPair;
 import zloop.UnixAddress;
 
 /**
- * asyncio's stream functions ({@code open_connection}, {@code start_server} and their Unix
- * twins): a connection or server whose protocol is a {@link StreamProtocol}, its reader and writer
+ * asyncio's stream functions ({@code open_connection}, {@code start_server}, their Unix twins and
+ * their {@code sock=} forms): a connection or server whose protocol is a {@link StreamProtocol}, its reader and writer
  * handed out as a {@link StreamPair}. Networking does the work; this only builds the protocols.
  */
 final class Streams {
@@ -34,6 +35,18 @@ final class Streams {
     StreamOptions o = options != null ? options : StreamOptions.DEFAULT;
     return loop.createServer(
         () -> serverProtocol(o, clientConnected), host, port, ServerOptions.DEFAULT.withTls(o.tls()));
+  }
+
+  Future<StreamPair> openConnection(NetSocket socket, StreamOptions options) {
+    StreamOptions o = options != null ? options : StreamOptions.DEFAULT;
+    return pairOf(loop.createConnection(() -> clientProtocol(o), socket, connectOptions(o)));
+  }
+
+  Future<Server> startServer(ClientConnected clientConnected, NetSocket socket, StreamOptions options) {
+    Objects.requireNonNull(clientConnected, "clientConnected");
+    StreamOptions o = options != null ? options : StreamOptions.DEFAULT;
+    return loop.createServer(
+        () -> serverProtocol(o, clientConnected), socket, ServerOptions.DEFAULT.withTls(o.tls()));
   }
 
   Future<StreamPair> openUnixConnection(UnixAddress address, StreamOptions options) {

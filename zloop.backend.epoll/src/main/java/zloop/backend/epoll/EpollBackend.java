@@ -16,6 +16,7 @@ import zloop.engine.spi.SocketKind;
 import zloop.engine.spi.WatchedFd;
 import zloop.posix.Errno;
 import zloop.posix.ErrnoCapture;
+import zloop.posix.ForeignSocket;
 import zloop.posix.GenerationTable;
 import zloop.posix.Libc;
 import zloop.posix.Sockets;
@@ -244,6 +245,16 @@ final class EpollBackend implements Backend {
         };
     int fd = io.open(domain);
     EpollSocket s = new EpollSocket(this, fd, domain, false, null);
+    register(s);
+    return s;
+  }
+
+  @Override
+  public SocketHandle adoptSocket(int fd) throws IOException {
+    ensureOpen();
+    ForeignSocket foreign = ForeignSocket.prepare(fd, errno);
+    SocketAddress peer = foreign.connected() ? io.peerAddress(fd) : null;
+    EpollSocket s = new EpollSocket(this, fd, foreign.domain(), foreign.connected(), peer);
     register(s);
     return s;
   }

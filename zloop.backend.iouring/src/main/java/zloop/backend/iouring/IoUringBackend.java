@@ -4,6 +4,7 @@ import zloop.posix.EventFd;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.net.SocketAddress;
 import java.util.HashMap;
 import java.util.Map;
 import zloop.engine.spi.Backend;
@@ -12,6 +13,7 @@ import zloop.engine.spi.SocketHandle;
 import zloop.engine.spi.SocketKind;
 import zloop.engine.spi.WatchedFd;
 import zloop.posix.Errno;
+import zloop.posix.ForeignSocket;
 import zloop.posix.GenerationTable;
 import zloop.posix.Sockets;
 
@@ -357,6 +359,18 @@ final class IoUringBackend implements Backend {
     }
     IoUringSocket socket = new IoUringSocket(this, fd, domain, false, null);
     acquire(socket);
+    return socket;
+  }
+
+  @Override
+  public SocketHandle adoptSocket(int fd) throws IOException {
+    if (closed) {
+      throw new IllegalStateException("io_uring backend is closed");
+    }
+    ForeignSocket foreign = ForeignSocket.prepare(fd, syscalls.errno);
+    SocketAddress peer = foreign.connected() ? syscalls.acceptedPeer(fd, foreign.domain()) : null;
+    IoUringSocket socket = new IoUringSocket(this, fd, foreign.domain(), foreign.connected(), peer);
+    slots.acquire(socket);
     return socket;
   }
 

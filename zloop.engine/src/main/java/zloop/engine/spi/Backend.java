@@ -45,6 +45,19 @@ public interface Backend extends AutoCloseable {
     throw new UnsupportedOperationException("this backend has no sockets");
   }
 
+  /**
+   * Takes over a socket descriptor made outside the loop ({@code EventLoop.adoptSocket}): checks
+   * that it is a stream socket of a family the backend serves, makes it non-blocking and
+   * close-on-exec, and wraps it, in whichever state it is (unbound, bound, listening, connected).
+   * From then on the handle owns the descriptor: closing the handle closes it.
+   *
+   * @throws UnsupportedOperationException on a backend without file descriptors
+   * @throws IllegalArgumentException if {@code fd} is not an open stream socket of such a family
+   */
+  default SocketHandle adoptSocket(int fd) throws IOException {
+    throw new UnsupportedOperationException("this backend has no file descriptors to adopt");
+  }
+
   /** Readiness interest bits for {@link #watchFd}. */
   int READABLE = 1;
 

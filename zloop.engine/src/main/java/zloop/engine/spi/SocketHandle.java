@@ -2,9 +2,9 @@ package zloop.engine.spi;
 
 import java.io.IOException;
 import java.net.SocketAddress;
+import java.net.SocketOption;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import zloop.NetSocket;
 
 /**
  * A socket owned by a backend, in whichever role the engine puts it: connecting, connected
@@ -16,8 +16,40 @@ import zloop.NetSocket;
  *
  * <p>Addresses: {@link java.net.InetSocketAddress} for TCP, {@link zloop.UnixAddress} for Unix
  * sockets (an unnamed Unix socket's address is {@code null}).
+ *
+ * <p>Never handed to users: the engine wraps it in its own {@link zloop.NetSocket}, which refuses
+ * to close a socket a transport or a server owns. So a handle is not a {@code NetSocket}.
  */
-public interface SocketHandle extends NetSocket {
+public interface SocketHandle {
+
+  // ---- the socket itself ----
+
+  /** The local address, or {@code null} if unbound. */
+  SocketAddress localAddress();
+
+  /** The peer's address, or {@code null} if not connected. */
+  SocketAddress remoteAddress();
+
+  /** The file descriptor, or -1 on a backend that has none (nio). */
+  int fd();
+
+  /** Sets a socket option. */
+  <T> void setOption(SocketOption<T> option, T value) throws IOException;
+
+  /** Reads a socket option. */
+  <T> T getOption(SocketOption<T> option) throws IOException;
+
+  /** Binds the socket to a local address. */
+  void bind(SocketAddress local) throws IOException;
+
+  /** Makes a bound socket a listening one. */
+  void listen(int backlog) throws IOException;
+
+  /** Whether the socket is still open. */
+  boolean isOpen();
+
+  /** Closes the socket. Idempotent. */
+  void close();
 
   /** Returned by {@link #writeNow} and {@link #sendfileNow} when the backend only moves bytes asynchronously. */
   long ASYNC_ONLY = -1;
