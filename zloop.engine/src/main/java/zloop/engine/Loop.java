@@ -803,7 +803,8 @@ public final class Loop implements EventLoop {
 
   /** The guard of every loop-affine operation: the loop is open and this is its thread. */
   void checkOpenOnLoopThread() {
-    checkOpenOnLoopThread();
+    checkClosed();
+    checkThread();
   }
 
   /** Loop-affine operations from another thread while the loop runs fail loudly. */
