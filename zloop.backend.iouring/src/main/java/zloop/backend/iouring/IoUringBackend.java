@@ -370,7 +370,7 @@ final class IoUringBackend implements Backend {
     ForeignSocket foreign = ForeignSocket.prepare(fd, syscalls.errno);
     SocketAddress peer = foreign.connected() ? syscalls.acceptedPeer(fd, foreign.domain()) : null;
     IoUringSocket socket = new IoUringSocket(this, fd, foreign.domain(), foreign.connected(), peer);
-    slots.acquire(socket);
+    acquire(socket);
     return socket;
   }
 
