@@ -1,4 +1,4 @@
-package zloop.engine.nio;
+package zloop.backend.nio;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,8 +17,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import zloop.UnixAddress;
-import zloop.engine.nio.NioHarness.Acceptor;
-import zloop.engine.nio.NioHarness.Pair;
+import zloop.backend.nio.NioHarness.Acceptor;
+import zloop.backend.nio.NioHarness.Pair;
 import zloop.engine.spi.SocketHandle;
 import zloop.engine.spi.SocketKind;
 

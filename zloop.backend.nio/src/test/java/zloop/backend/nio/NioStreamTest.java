@@ -1,4 +1,4 @@
-package zloop.engine.nio;
+package zloop.backend.nio;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,9 +30,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import zloop.engine.nio.NioHarness.Acceptor;
-import zloop.engine.nio.NioHarness.Pair;
-import zloop.engine.nio.NioHarness.Recorder;
+import zloop.backend.nio.NioHarness.Acceptor;
+import zloop.backend.nio.NioHarness.Pair;
+import zloop.backend.nio.NioHarness.Recorder;
 import zloop.engine.spi.SocketHandle;
 import zloop.engine.spi.SocketKind;
 import zloop.engine.spi.WriteQueue;
