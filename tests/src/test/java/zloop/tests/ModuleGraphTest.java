@@ -90,7 +90,7 @@ class ModuleGraphTest {
     return EXPECTED.keySet().stream().sorted();
   }
 
-  @ParameterizedTest(name = "{0}")
+  @ParameterizedTest(name = "{0}", quoteTextArguments = false) // the display name is the module's
   @MethodSource("modules")
   void descriptorIsExactlyTheExpectedOne(String module) {
     ModuleDescriptor descriptor = bootModule(module).getDescriptor();

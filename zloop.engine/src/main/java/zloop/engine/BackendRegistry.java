@@ -120,6 +120,9 @@ final class BackendRegistry {
 
   /** "Available: epoll, nio. Unavailable: kqueue (needs macOS or BSD), ..." */
   String describeAll() {
+    if (byName.isEmpty() && loadFailures.isEmpty()) {
+      return noBackendModule();
+    }
     List<String> available = new ArrayList<>();
     List<String> unavailable = new ArrayList<>();
     for (BackendStatus s : statuses()) {
@@ -138,11 +141,16 @@ final class BackendRegistry {
       b.append(". Failed to load: ").append(String.join("; ", loadFailures));
     }
     if (byName.isEmpty()) {
-      b.append(". No backend module was found (zloop.engine holds none): put one or more of ")
-          .append(String.join(", ", KNOWN.values().stream().sorted().toList()))
-          .append(" on the module path or class path (zloop.backend.nio runs anywhere;"
-              + " the native ones also need zloop.posix)");
+      b.append(". ").append(noBackendModule());
     }
     return b.toString();
+  }
+
+  /** The engine ships no backend: say which modules to add. */
+  private static String noBackendModule() {
+    return "No backend module was found (zloop.engine holds none): put one or more of "
+        + String.join(", ", KNOWN.values().stream().sorted().toList())
+        + " on the module path or class path (zloop.backend.nio runs anywhere;"
+        + " the native ones also need zloop.posix)";
   }
 }
