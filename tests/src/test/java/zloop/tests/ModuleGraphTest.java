@@ -1,6 +1,7 @@
 package zloop.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -124,6 +125,15 @@ class ModuleGraphTest {
     }
     assertTrue(checked > 0, "no qualified export found: is every zloop module in the boot layer?");
     assertEquals(List.of(), stale);
+  }
+
+  /** The check above can tell a module that uses a package from one that does not. */
+  @Test
+  void thePackageReferenceCheckTellsUseFromNoUse() throws IOException {
+    assertTrue(refersToPackage("zloop.backend.epoll", "zloop.posix"));
+    assertTrue(refersToPackage("zloop.backend.nio", "zloop.engine.spi"));
+    assertFalse(refersToPackage("zloop.tls", "zloop.engine.spi"));
+    assertFalse(refersToPackage("zloop.posix", "zloop.engine.spi"));
   }
 
   private static Module bootModule(String name) {
