@@ -1,12 +1,14 @@
 /**
- * The zloop engine: the run-once loop, futures and tasks, the backend SPI ({@code
- * zloop.engine.spi}, exported only to the backend modules) and the portable NIO backend.
+ * The zloop engine: the run-once loop, futures and tasks, and the backend SPI ({@code
+ * zloop.engine.spi}, exported only to the backend modules). It holds no backend: every backend,
+ * the portable {@code zloop.backend.nio} included, is a module of its own found through {@link
+ * java.util.ServiceLoader}.
  */
 module zloop.engine {
   requires transitive zloop.api;
 
   exports zloop.engine.spi to
-      zloop.posix,
+      zloop.backend.nio,
       zloop.backend.epoll,
       zloop.backend.iouring,
       zloop.backend.kqueue,
@@ -17,6 +19,4 @@ module zloop.engine {
 
   provides zloop.spi.EventLoopFactory with
       zloop.engine.ZloopEventLoopFactory;
-  provides zloop.engine.spi.BackendProvider with
-      zloop.engine.nio.NioBackendProvider;
 }

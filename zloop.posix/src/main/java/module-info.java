@@ -9,6 +9,5 @@ module zloop.posix {
 
   exports zloop.posix to
       zloop.backend.epoll,
-      zloop.backend.iouring,
-      zloop.backend.kqueue;
+      zloop.backend.iouring;
 }

@@ -13,16 +13,23 @@ final class ForkedJvm {
   record Result(int exitCode, String output) {}
 
   static Result run(List<String> jvmFlags, String mainClass) throws IOException, InterruptedException {
+    return run(jvmFlags, System.getProperty("jdk.module.path"), mainClass);
+  }
+
+  /** As {@link #run(List, String)}, on another module path; {@code args} go to the main class. */
+  static Result run(List<String> jvmFlags, String modulePath, String mainClass, String... args)
+      throws IOException, InterruptedException {
     String java = ProcessHandle.current().info().command().orElseThrow();
     List<String> cmd = new ArrayList<>();
     cmd.add(java);
     cmd.addAll(jvmFlags);
     cmd.add("--module-path");
-    cmd.add(System.getProperty("jdk.module.path"));
+    cmd.add(modulePath);
     cmd.add("--add-modules");
     cmd.add("ALL-MODULE-PATH");
     cmd.add("-m");
     cmd.add("zloop.tests/" + mainClass);
+    cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     byte[] out = p.getInputStream().readAllBytes();
     if (!p.waitFor(60, TimeUnit.SECONDS)) {

@@ -13,7 +13,8 @@ import zloop.engine.spi.BackendProvider;
 
 /**
  * The backends found with {@link ServiceLoader}, their availability, and the choice of one by
- * name. Every failure to choose names the available backends and why each other one is not.
+ * name. Every failure to choose names the available backends and why each other one is not. The
+ * engine holds no backend: with no backend module at all, every failure says which modules to add.
  */
 final class BackendRegistry {
   /** Backends zloop ships, with the module each lives in, so a missing one can be explained. */
@@ -22,7 +23,7 @@ final class BackendRegistry {
           "epoll", "zloop.backend.epoll",
           "io_uring", "zloop.backend.iouring",
           "kqueue", "zloop.backend.kqueue",
-          "nio", "zloop.engine");
+          "nio", "zloop.backend.nio");
 
   private record Entry(BackendProvider provider, BackendStatus status) {}
 
@@ -119,6 +120,9 @@ final class BackendRegistry {
 
   /** "Available: epoll, nio. Unavailable: kqueue (needs macOS or BSD), ..." */
   String describeAll() {
+    if (byName.isEmpty() && loadFailures.isEmpty()) {
+      return noBackendModule();
+    }
     List<String> available = new ArrayList<>();
     List<String> unavailable = new ArrayList<>();
     for (BackendStatus s : statuses()) {
@@ -136,6 +140,17 @@ final class BackendRegistry {
     if (!loadFailures.isEmpty()) {
       b.append(". Failed to load: ").append(String.join("; ", loadFailures));
     }
+    if (byName.isEmpty()) {
+      b.append(". ").append(noBackendModule());
+    }
     return b.toString();
+  }
+
+  /** The engine ships no backend: say which modules to add. */
+  private static String noBackendModule() {
+    return "No backend module was found (zloop.engine holds none): put one or more of "
+        + String.join(", ", KNOWN.values().stream().sorted().toList())
+        + " on the module path or class path (zloop.backend.nio runs anywhere;"
+        + " the native ones also need zloop.posix)";
   }
 }

@@ -1,4 +1,4 @@
-package zloop.engine.nio;
+package zloop.backend.nio;
 
 import static java.nio.channels.SelectionKey.OP_CONNECT;
 import static java.nio.channels.SelectionKey.OP_READ;

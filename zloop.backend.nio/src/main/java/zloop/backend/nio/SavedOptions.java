@@ -1,4 +1,4 @@
-package zloop.engine.nio;
+package zloop.backend.nio;
 
 import java.io.IOException;
 import java.net.SocketOption;

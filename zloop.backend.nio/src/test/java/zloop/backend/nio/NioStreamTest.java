@@ -1,4 +1,4 @@
-package zloop.engine.nio;
+package zloop.backend.nio;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,9 +17,9 @@ import java.util.Random;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import zloop.engine.nio.NioHarness.Acceptor;
-import zloop.engine.nio.NioHarness.Pair;
-import zloop.engine.nio.NioHarness.Recorder;
+import zloop.backend.nio.NioHarness.Acceptor;
+import zloop.backend.nio.NioHarness.Pair;
+import zloop.backend.nio.NioHarness.Recorder;
 import zloop.engine.spi.SocketHandle;
 import zloop.engine.spi.SocketKind;
 

@@ -1,4 +1,4 @@
-package zloop.engine.nio;
+package zloop.backend.nio;
 
 import static org.junit.jupiter.api.Assertions.fail;
 

@@ -1,4 +1,4 @@
-package zloop.engine.nio;
+package zloop.backend.nio;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,9 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import zloop.UnixAddress;
 import zloop.ZloopSocketOptions;
-import zloop.engine.nio.NioHarness.Acceptor;
-import zloop.engine.nio.NioHarness.Pair;
-import zloop.engine.nio.NioHarness.Recorder;
+import zloop.backend.nio.NioHarness.Acceptor;
+import zloop.backend.nio.NioHarness.Pair;
+import zloop.backend.nio.NioHarness.Recorder;
 import zloop.engine.spi.SocketHandle;
 import zloop.engine.spi.SocketKind;
 import zloop.engine.spi.WriteQueue;
