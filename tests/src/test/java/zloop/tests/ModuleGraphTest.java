@@ -49,7 +49,7 @@ class ModuleGraphTest {
           "zloop.engine",
           """
           requires transitive zloop.api
-          exports zloop.engine.spi to zloop.backend.epoll, zloop.backend.iouring, zloop.backend.kqueue, zloop.backend.nio
+          exports zloop.engine.spi to zloop.backend.epoll, zloop.backend.iouring, zloop.backend.kqueue, zloop.backend.nio, zloop.test.support
           uses zloop.engine.spi.BackendProvider
           uses zloop.spi.TlsProvider
           provides zloop.spi.EventLoopFactory with zloop.engine.ZloopEventLoopFactory
@@ -80,6 +80,12 @@ class ModuleGraphTest {
           """
           requires zloop.engine
           provides zloop.engine.spi.BackendProvider with zloop.backend.nio.NioBackendProvider
+          """,
+          "zloop.test.support",
+          """
+          requires transitive zloop.engine
+          requires transitive org.junit.jupiter.api
+          exports zloop.test.support
           """,
           "zloop.tls",
           """
