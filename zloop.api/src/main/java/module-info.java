@@ -6,6 +6,10 @@
 module zloop.api {
   exports zloop;
   exports zloop.spi;
+  // Shared by the stream transport and the TLS layer; not for users.
+  exports zloop.internal.transport to
+      zloop.engine,
+      zloop.tls;
 
   uses zloop.spi.EventLoopFactory;
 }

@@ -6,8 +6,24 @@ package zloop;
  * VirtualMachineError}) goes to the loop's exception handler with the transport and protocol and
  * closes the connection, which then hears {@code connectionLost} with that exception. The one
  * exception is {@link #connectionMade}.
+ *
+ * <h2>Kinds of protocol</h2>
+ *
+ * This interface is sealed: a protocol is one of the permitted kinds, never a bare {@code
+ * BaseProtocol}, so a transport knows from the type alone how to feed it (and the compiler checks
+ * that every transport handles every kind). The stream kinds are {@link Protocol} (data arrives
+ * through {@code dataReceived}) and {@link BufferedProtocol} (the loop reads into the protocol's
+ * own buffer). asyncio's other kinds, {@code DatagramProtocol} and {@code SubprocessProtocol}, join
+ * the permits list when zloop gains those transports. An object implementing both stream kinds is
+ * fed as a {@link Protocol}.
+ *
+ * <p>{@link ReadingFollowsWriting} is permitted too, as a mixin rather than a kind (it overrides
+ * {@link #pauseWriting()} and {@link #resumeWriting()}, so it must be a subtype): mix it into a
+ * {@link Protocol} or a {@link BufferedProtocol}; an object that is only a {@code
+ * ReadingFollowsWriting} is refused with an {@link IllegalArgumentException}, as a bare {@code
+ * BaseProtocol} was before this interface was sealed (such a class no longer compiles).
  */
-public interface BaseProtocol {
+public sealed interface BaseProtocol permits Protocol, BufferedProtocol, ReadingFollowsWriting {
 
   /**
    * The connection is ready; keep the transport to write to it. Runs before any data arrives.

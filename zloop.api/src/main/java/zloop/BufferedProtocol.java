@@ -6,7 +6,7 @@ import java.nio.ByteBuffer;
  * A stream protocol that owns its receive buffer: the loop reads straight into it. asyncio's
  * {@code BufferedProtocol}.
  */
-public interface BufferedProtocol extends BaseProtocol {
+public non-sealed interface BufferedProtocol extends BaseProtocol {
 
   /**
    * A buffer for the next read: the bytes between its position and limit may be overwritten.

@@ -3,7 +3,7 @@ package zloop;
 import java.nio.ByteBuffer;
 
 /** A stream protocol that receives data as the loop reads it: asyncio's {@code Protocol}. */
-public interface Protocol extends BaseProtocol {
+public non-sealed interface Protocol extends BaseProtocol {
 
   /**
    * Bytes arrived. The buffer is a read-only view valid only during this call (zero copy from the

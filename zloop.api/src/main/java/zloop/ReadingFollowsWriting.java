@@ -23,9 +23,10 @@ package zloop;
  * <p>Mix it into a {@link Protocol} or a {@link BufferedProtocol}; it works over TLS as well (the
  * TLS transport pauses the application's writing at the raw transport's watermarks). A protocol
  * that also pauses reading for reasons of its own must override both methods: {@link
- * #resumeWriting()} resumes reading unconditionally.
+ * #resumeWriting()} resumes reading unconditionally. On its own (neither kind) it is refused: see
+ * {@link BaseProtocol}.
  */
-public interface ReadingFollowsWriting extends BaseProtocol {
+public non-sealed interface ReadingFollowsWriting extends BaseProtocol {
 
   /** The transport given to {@code connectionMade}, or {@code null} before it. */
   Transport transport();

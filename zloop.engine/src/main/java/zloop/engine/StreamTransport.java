@@ -5,14 +5,15 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.util.List;
 import zloop.BaseProtocol;
-import zloop.BufferedProtocol;
 import zloop.ExceptionContext;
-import zloop.Protocol;
 import zloop.Transport;
 import zloop.WriteBufferLimits;
 import zloop.engine.spi.SocketHandle;
 import zloop.engine.spi.StreamHandler;
 import zloop.engine.spi.WriteQueue;
+import zloop.internal.transport.AppProtocolCaller;
+import zloop.internal.transport.ProtocolFailures;
+import zloop.internal.transport.WriteFlowControl;
 
 /**
  * A stream connection: the transport semantics, written once for every backend. It buffers what
@@ -20,14 +21,57 @@ import zloop.engine.spi.WriteQueue;
  * (flush, then close) or at once (abort), and always reports the end with {@code connectionLost}
  * on a later turn. The backend only moves bytes and reports events ({@link StreamHandler}).
  *
- * <p>Protocol methods are called under the loop's guard rule ({@link CallbackGuard#survivable}):
- * whatever one throws, short of a {@link VirtualMachineError}, is handled here.
+ * <p>Protocol methods are called through {@link AppProtocolCaller} (shared with the TLS layer)
+ * under the loop's guard rule: whatever one throws, short of a {@link VirtualMachineError}, is
+ * handled here ({@link ProtocolFailures}). Write flow control is {@link WriteFlowControl}, also
+ * shared with TLS.
+ *
+ * <h2>State</h2>
+ *
+ * The connection's life is one {@link Lifecycle} value, changed only through {@link #moveTo},
+ * which refuses a transition the table does not allow. Independent of it: the write side's {@link
+ * WriteEnd} (half-close), the peer's end of stream, the application's reading pause, and whether
+ * a sendfile owns the socket. {@link #toString()} shows them all.
  *
  * <p>Loop thread only.
  */
-final class StreamTransport implements Transport, StreamHandler {
+final class StreamTransport implements Transport, StreamHandler, ProtocolFailures {
   /** After this many writes to a lost connection, each further one is logged (asyncio's rule). */
   private static final int LOG_THRESHOLD_FOR_CONNLOST_WRITES = 5;
+
+  /** The connection's life, in order; see {@link #allows}. */
+  enum Lifecycle {
+    /** Reading and writing. */
+    OPEN,
+    /** {@code close()} was called: reading stopped, the buffer is being sent. */
+    CLOSING,
+    /**
+     * {@code connectionLost} is scheduled (buffer sent, aborted or failed): nothing more is sent
+     * or delivered, writes are dropped and counted.
+     */
+    ENDING,
+    /** {@code connectionLost} ran and the socket is closed. */
+    CLOSED;
+
+    /** The allowed transitions: forward only, CLOSING skipped by an abort or a failure. */
+    boolean allows(Lifecycle next) {
+      return switch (this) {
+        case OPEN -> next == CLOSING || next == ENDING;
+        case CLOSING -> next == ENDING;
+        case ENDING -> next == CLOSED;
+        case CLOSED -> false;
+      };
+    }
+  }
+
+  /** The write side, asyncio's {@code write_eof}: not a lifecycle step (close() may follow it). */
+  enum WriteEnd {
+    OPEN,
+    /** {@code writeEof()} was called: the socket's output shuts once the buffer is sent. */
+    EOF_REQUESTED,
+    /** The socket's output is shut down. */
+    EOF_SENT
+  }
 
   private final Loop loop;
   private final SocketHandle socket;
@@ -40,19 +84,17 @@ final class StreamTransport implements Transport, StreamHandler {
   /** The {@code "socket"} extra info: made on first use, or the user's socket this one adopted. */
   private UserSocket exposed;
 
-  private BaseProtocol protocol;
-  private Protocol plain;
-  private BufferedProtocol buffered;
+  private final AppProtocolCaller app = new AppProtocolCaller(this);
+  private final WriteFlowControl flow = new WriteFlowControl(app);
 
-  private WriteBufferLimits limits = WriteBufferLimits.DEFAULT;
-  private boolean protocolPaused;
-  private boolean readingPaused;
-  private boolean closing;
+  private Lifecycle state = Lifecycle.OPEN;
+  private WriteEnd writeEnd = WriteEnd.OPEN;
+  /** The peer ended its side (read side; independent of the lifecycle). */
   private boolean eofReceived;
-  private boolean eofRequested;
-  private boolean eofSent;
-  private int connLost;
-  private boolean lostCalled;
+  /** The application paused reading. */
+  private boolean readingPaused;
+  /** Writes dropped since the connection was lost (asyncio's {@code _conn_lost} count). */
+  private int writesAfterLost;
   private Runnable onDrained;
   private boolean sendfileActive;
   /** Writes made while a sendfile runs: they go out after the file. */
@@ -108,12 +150,8 @@ final class StreamTransport implements Transport, StreamHandler {
     loop.scheduleInternal(
         new LoopHandle(
             () -> {
-              try {
-                protocol.connectionMade(this);
-              } catch (Throwable t) {
-                report("Exception in protocol.connectionMade()", CallbackGuard.survivable(t));
-              }
-              if (!closing && !readingPaused) {
+              app.connectionMade(this, false);
+              if (state == Lifecycle.OPEN && !readingPaused) {
                 socket.startReading();
               }
               if (onStarted != null) {
@@ -126,15 +164,8 @@ final class StreamTransport implements Transport, StreamHandler {
 
   @Override
   public void setProtocol(BaseProtocol newProtocol) {
-    java.util.Objects.requireNonNull(newProtocol, "protocol");
-    if (!(newProtocol instanceof Protocol) && !(newProtocol instanceof BufferedProtocol)) {
-      throw new IllegalArgumentException(
-          "a stream protocol must implement Protocol or BufferedProtocol: " + newProtocol);
-    }
-    boolean replacing = protocol != null;
-    protocol = newProtocol;
-    plain = newProtocol instanceof Protocol p ? p : null;
-    buffered = plain == null ? (BufferedProtocol) newProtocol : null;
+    boolean replacing = app.protocol() != null;
+    app.set(newProtocol);
     if (replacing) {
       socket.readTargetChanged(); // a read into the old protocol's buffer must not reach this one
     }
@@ -142,74 +173,46 @@ final class StreamTransport implements Transport, StreamHandler {
 
   @Override
   public BaseProtocol getProtocol() {
-    return protocol;
+    return app.protocol();
   }
 
   // ------------------------------------------------------------------ reading (backend events)
 
   @Override
   public ByteBuffer readBuffer() {
-    if (buffered == null || closing) {
+    if (state != Lifecycle.OPEN || !app.isBuffered()) {
       return null;
     }
-    ByteBuffer b;
-    try {
-      b = buffered.getBuffer(-1);
-      if (b == null || !b.hasRemaining()) {
-        throw new IllegalStateException("getBuffer() returned an empty buffer");
-      }
-      if (b.isReadOnly()) {
-        throw new IllegalStateException("getBuffer() returned a read-only buffer");
-      }
-    } catch (Throwable t) {
-      fatal("Fatal error: protocol.getBuffer() call failed.", CallbackGuard.survivable(t));
-      return null;
-    }
-    return b;
+    return app.getBuffer(-1); // null if it failed: the connection is ending
   }
 
   @Override
   public void onData(ByteBuffer data) {
-    if (closing) {
+    if (state != Lifecycle.OPEN) {
       return; // aborted or failed meanwhile: nobody wants these bytes
     }
-    if (plain == null) {
+    if (app.isBuffered()) {
       // A buffered protocol's getBuffer failed inside readBuffer(); we are closing already.
       return;
     }
-    try {
-      plain.dataReceived(data);
-    } catch (Throwable t) {
-      fatal("Fatal error: protocol.dataReceived() call failed.", CallbackGuard.survivable(t));
-    }
+    app.dataReceived(data);
   }
 
   @Override
   public void onDataInto(int n) {
-    if (closing || buffered == null) {
+    if (state != Lifecycle.OPEN || !app.isBuffered()) {
       return;
     }
-    try {
-      buffered.bufferUpdated(n);
-    } catch (Throwable t) {
-      fatal("Fatal error: protocol.bufferUpdated() call failed.", CallbackGuard.survivable(t));
-    }
+    app.bufferUpdated(n);
   }
 
   @Override
   public void onEof() {
     eofReceived = true;
-    if (closing) {
+    if (state != Lifecycle.OPEN) {
       return;
     }
-    boolean keepOpen;
-    try {
-      keepOpen = plain != null ? plain.eofReceived() : buffered.eofReceived();
-    } catch (Throwable t) {
-      fatal("Fatal error: protocol.eofReceived() call failed.", CallbackGuard.survivable(t));
-      return;
-    }
-    if (!keepOpen) {
+    if (!app.eofReceived()) {
       close();
     }
   }
@@ -223,13 +226,13 @@ final class StreamTransport implements Transport, StreamHandler {
 
   @Override
   public boolean isReading() {
-    return !readingPaused && !closing;
+    return !readingPaused && state == Lifecycle.OPEN;
   }
 
   @Override
   public void pauseReading() {
     loop.checkThread();
-    if (closing || readingPaused) {
+    if (state != Lifecycle.OPEN || readingPaused) {
       return;
     }
     readingPaused = true;
@@ -239,7 +242,7 @@ final class StreamTransport implements Transport, StreamHandler {
   @Override
   public void resumeReading() {
     loop.checkThread();
-    if (closing || !readingPaused) {
+    if (state != Lifecycle.OPEN || !readingPaused) {
       return;
     }
     readingPaused = false;
@@ -286,7 +289,7 @@ final class StreamTransport implements Transport, StreamHandler {
       for (int i = 0; i < count; i++) {
         held.add(copyOf(buffers[i])); // after the file, in order
       }
-      maybePauseProtocol();
+      flow.maybePause(getWriteBufferSize());
       return;
     }
     boolean wasEmpty = queue.isEmpty();
@@ -299,22 +302,21 @@ final class StreamTransport implements Transport, StreamHandler {
     if (wasEmpty && !queue.isEmpty()) {
       socket.flush(queue);
     }
-    maybePauseProtocol();
+    flow.maybePause(getWriteBufferSize());
   }
 
   /** asyncio's checks before a write; false means drop the bytes silently (connection lost). */
   private boolean checkWritable(boolean hasBytes) {
-    if (eofRequested) {
+    if (writeEnd != WriteEnd.OPEN) {
       throw new IllegalStateException("Cannot call write() after writeEof()");
     }
     if (!hasBytes) {
       return false;
     }
-    if (connLost > 0) {
-      if (connLost >= LOG_THRESHOLD_FOR_CONNLOST_WRITES) {
+    if (isLost()) {
+      if (++writesAfterLost >= LOG_THRESHOLD_FOR_CONNLOST_WRITES) {
         loop.errors().warn("socket.send() raised exception: the connection is lost");
       }
-      connLost++;
       return false;
     }
     return true;
@@ -363,11 +365,11 @@ final class StreamTransport implements Transport, StreamHandler {
 
   @Override
   public void onWritten(long n) {
-    if (connLost > 0) {
+    if (isLost()) {
       return; // aborted: the queue was dropped, a send that was in flight no longer matters
     }
     queue.consume(n, chunks::give);
-    maybeResumeProtocol();
+    flow.maybeResume(getWriteBufferSize());
     if (queue.isEmpty()) {
       drained();
     }
@@ -382,34 +384,10 @@ final class StreamTransport implements Transport, StreamHandler {
     if (sendfileActive) {
       return; // sendfile owns the socket until it ends
     }
-    if (closing) {
-      if (connLost == 0) {
-        scheduleConnectionLost(null);
-      }
-    } else if (eofRequested && !eofSent) {
+    if (state == Lifecycle.CLOSING) {
+      scheduleConnectionLost(null);
+    } else if (state == Lifecycle.OPEN && writeEnd == WriteEnd.EOF_REQUESTED) {
       shutdownOutput();
-    }
-  }
-
-  private void maybePauseProtocol() {
-    if (!protocolPaused && getWriteBufferSize() > limits.high()) {
-      protocolPaused = true;
-      try {
-        protocol.pauseWriting();
-      } catch (Throwable t) {
-        report("protocol.pauseWriting() failed", CallbackGuard.survivable(t));
-      }
-    }
-  }
-
-  private void maybeResumeProtocol() {
-    if (protocolPaused && getWriteBufferSize() <= limits.low()) {
-      protocolPaused = false;
-      try {
-        protocol.resumeWriting();
-      } catch (Throwable t) {
-        report("protocol.resumeWriting() failed", CallbackGuard.survivable(t));
-      }
     }
   }
 
@@ -421,17 +399,17 @@ final class StreamTransport implements Transport, StreamHandler {
   @Override
   public void writeEof() {
     loop.checkThread();
-    if (closing || eofRequested) {
+    if (state != Lifecycle.OPEN || writeEnd != WriteEnd.OPEN) {
       return;
     }
-    eofRequested = true;
+    writeEnd = WriteEnd.EOF_REQUESTED;
     if (queue.isEmpty() && !sendfileActive) {
       shutdownOutput();
     }
   }
 
   private void shutdownOutput() {
-    eofSent = true;
+    writeEnd = WriteEnd.EOF_SENT;
     try {
       socket.shutdownOutput();
     } catch (IOException e) {
@@ -446,30 +424,29 @@ final class StreamTransport implements Transport, StreamHandler {
 
   @Override
   public WriteBufferLimits getWriteBufferLimits() {
-    return limits;
+    return flow.limits();
   }
 
   @Override
   public void setWriteBufferLimits(Long high, Long low) {
-    limits = WriteBufferLimits.of(high, low);
-    maybePauseProtocol();
-    maybeResumeProtocol();
+    flow.setLimits(high, low);
+    flow.update(getWriteBufferSize());
   }
 
   // ------------------------------------------------------------------ closing
 
   @Override
   public boolean isClosing() {
-    return closing;
+    return state != Lifecycle.OPEN;
   }
 
   @Override
   public void close() {
     loop.checkThread();
-    if (closing) {
+    if (state != Lifecycle.OPEN) {
       return;
     }
-    closing = true;
+    moveTo(Lifecycle.CLOSING);
     socket.stopReading();
     if (queue.isEmpty() && !sendfileActive) {
       scheduleConnectionLost(null);
@@ -483,33 +460,28 @@ final class StreamTransport implements Transport, StreamHandler {
   }
 
   private void forceClose(Throwable reason) {
-    if (connLost > 0) {
+    if (isLost()) {
       return;
     }
     queue.clear(abandoned::add); // recycled only once the socket is closed (sends may be in flight)
     socket.writesDropped(); // a send in flight stops now, not at the next poll
     held.clear(b -> {});
-    if (!closing) {
-      closing = true;
+    if (state == Lifecycle.OPEN) {
       socket.stopReading();
     }
     scheduleConnectionLost(reason);
   }
 
+  /** OPEN or CLOSING to ENDING: the one place that schedules {@code connectionLost}. */
   private void scheduleConnectionLost(Throwable reason) {
-    connLost++;
+    moveTo(Lifecycle.ENDING);
     loop.scheduleInternal(new LoopHandle(() -> callConnectionLost(reason)));
   }
 
   private void callConnectionLost(Throwable reason) {
-    if (lostCalled) {
-      return;
-    }
-    lostCalled = true;
+    moveTo(Lifecycle.CLOSED);
     try {
-      protocol.connectionLost(reason);
-    } catch (Throwable t) {
-      report("Exception in protocol.connectionLost()", CallbackGuard.survivable(t));
+      app.connectionLost(reason);
     } finally {
       loop.transports().remove(socket.fd(), this);
       socket.close();
@@ -532,15 +504,32 @@ final class StreamTransport implements Transport, StreamHandler {
    * asyncio's {@code _fatal_error}: OS-level failures (resets, broken pipes) are routine and only
    * close the connection; anything else is also reported to the exception handler.
    */
-  private void fatal(String message, Throwable failure) {
+  @Override
+  public void fatal(String message, Throwable failure) {
     if (!(failure instanceof IOException)) {
       report(message, failure);
     }
     forceClose(failure);
   }
 
-  private void report(String message, Throwable failure) {
-    loop.callExceptionHandler(new ExceptionContext(message, failure, null, null, this, protocol));
+  @Override
+  public void report(String message, Throwable failure) {
+    loop.callExceptionHandler(
+        new ExceptionContext(message, failure, null, null, this, app.protocol()));
+  }
+
+  /** Changes the lifecycle, refusing what {@link Lifecycle#allows} does not. */
+  private void moveTo(Lifecycle next) {
+    if (!state.allows(next)) {
+      throw new IllegalStateException(
+          "StreamTransport: illegal transition " + state + " -> " + next + " in " + this);
+    }
+    state = next;
+  }
+
+  /** The lifecycle, for tests and debugging. */
+  Lifecycle state() {
+    return state;
   }
 
   // ------------------------------------------------------------------ for sendfile
@@ -553,8 +542,9 @@ final class StreamTransport implements Transport, StreamHandler {
     return loop;
   }
 
+  /** Whether {@code connectionLost} is scheduled or done: nothing more is sent. */
   boolean isLost() {
-    return connLost > 0;
+    return state == Lifecycle.ENDING || state == Lifecycle.CLOSED;
   }
 
   /** Runs {@code action} once the write buffer is empty (at once if it is). */
@@ -568,7 +558,7 @@ final class StreamTransport implements Transport, StreamHandler {
 
   void setSendfileActive(boolean active) {
     sendfileActive = active;
-    if (!active && !held.isEmpty() && connLost == 0) {
+    if (!active && !held.isEmpty() && !isLost()) {
       ByteBuffer[] later = java.util.Arrays.copyOf(held.buffers(), held.count());
       held.clear(b -> {});
       for (ByteBuffer b : later) {
@@ -579,9 +569,9 @@ final class StreamTransport implements Transport, StreamHandler {
     }
     if (!active) {
       if (queue.isEmpty()) {
-        if (closing && connLost == 0) {
+        if (state == Lifecycle.CLOSING) {
           scheduleConnectionLost(null);
-        } else if (eofRequested && !eofSent && !closing) {
+        } else if (state == Lifecycle.OPEN && writeEnd == WriteEnd.EOF_REQUESTED) {
           shutdownOutput();
         }
       }
@@ -631,6 +621,17 @@ final class StreamTransport implements Transport, StreamHandler {
 
   @Override
   public String toString() {
-    return "StreamTransport[" + sockname + " -> " + peername + (closing ? ", closing" : "") + "]";
+    return "StreamTransport["
+        + sockname
+        + " -> "
+        + peername
+        + ", "
+        + state
+        + (writeEnd != WriteEnd.OPEN ? ", write " + writeEnd : "")
+        + (eofReceived ? ", eof received" : "")
+        + (readingPaused ? ", reading paused" : "")
+        + (flow.isPaused() ? ", writing paused" : "")
+        + (sendfileActive ? ", sendfile" : "")
+        + "]";
   }
 }

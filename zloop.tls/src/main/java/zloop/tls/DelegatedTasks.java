@@ -6,6 +6,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLEngine;
 import zloop.EventLoop;
+import zloop.internal.transport.AppProtocolCaller;
 
 /**
  * Runs the engine's delegated tasks (certificate checks, key agreement) on the loop's executor, so
@@ -71,7 +72,7 @@ final class DelegatedTasks {
     try {
       runAll(batch);
     } catch (Throwable e) { // a trust manager's code among them: the engine's rule applies
-      Throwable failure = CallbackRule.survivable(e);
+      Throwable failure = AppProtocolCaller.survivable(e);
       running = false;
       loop.callSoon(() -> fail.accept(failure));
       return;

@@ -2,12 +2,11 @@ package zloop.tls;
 
 import java.util.Objects;
 import zloop.BaseProtocol;
-import zloop.BufferedProtocol;
 import zloop.EventLoop;
 import zloop.Future;
-import zloop.Protocol;
 import zloop.TlsOptions;
 import zloop.Transport;
+import zloop.internal.transport.AppProtocolCaller;
 import zloop.spi.TlsProvider;
 
 /**
@@ -41,10 +40,7 @@ public final class SslEngineTlsProvider implements TlsProvider {
   public Future<Transport> startTls(
       EventLoop loop, Transport raw, BaseProtocol app, TlsOptions options, boolean serverSide) {
     Objects.requireNonNull(raw, "transport");
-    if (!(app instanceof Protocol) && !(app instanceof BufferedProtocol)) {
-      throw new IllegalArgumentException(
-          "a stream protocol must implement Protocol or BufferedProtocol: " + app);
-    }
+    AppProtocolCaller.requireStreamProtocol(app);
     if (!serverSide && options.serverHostname() == null) {
       throw new IllegalArgumentException(
           "startTls on the client side needs TlsOptions.serverHostname (\"\" to skip the host name"

@@ -13,10 +13,12 @@ import zloop.BufferedProtocol;
 import zloop.EventLoop;
 import zloop.ExceptionContext;
 import zloop.Future;
-import zloop.Protocol;
 import zloop.TlsOptions;
 import zloop.Transport;
 import zloop.WriteBufferLimits;
+import zloop.internal.transport.AppProtocolCaller;
+import zloop.internal.transport.ProtocolFailures;
+import zloop.internal.transport.WriteFlowControl;
 
 /**
  * The raw side of a TLS connection: asyncio's {@code SSLProtocol}. It is the raw transport's
@@ -32,19 +34,24 @@ import zloop.WriteBufferLimits;
  *
  * Any failure goes back to UNWRAPPED and closes the raw transport; the application hears {@code
  * connectionLost} with the failure (if it heard {@code connectionMade}), the connection's future
- * fails with it (if the handshake never finished).
+ * fails with it (if the handshake never finished). Both state enums change only through their
+ * allow-lists ({@link State#allows}, {@link AppState#allows}, asyncio's {@code _set_state}
+ * checks): an illegal transition throws {@link IllegalStateException} naming from and to.
  *
  * <h2>Application failures</h2>
  *
  * Whatever the application's protocol throws from a call the TLS layer makes ({@code
  * connectionMade}, {@code dataReceived}, {@code getBuffer}/{@code bufferUpdated}, {@code
  * eofReceived}), any {@link Throwable} short of a {@link VirtualMachineError} ({@link
- * CallbackRule}, the engine's rule), is a fatal error of the connection, as asyncio's {@code
+ * AppProtocolCaller}, shared with the engine's stream transport), is a fatal error of the
+ * connection, as asyncio's {@code
  * sslproto._fatal_error}: the exception handler hears of it with the TLS transport and the
  * application's protocol, the raw transport is aborted (no close_notify), the application hears
  * {@code connectionLost} with it. A throwing {@code connectionMade} fails the connection too (on a
  * plain connection it does not): a client's connection future fails with the error. Failures in
  * {@code pauseWriting}, {@code resumeWriting} and {@code connectionLost} are only reported.
+ * Pausing and resuming the application's writing is the same {@link WriteFlowControl} the engine's
+ * stream transport uses.
  *
  * <h2>Re-entrancy</h2>
  *
@@ -54,7 +61,7 @@ import zloop.WriteBufferLimits;
  *
  * <p>Loop thread only.
  */
-final class TlsProtocol implements BufferedProtocol {
+final class TlsProtocol implements BufferedProtocol, ProtocolFailures {
   private static final System.Logger LOG = System.getLogger("zloop.tls");
 
   /** The JDK's record sizes (TLS 1.2 and 1.3); an engine that needs more makes the buffers grow. */
@@ -76,15 +83,36 @@ final class TlsProtocol implements BufferedProtocol {
     DO_HANDSHAKE,
     WRAPPED,
     FLUSHING,
-    SHUTDOWN
+    SHUTDOWN;
+
+    /** asyncio's allow-list: forward one step at a time, or back to UNWRAPPED from anywhere. */
+    boolean allows(State next) {
+      return switch (next) {
+        case UNWRAPPED -> true;
+        case DO_HANDSHAKE -> this == UNWRAPPED;
+        case WRAPPED -> this == DO_HANDSHAKE;
+        case FLUSHING -> this == WRAPPED;
+        case SHUTDOWN -> this == FLUSHING;
+      };
+    }
   }
 
   /** What the application has heard (asyncio's {@code AppProtocolState}). */
-  private enum AppState {
+  enum AppState {
     INIT,
     MADE,
     EOF,
-    LOST
+    LOST;
+
+    /** asyncio's order: made, maybe end of stream, lost; each heard once. */
+    boolean allows(AppState next) {
+      return switch (next) {
+        case INIT -> false;
+        case MADE -> this == INIT;
+        case EOF -> this == MADE;
+        case LOST -> this == MADE || this == EOF;
+      };
+    }
   }
 
   private final EventLoop loop;
@@ -102,10 +130,8 @@ final class TlsProtocol implements BufferedProtocol {
   private final Deadline shutdownDeadline;
   private final ByteBuffer[] single = new ByteBuffer[1];
   private final ToApp toApp = new ToApp();
-
-  private BaseProtocol app;
-  private Protocol appPlain;
-  private BufferedProtocol appBuffered;
+  private final AppProtocolCaller app = new AppProtocolCaller(this);
+  private final WriteFlowControl appWriting = new WriteFlowControl(app);
 
   private Transport raw;
   private SSLEngine engine;
@@ -121,7 +147,6 @@ final class TlsProtocol implements BufferedProtocol {
   private boolean appClosed;
   private boolean appReadingPaused;
   private boolean rawReadingPaused;
-  private boolean appWritingPaused;
   /** The raw transport was asked to close or abort. */
   private boolean rawClosed;
   /** The raw transport's connectionLost arrived: nothing more happens. */
@@ -172,7 +197,8 @@ final class TlsProtocol implements BufferedProtocol {
   public void connectionMade(Transport transport) {
     raw = transport;
     outbound.attach(transport);
-    state = State.DO_HANDSHAKE;
+    appWriting.adopt(transport.getWriteBufferLimits()); // start_tls: whatever was set on it
+    moveTo(State.DO_HANDSHAKE);
     handshakeDeadline.start(options.handshakeTimeout(), this::handshakeTimedOut);
     if (!serverSide || options.contextForName() == null) {
       try {
@@ -181,7 +207,7 @@ final class TlsProtocol implements BufferedProtocol {
         fail(e, "TLS setup failed", false);
         return;
       } catch (Throwable e) {
-        fail(CallbackRule.survivable(e), "TLS setup failed", false);
+        fail(AppProtocolCaller.survivable(e), "TLS setup failed", false);
         return;
       }
     }
@@ -223,7 +249,7 @@ final class TlsProtocol implements BufferedProtocol {
     if (!handshakeDone) {
       reason = handshakeFailure(reason);
     }
-    state = State.UNWRAPPED;
+    moveTo(State.UNWRAPPED);
     appClosed = true;
     rawClosed = true;
     handshakeDeadline.cancel();
@@ -232,12 +258,8 @@ final class TlsProtocol implements BufferedProtocol {
     inbound.release();
     net.discard();
     if (handshakeDone && (appState == AppState.MADE || appState == AppState.EOF)) {
-      appState = AppState.LOST;
-      try {
-        app.connectionLost(reason);
-      } catch (Throwable e) {
-        report("Exception in protocol.connectionLost()", CallbackRule.survivable(e));
-      }
+      moveTo(AppState.LOST);
+      app.connectionLost(reason);
     }
     if (!established.isDone()) {
       established.setException(reason);
@@ -276,7 +298,7 @@ final class TlsProtocol implements BufferedProtocol {
     } catch (SSLException e) {
       fail(e, "Fatal error on TLS protocol", true);
     } catch (Throwable e) {
-      fail(CallbackRule.survivable(e), "Fatal error on TLS protocol", false);
+      fail(AppProtocolCaller.survivable(e), "Fatal error on TLS protocol", false);
     } finally {
       busy = false;
       outbound.flush();
@@ -362,7 +384,7 @@ final class TlsProtocol implements BufferedProtocol {
 
   private void handshakeComplete() {
     handshakeDeadline.cancel();
-    state = State.WRAPPED;
+    moveTo(State.WRAPPED);
     handshakeDone = true;
     tls13 = "TLSv1.3".equals(engine.getSession().getProtocol());
     if (loop.getDebug()) {
@@ -374,12 +396,8 @@ final class TlsProtocol implements BufferedProtocol {
           engine.getSession().getCipherSuite());
     }
     if (appState == AppState.INIT) {
-      appState = AppState.MADE;
-      try {
-        app.connectionMade(appTransport);
-      } catch (Throwable e) {
-        fail(CallbackRule.survivable(e), "Exception in protocol.connectionMade()", false);
-      }
+      moveTo(AppState.MADE);
+      app.connectionMade(appTransport, true); // behind TLS a failure ends the connection
     }
     if (!established.isDone()) {
       established.setResult(appTransport);
@@ -486,7 +504,7 @@ final class TlsProtocol implements BufferedProtocol {
     switch (state) {
       case DO_HANDSHAKE -> abort(null);
       case WRAPPED -> {
-        state = State.FLUSHING;
+        moveTo(State.FLUSHING);
         shutdownDeadline.start(options.shutdownTimeout(), this::shutdownTimedOut);
         process();
       }
@@ -503,7 +521,7 @@ final class TlsProtocol implements BufferedProtocol {
     if (p == Outbound.Progress.TASKS) {
       startTasks();
     } else if (p != Outbound.Progress.BLOCKED) {
-      state = State.SHUTDOWN;
+      moveTo(State.SHUTDOWN);
       again = true;
     }
     // BLOCKED: the engine waits for the peer; the shutdown timer bounds that
@@ -592,7 +610,7 @@ final class TlsProtocol implements BufferedProtocol {
               "TLS shutdown timed out after " + after + ": the peer never answered close_notify",
               new SocketTimeoutException("TLS shutdown timed out after " + after));
     }
-    state = State.UNWRAPPED;
+    moveTo(State.UNWRAPPED);
     rawClosed = true;
     outbound.clear();
     raw.abort();
@@ -608,7 +626,7 @@ final class TlsProtocol implements BufferedProtocol {
       return;
     }
     failure = handshakeDone ? e : handshakeFailure(e);
-    state = State.UNWRAPPED;
+    moveTo(State.UNWRAPPED);
     appClosed = true;
     handshakeDeadline.cancel();
     if (!(e instanceof IOException)) {
@@ -656,8 +674,36 @@ final class TlsProtocol implements BufferedProtocol {
     return new SSLHandshakeException("the peer closed the connection during the TLS handshake");
   }
 
-  private void report(String message, Throwable e) {
-    loop.callExceptionHandler(new ExceptionContext(message, e, null, null, appTransport, app));
+  /** The application's protocol failed (through {@link AppProtocolCaller}): end the connection. */
+  @Override
+  public void fatal(String message, Throwable e) {
+    fail(e, message, false);
+  }
+
+  @Override
+  public void report(String message, Throwable e) {
+    loop.callExceptionHandler(
+        new ExceptionContext(message, e, null, null, appTransport, app.protocol()));
+  }
+
+  private void moveTo(State next) {
+    if (!state.allows(next)) {
+      throw new IllegalStateException("TLS protocol: illegal transition " + state + " -> " + next);
+    }
+    state = next;
+  }
+
+  private void moveTo(AppState next) {
+    if (!appState.allows(next)) {
+      throw new IllegalStateException(
+          "TLS application protocol: illegal transition " + appState + " -> " + next);
+    }
+    appState = next;
+  }
+
+  /** The TLS state, for tests and debugging. */
+  State state() {
+    return state;
   }
 
   // ================================================================ flow control
@@ -686,23 +732,7 @@ final class TlsProtocol implements BufferedProtocol {
     if (raw == null || appClosed || (appState != AppState.MADE && appState != AppState.EOF)) {
       return;
     }
-    long size = writeBufferSize();
-    WriteBufferLimits limits = raw.getWriteBufferLimits();
-    if (!appWritingPaused && size > limits.high()) {
-      appWritingPaused = true;
-      try {
-        app.pauseWriting();
-      } catch (Throwable e) {
-        report("protocol.pauseWriting() failed", CallbackRule.survivable(e));
-      }
-    } else if (appWritingPaused && size <= limits.low()) {
-      appWritingPaused = false;
-      try {
-        app.resumeWriting();
-      } catch (Throwable e) {
-        report("protocol.resumeWriting() failed", CallbackRule.survivable(e));
-      }
-    }
+    appWriting.update(writeBufferSize());
   }
 
   // ================================================================ application side (TlsTransport)
@@ -736,7 +766,7 @@ final class TlsProtocol implements BufferedProtocol {
     } catch (SSLException e) {
       fail(e, "Fatal error on TLS protocol", true);
     } catch (Throwable e) {
-      fail(CallbackRule.survivable(e), "Fatal error on TLS protocol", false);
+      fail(AppProtocolCaller.survivable(e), "Fatal error on TLS protocol", false);
     }
     if (!busy) {
       outbound.flush();
@@ -749,10 +779,12 @@ final class TlsProtocol implements BufferedProtocol {
   }
 
   WriteBufferLimits writeBufferLimits() {
-    return raw != null ? raw.getWriteBufferLimits() : WriteBufferLimits.DEFAULT;
+    return appWriting.limits();
   }
 
+  /** Sets the application's watermarks and the raw transport's (they stay the same). */
   void setWriteBufferLimits(Long high, Long low) {
+    appWriting.setLimits(high, low); // refuses bad values before anything changes
     raw.setWriteBufferLimits(high, low);
     controlAppWriting();
   }
@@ -775,7 +807,7 @@ final class TlsProtocol implements BufferedProtocol {
     if (e != null && failure == null) {
       failure = e;
     }
-    state = State.UNWRAPPED;
+    moveTo(State.UNWRAPPED);
     handshakeDeadline.cancel();
     rawClosed = true;
     outbound.clear();
@@ -822,31 +854,20 @@ final class TlsProtocol implements BufferedProtocol {
   }
 
   BaseProtocol appProtocol() {
-    return app;
+    return app.protocol();
   }
 
   void setAppProtocol(BaseProtocol protocol) {
-    java.util.Objects.requireNonNull(protocol, "protocol");
-    if (!(protocol instanceof Protocol) && !(protocol instanceof BufferedProtocol)) {
-      throw new IllegalArgumentException(
-          "a stream protocol must implement Protocol or BufferedProtocol: " + protocol);
-    }
-    app = protocol;
-    appPlain = protocol instanceof Protocol p ? p : null;
-    appBuffered = appPlain == null ? (BufferedProtocol) protocol : null;
+    app.set(protocol);
   }
 
   private void callEofReceived() {
     if (appState != AppState.MADE) {
       return;
     }
-    appState = AppState.EOF;
-    try {
-      // The answer does not matter: TLS connections are not kept half-open (as in asyncio).
-      boolean ignored = appPlain != null ? appPlain.eofReceived() : appBuffered.eofReceived();
-    } catch (Throwable e) {
-      fail(CallbackRule.survivable(e), "Error calling eofReceived()", false);
-    }
+    moveTo(AppState.EOF);
+    // The answer does not matter: TLS connections are not kept half-open (as in asyncio).
+    boolean ignored = app.eofReceived();
   }
 
   // ================================================================ Inbound.Sink
@@ -860,42 +881,22 @@ final class TlsProtocol implements BufferedProtocol {
 
     @Override
     public boolean buffered() {
-      return appBuffered != null;
+      return app.isBuffered();
     }
 
     @Override
     public void dataReceived(ByteBuffer view) {
-      try {
-        appPlain.dataReceived(view);
-      } catch (Throwable e) {
-        fail(CallbackRule.survivable(e), "Fatal error: protocol.dataReceived() call failed.", false);
-      }
+      app.dataReceived(view);
     }
 
     @Override
     public ByteBuffer getBuffer() {
-      try {
-        ByteBuffer b = appBuffered.getBuffer(-1);
-        if (b == null || !b.hasRemaining()) {
-          throw new IllegalStateException("getBuffer() returned an empty buffer");
-        }
-        if (b.isReadOnly()) {
-          throw new IllegalStateException("getBuffer() returned a read-only buffer");
-        }
-        return b;
-      } catch (Throwable e) {
-        fail(CallbackRule.survivable(e), "Fatal error: protocol.getBuffer() call failed.", false);
-        return null;
-      }
+      return app.getBuffer(-1);
     }
 
     @Override
     public void bufferUpdated(int n) {
-      try {
-        appBuffered.bufferUpdated(n);
-      } catch (Throwable e) {
-        fail(CallbackRule.survivable(e), "Fatal error: protocol.bufferUpdated() call failed.", false);
-      }
+      app.bufferUpdated(n);
     }
   }
 

@@ -104,6 +104,12 @@ final class TlsTransport implements Transport {
 
   @Override
   public String toString() {
-    return "TlsTransport[" + tls.extraInfo("sockname") + " -> " + tls.extraInfo("peername") + "]";
+    return "TlsTransport["
+        + tls.extraInfo("sockname")
+        + " -> "
+        + tls.extraInfo("peername")
+        + ", "
+        + tls.state()
+        + "]";
   }
 }

@@ -55,8 +55,8 @@ class EchoTest {
           Recorder r = bufferedClient ? new Recorder.Buffered(loop) : new Recorder.Plain(loop);
           r.expect(size);
           r.keepLimit = 0;
-          Connection<Recorder> c =
-              await(loop, loop.createConnection(() -> r, "127.0.0.1", port(server), null), "createConnection");
+          Connection<BaseProtocol> c =
+              await(loop, loop.createConnection(r::protocol, "127.0.0.1", port(server), null), "createConnection");
           c.transport().write(data);
           await(loop, r.gotAll, "the whole echo of " + size(size) + " (got " + r.received + ")");
           assertEquals(crc(data), r.crcValue(), "CRC32 of the echo of " + size(size));

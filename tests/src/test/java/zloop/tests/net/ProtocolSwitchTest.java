@@ -64,7 +64,7 @@ class ProtocolSwitchTest {
       Recorder.Buffered a = await(loop, accepted, "the server accepting the connection");
       await(loop, a.made, "connectionMade");
       Net.spin(loop, 3); // reading started: a completion backend has a receive armed into A's buffer
-      a.transport.setProtocol(b);
+      a.transport.setProtocol(b.protocol());
       OutputStream out = client.getOutputStream();
       out.write(HELLO);
       out.flush();

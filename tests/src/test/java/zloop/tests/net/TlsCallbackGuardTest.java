@@ -136,7 +136,7 @@ class TlsCallbackGuardTest {
                   () -> {
                     Recorder p = made.isEmpty() ? faulty.apply(loop) : new Echo(loop);
                     made.add(p);
-                    return p;
+                    return p.protocol();
                   },
                   "127.0.0.1",
                   0,

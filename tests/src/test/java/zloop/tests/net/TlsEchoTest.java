@@ -132,11 +132,11 @@ class TlsEchoTest {
           Recorder client =
               buffered ? new PumpingBufferedClient(loop, data) : new PumpingClient(loop, data);
           client.expect(BULK);
-          Connection<Recorder> c =
+          Connection<BaseProtocol> c =
               await(
                   loop,
                   loop.createConnection(
-                      () -> client, "localhost", port(server), ConnectOptions.DEFAULT.withTls(clientTls())),
+                      client::protocol, "localhost", port(server), ConnectOptions.DEFAULT.withTls(clientTls())),
                   "TLS connect " + version);
           Transport t = c.transport();
           assertEquals(version, t.getExtraInfo("protocol"), "negotiated version");

@@ -150,8 +150,8 @@ class TlsTransportTest {
         for (boolean buffered : new boolean[] {false, true}) {
           Recorder r = buffered ? new SmallBuffered(loop) : new Pausing(loop);
           r.expect(size);
-          Connection<Recorder> c =
-              await(loop, loop.createConnection(() -> r, "127.0.0.1", port(server), clientTls()), "connect");
+          Connection<zloop.BaseProtocol> c =
+              await(loop, loop.createConnection(r::protocol, "127.0.0.1", port(server), clientTls()), "connect");
           TlsPump pump = new TlsPump(data, false);
           pump.start(c.transport());
           while (!pump.done()) {
