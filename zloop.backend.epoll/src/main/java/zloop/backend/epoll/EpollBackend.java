@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.SocketAddress;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -12,12 +13,14 @@ import java.util.Objects;
 import zloop.engine.spi.Backend;
 import zloop.engine.spi.IoCallback;
 import zloop.engine.spi.LoopContext;
+import zloop.engine.spi.SendFile;
 import zloop.engine.spi.SocketHandle;
 import zloop.engine.spi.SocketKind;
 import zloop.posix.Errno;
 import zloop.posix.ErrnoCapture;
 import zloop.posix.Libc;
-import zloop.posix.Sockets;
+import zloop.posix.PosixSocket;
+import zloop.posix.SocketCalls;
 
 /**
  * One loop's epoll instance: waits in {@code epoll_wait}, is woken through an eventfd, and
@@ -51,6 +54,7 @@ final class EpollBackend implements Backend {
   private final int maxEvents;
   private final MemorySegment ctlEvent;
   private final SocketIo io;
+  private final SocketCalls calls;
   private final SlotTable table = new SlotTable(64);
   private final Map<Integer, FdWatch> watches = new HashMap<>();
   private final ArrayDeque<EpollSocket> failures = new ArrayDeque<>();
@@ -74,6 +78,7 @@ final class EpollBackend implements Backend {
     this.maxEvents = maxEvents;
     this.ctlEvent = arena.allocate(Epoll.EVENT);
     this.io = new SocketIo(arena, errno);
+    this.calls = new SocketCalls(arena, errno);
   }
 
   /** Creates the epoll fd and the wake-up eventfd; on failure, releases what was created. */
@@ -218,6 +223,10 @@ final class EpollBackend implements Backend {
     return io;
   }
 
+  SocketCalls calls() {
+    return calls;
+  }
+
   void reportError(String message, Throwable exception) {
     context.reportError(message, exception);
   }
@@ -227,23 +236,22 @@ final class EpollBackend implements Backend {
   @Override
   public SocketHandle openSocket(SocketKind kind) throws IOException {
     ensureOpen();
-    int domain =
-        switch (kind) {
-          case TCP4 -> Sockets.AF_INET;
-          case TCP6 -> Sockets.AF_INET6;
-          case UNIX -> Sockets.AF_UNIX;
-        };
-    int fd = io.open(domain);
-    EpollSocket s = new EpollSocket(this, fd, domain, false, null);
+    EpollSocket s = new EpollSocket(this, PosixSocket.open(calls, kind));
     register(s);
     return s;
   }
 
-  /** Wraps a descriptor {@code accept4} returned. */
-  EpollSocket adopt(int fd, int domain, SocketAddress remote) {
-    EpollSocket s = new EpollSocket(this, fd, domain, true, remote);
+  /** Wraps a descriptor {@code accept4} returned, with the peer address it returned. */
+  EpollSocket adopt(int fd, int family, SocketAddress remote) {
+    EpollSocket s = new EpollSocket(this, PosixSocket.accepted(calls, fd, family, remote));
     register(s);
     return s;
+  }
+
+  @Override
+  public SendFile openFileForSending(Path file) throws IOException {
+    ensureOpen();
+    return calls.openFile(file);
   }
 
   /** Sockets and watched descriptors the backend holds: for tests. */

@@ -4,14 +4,18 @@ import zloop.posix.EventFd;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import zloop.engine.spi.Backend;
 import zloop.engine.spi.LoopContext;
+import zloop.engine.spi.SendFile;
 import zloop.engine.spi.SocketHandle;
 import zloop.engine.spi.SocketKind;
 import zloop.posix.Errno;
-import zloop.posix.Sockets;
+import zloop.posix.ErrnoCapture;
+import zloop.posix.PosixSocket;
+import zloop.posix.SocketCalls;
 
 /**
  * One loop's io_uring: a ring, a provided-buffer ring, a wake-up eventfd, and the sockets and
@@ -46,7 +50,8 @@ final class IoUringBackend implements Backend {
   private final LoopContext context;
   private final Config config;
   private final Arena arena;
-  private final SyscallBuffers syscalls;
+  private final ErrnoCapture errno;
+  private final SocketCalls calls;
   private final BufferRing buffers;
   private final Wakeup wakeup;
   private final WaitArgs waitArgs;
@@ -68,20 +73,21 @@ final class IoUringBackend implements Backend {
       LoopContext context,
       Config config,
       Arena arena,
-      SyscallBuffers syscalls,
+      ErrnoCapture errno,
       Ring ring,
       BufferRing buffers,
       EventFd eventFd) {
     this.context = context;
     this.config = config;
     this.arena = arena;
-    this.syscalls = syscalls;
+    this.errno = errno;
+    this.calls = new SocketCalls(arena, errno);
     this.ring = ring;
     this.buffers = buffers;
     this.wakeup = new Wakeup(eventFd);
     this.waitArgs = new WaitArgs(arena);
     this.submitter = new Submitter(ring, arena);
-    this.orphans = new Orphans(buffers, syscalls);
+    this.orphans = new Orphans(buffers, calls);
     this.completions = new Completions(slots, orphans, wakeup, context);
     this.completionsPerPoll = config.completionsPerPoll();
   }
@@ -94,19 +100,19 @@ final class IoUringBackend implements Backend {
    */
   static IoUringBackend open(LoopContext context, Config config) throws IOException {
     Arena arena = Arena.ofShared();
-    SyscallBuffers syscalls = new SyscallBuffers(arena);
+    ErrnoCapture errno = new ErrnoCapture(arena);
     Ring ring = null;
     BufferRing buffers = null;
     try {
-      ring = Ring.open(config.firstRung(), config.sqEntries(), config.cqEntries(), arena, syscalls.errno);
+      ring = Ring.open(config.firstRung(), config.sqEntries(), config.cqEntries(), arena, errno);
       String missing = Probe.missingOperations(ring, arena);
       if (missing != null) {
         throw new IOException(missing);
       }
-      buffers = BufferRing.create(config.bufferCount(), config.bufferSize(), syscalls.errno);
+      buffers = BufferRing.create(config.bufferCount(), config.bufferSize(), errno);
       buffers.register(ring, arena);
-      EventFd eventFd = EventFd.open(arena, syscalls.errno);
-      return new IoUringBackend(context, config, arena, syscalls, ring, buffers, eventFd);
+      EventFd eventFd = EventFd.open(arena, errno);
+      return new IoUringBackend(context, config, arena, errno, ring, buffers, eventFd);
     } catch (IOException | RuntimeException e) {
       if (ring != null) {
         ring.close();
@@ -223,7 +229,7 @@ final class IoUringBackend implements Backend {
 
   private void replaceRing(int rung) throws IOException {
     Ring fresh =
-        Ring.open(rung, config.sqEntries(), config.cqEntries(), arena, syscalls.errno);
+        Ring.open(rung, config.sqEntries(), config.cqEntries(), arena, errno);
     retiredEnterCalls += ring.enterCalls();
     ring.close();
     ring = fresh;
@@ -271,18 +277,21 @@ final class IoUringBackend implements Backend {
     return orphans;
   }
 
-  SyscallBuffers syscalls() {
-    return syscalls;
+  SocketCalls calls() {
+    return calls;
   }
 
   Slots slots() {
     return slots;
   }
 
-  /** Wraps a descriptor that {@code accept} returned. */
-  IoUringSocket adopt(int fd, int domain) {
-    IoUringSocket socket =
-        new IoUringSocket(this, fd, domain, true, syscalls.acceptedPeer(fd, domain));
+  /**
+   * Wraps a descriptor that {@code accept} returned, with its peer's address as the kernel recorded
+   * it at accept time (a multishot accept returns none).
+   */
+  IoUringSocket adopt(int fd, int family) {
+    PosixSocket core = PosixSocket.accepted(calls, fd, family, calls.peerAtAccept(fd, family));
+    IoUringSocket socket = new IoUringSocket(this, core);
     slots.acquire(socket);
     return socket;
   }
@@ -316,19 +325,17 @@ final class IoUringBackend implements Backend {
     if (closed) {
       throw new IllegalStateException("io_uring backend is closed");
     }
-    int domain =
-        switch (kind) {
-          case TCP4 -> Sockets.AF_INET;
-          case TCP6 -> Sockets.AF_INET6;
-          case UNIX -> Sockets.AF_UNIX;
-        };
-    int fd = Sockets.socket(domain, Sockets.SOCK_STREAM, syscalls.errno);
-    if (fd < 0) {
-      throw Errno.exception("socket", -fd);
-    }
-    IoUringSocket socket = new IoUringSocket(this, fd, domain, false, null);
+    IoUringSocket socket = new IoUringSocket(this, PosixSocket.open(calls, kind));
     slots.acquire(socket);
     return socket;
+  }
+
+  @Override
+  public SendFile openFileForSending(Path file) throws IOException {
+    if (closed) {
+      throw new IllegalStateException("io_uring backend is closed");
+    }
+    return calls.openFile(file);
   }
 
   @Override
@@ -342,7 +349,7 @@ final class IoUringBackend implements Backend {
       return;
     }
     if (w == null) {
-      if (!Descriptors.isOpen(fd, syscalls.errno)) {
+      if (!Descriptors.isOpen(fd, errno)) {
         throw new IllegalArgumentException("file descriptor " + fd + " is not open");
       }
       w = new FdWatch(this, fd);

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import zloop.posix.ErrnoCapture;
+import zloop.posix.SocketCalls;
 
 /** Routing by user_data, with completions made up rather than posted by a kernel. */
 class CompletionsTest {
@@ -48,7 +49,7 @@ class CompletionsTest {
     ErrnoCapture errno = new ErrnoCapture(arena);
     buffers = BufferRing.create(4, 4096, errno);
     wakeup = new Wakeup(EventFd.open(arena, errno));
-    completions = new Completions(slots, new Orphans(buffers, new SyscallBuffers(arena)), wakeup, context);
+    completions = new Completions(slots, new Orphans(buffers, new SocketCalls(arena, errno)), wakeup, context);
   }
 
   @AfterEach
