@@ -2,11 +2,9 @@ package zloop.backend.epoll;
 
 import java.io.IOException;
 import java.net.SocketAddress;
-import java.net.SocketOption;
 import java.nio.ByteBuffer;
 import zloop.engine.spi.AcceptHandler;
 import zloop.engine.spi.ConnectHandler;
-import zloop.engine.spi.SendFile;
 import zloop.engine.spi.SocketHandle;
 import zloop.engine.spi.StreamHandler;
 import zloop.engine.spi.WriteQueue;
@@ -14,6 +12,7 @@ import zloop.posix.AcceptErrors;
 import zloop.posix.Errno;
 import zloop.posix.IoVecs;
 import zloop.posix.PosixSocket;
+import zloop.posix.PosixSocketHandle;
 
 /**
  * A non-blocking socket on the epoll backend, in whichever role the engine gives it: connecting,
@@ -30,13 +29,14 @@ import zloop.posix.PosixSocket;
  * until it is closed: a level-triggered error would otherwise repeat on every wait.
  *
  * <p>What is not a read or a write (bind, listen, connect's address, options, addresses,
- * shutdown, sendfile, close) is the shared POSIX core's ({@link PosixSocket}), held by composition.
+ * shutdown, sendfile, close) is the shared POSIX core's: a {@link PosixSocket} held by
+ * composition, whose {@link PosixSocketHandle} defaults answer those {@code SocketHandle} methods.
  *
  * <p>Loop thread only. Handlers are called only from {@link #onEvents} (inside {@code poll}) or
  * from {@link #deliverFailure}, never from one of the {@link SocketHandle} methods, and never after
  * {@link #close()}.
  */
-final class EpollSocket extends Registration implements SocketHandle {
+final class EpollSocket extends Registration implements PosixSocketHandle {
 
   /** Connections accepted per readiness event at most (asyncio accepts a backlog's worth). */
   static final int ACCEPT_BATCH = 128;
@@ -295,16 +295,6 @@ final class EpollSocket extends Registration implements SocketHandle {
   }
 
   @Override
-  public void shutdownOutput() throws IOException {
-    core.shutdownOutput();
-  }
-
-  @Override
-  public long sendfileNow(SendFile file, long position, long count) throws IOException {
-    return core.sendfile(file, position, count);
-  }
-
-  @Override
   public void awaitWritable(Runnable whenWritable) {
     if (!core.isOpen()) {
       return;
@@ -314,16 +304,6 @@ final class EpollSocket extends Registration implements SocketHandle {
   }
 
   // ------------------------------------------------------------------ listening
-
-  @Override
-  public void bind(SocketAddress localAddress) throws IOException {
-    core.bind(localAddress);
-  }
-
-  @Override
-  public void listen(int backlog) throws IOException {
-    core.listen(backlog);
-  }
 
   @Override
   public void startAccepting(AcceptHandler handler) {
@@ -376,36 +356,11 @@ final class EpollSocket extends Registration implements SocketHandle {
     }
   }
 
-  // ------------------------------------------------------------------ NetSocket
+  // ------------------------------------------------------------------ core and closing
 
   @Override
-  public SocketAddress localAddress() {
-    return core.localAddress();
-  }
-
-  @Override
-  public SocketAddress remoteAddress() {
-    return core.remoteAddress();
-  }
-
-  @Override
-  public int fd() {
-    return core.isOpen() ? fd : -1;
-  }
-
-  @Override
-  public <T> void setOption(SocketOption<T> option, T value) throws IOException {
-    core.setOption(option, value);
-  }
-
-  @Override
-  public <T> T getOption(SocketOption<T> option) throws IOException {
-    return core.getOption(option);
-  }
-
-  @Override
-  public boolean isOpen() {
-    return core.isOpen();
+  public PosixSocket core() {
+    return core;
   }
 
   /** Leaves epoll, closes the descriptor and frees the slot (its pending events go stale). */

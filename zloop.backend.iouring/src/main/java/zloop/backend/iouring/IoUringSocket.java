@@ -5,17 +5,15 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.net.SocketAddress;
-import java.net.SocketOption;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import zloop.engine.spi.AcceptHandler;
 import zloop.engine.spi.ConnectHandler;
-import zloop.engine.spi.SendFile;
-import zloop.engine.spi.SocketHandle;
 import zloop.engine.spi.StreamHandler;
 import zloop.engine.spi.WriteQueue;
 import zloop.posix.Errno;
 import zloop.posix.PosixSocket;
+import zloop.posix.PosixSocketHandle;
 import zloop.posix.Sockets;
 
 /**
@@ -27,8 +25,8 @@ import zloop.posix.Sockets;
  * IoUringBackend#schedule schedule} the socket; the submissions are written in the next poll's
  * submission phase ({@link #submit}) and reach the kernel with that poll's one {@code
  * io_uring_enter}. Calls that are not reads or writes (bind, listen, options, addresses, shutdown,
- * close, sendfile) are plain syscalls, made by the shared POSIX core ({@link PosixSocket}), held
- * by composition.
+ * close, sendfile) are plain syscalls, made by the shared POSIX core: a {@link PosixSocket} held by
+ * composition, whose {@link PosixSocketHandle} defaults answer those {@code SocketHandle} methods.
  *
  * <p>Closing cancels whatever is in flight and releases the slot, which makes every completion
  * still to come stale: the dispatcher drops it (recycling its provided buffer) before it can reach
@@ -37,7 +35,7 @@ import zloop.posix.Sockets;
  * <p>Loop thread only. Handlers are called only from inside {@code poll}, never from one of these
  * methods, and never after {@link #close()}.
  */
-final class IoUringSocket extends RingUser implements SocketHandle {
+final class IoUringSocket extends RingUser implements PosixSocketHandle {
 
   final int fd;
   private final PosixSocket core;
@@ -277,20 +275,6 @@ final class IoUringSocket extends RingUser implements SocketHandle {
   }
 
   @Override
-  public void shutdownOutput() throws IOException {
-    core.shutdownOutput();
-  }
-
-  /**
-   * {@code sendfile(2)} directly: not a read or write on the ring, and the engine calls it only
-   * with nothing queued, so no SEND is in flight to overtake.
-   */
-  @Override
-  public long sendfileNow(SendFile file, long position, long count) throws IOException {
-    return core.sendfile(file, position, count);
-  }
-
-  @Override
   public void awaitWritable(Runnable whenWritable) {
     if (!core.isOpen()) {
       return;
@@ -313,16 +297,6 @@ final class IoUringSocket extends RingUser implements SocketHandle {
   // ------------------------------------------------------------------ listening
 
   @Override
-  public void bind(SocketAddress localAddress) throws IOException {
-    core.bind(localAddress);
-  }
-
-  @Override
-  public void listen(int backlog) throws IOException {
-    core.listen(backlog);
-  }
-
-  @Override
   public void startAccepting(AcceptHandler handler) {
     if (core.isOpen()) {
       acceptor.start(Objects.requireNonNull(handler, "handler"));
@@ -334,36 +308,11 @@ final class IoUringSocket extends RingUser implements SocketHandle {
     acceptor.stop();
   }
 
-  // ------------------------------------------------------------------ NetSocket
+  // ------------------------------------------------------------------ core and closing
 
   @Override
-  public SocketAddress localAddress() {
-    return core.localAddress();
-  }
-
-  @Override
-  public SocketAddress remoteAddress() {
-    return core.remoteAddress();
-  }
-
-  @Override
-  public int fd() {
-    return core.isOpen() ? fd : -1;
-  }
-
-  @Override
-  public <T> void setOption(SocketOption<T> option, T value) throws IOException {
-    core.setOption(option, value);
-  }
-
-  @Override
-  public <T> T getOption(SocketOption<T> option) throws IOException {
-    return core.getOption(option);
-  }
-
-  @Override
-  public boolean isOpen() {
-    return core.isOpen();
+  public PosixSocket core() {
+    return core;
   }
 
   /**
