@@ -187,22 +187,20 @@ class SendfileTest {
    */
   @BackendTest
   void theFileIsOpenOnceAcrossChunksAndClosedAtTheEnd(String backend) throws IOException {
-    Path file = Files.write(dir.resolve("open-once.bin"), Net.payload(BIG, 19));
-    try (EventLoop loop = Backends.open(backend)) {
-      Stalled s = stalled(loop, file);
-      try {
-        assertEquals(1, openCount(file), "open once while the socket is full");
-        s.peer.expect(BIG);
-        s.peer.transport.resumeReading();
-        assertEquals(BIG, await(loop, s.sent, "sendfile of 64 MiB to a slow reader"));
-        assertEquals(0, openCount(file), "closed when the call ended");
-        await(loop, s.peer.gotAll, "the file at the peer");
-        s.transport.close();
-        await(loop, s.client.lost, "connectionLost");
-      } finally {
-        shutdown(loop, s.server);
-      }
-    }
+    whileStalled(
+        backend,
+        "open-once.bin",
+        19,
+        (loop, s, file) -> {
+            assertEquals(1, openCount(file), "open once while the socket is full");
+            s.peer.expect(BIG);
+            s.peer.transport.resumeReading();
+            assertEquals(BIG, await(loop, s.sent, "sendfile of 64 MiB to a slow reader"));
+            assertEquals(0, openCount(file), "closed when the call ended");
+            await(loop, s.peer.gotAll, "the file at the peer");
+            s.transport.close();
+            await(loop, s.client.lost, "connectionLost");
+        });
   }
 
   /**
@@ -212,20 +210,18 @@ class SendfileTest {
   @BackendTest
   void anAbortWhileTheSocketIsFullFailsTheSendfileAndClosesTheFile(String backend)
       throws IOException {
-    Path file = Files.write(dir.resolve("abort.bin"), Net.payload(BIG, 20));
-    try (EventLoop loop = Backends.open(backend)) {
-      Stalled s = stalled(loop, file);
-      try {
-        s.transport.abort();
-        Throwable failure =
-            Turns.awaitFailure(loop, s.sent, "sendfile after abort", Duration.ofSeconds(5));
-        assertInstanceOf(SocketException.class, failure);
-        assertEquals(0, openCount(file), "the file is closed");
-        await(loop, s.client.lost, "connectionLost");
-      } finally {
-        shutdown(loop, s.server);
-      }
-    }
+    whileStalled(
+        backend,
+        "abort.bin",
+        20,
+        (loop, s, file) -> {
+            s.transport.abort();
+            Throwable failure =
+                Turns.awaitFailure(loop, s.sent, "sendfile after abort", Duration.ofSeconds(5));
+            assertInstanceOf(SocketException.class, failure);
+            assertEquals(0, openCount(file), "the file is closed");
+            await(loop, s.client.lost, "connectionLost");
+        });
   }
 
   /**
@@ -235,19 +231,35 @@ class SendfileTest {
   @BackendTest
   void aCancelledSendfileStopsClosesTheFileAndFreesTheTransport(String backend)
       throws IOException {
-    Path file = Files.write(dir.resolve("cancel.bin"), Net.payload(BIG, 21));
+    whileStalled(
+        backend,
+        "cancel.bin",
+        21,
+        (loop, s, file) -> {
+            assertTrue(s.sent.cancel(), "cancel while the socket is full");
+            Net.spin(loop, 2);
+            assertEquals(0, openCount(file), "closed once cancelled");
+            s.transport.write(TRAILER); // not held behind the rest of the file
+            s.transport.close();
+            s.peer.transport.resumeReading();
+            await(loop, s.peer.eof, "the peer reads to the end");
+            assertTrue(s.peer.received < BIG, "the rest of the file was not sent: " + s.peer.received);
+            await(loop, s.client.lost, "connectionLost");
+        });
+  }
+
+  private interface WhileStalled {
+    void run(EventLoop loop, Stalled s, Path file) throws IOException;
+  }
+
+  /** Runs {@code body} with a sendfile of a new file to a peer that stopped reading. */
+  private void whileStalled(String backend, String name, long seed, WhileStalled body)
+      throws IOException {
+    Path file = Files.write(dir.resolve(name), Net.payload(BIG, seed));
     try (EventLoop loop = Backends.open(backend)) {
       Stalled s = stalled(loop, file);
       try {
-        assertTrue(s.sent.cancel(), "cancel while the socket is full");
-        Net.spin(loop, 2);
-        assertEquals(0, openCount(file), "closed once cancelled");
-        s.transport.write(TRAILER); // not held behind the rest of the file
-        s.transport.close();
-        s.peer.transport.resumeReading();
-        await(loop, s.peer.eof, "the peer reads to the end");
-        assertTrue(s.peer.received < BIG, "the rest of the file was not sent: " + s.peer.received);
-        await(loop, s.client.lost, "connectionLost");
+        body.run(loop, s, file);
       } finally {
         shutdown(loop, s.server);
       }
