@@ -8,6 +8,7 @@ module zloop.engine {
   requires transitive zloop.api;
 
   exports zloop.engine.spi to
+      zloop.posix,
       zloop.backend.nio,
       zloop.backend.epoll,
       zloop.backend.iouring,

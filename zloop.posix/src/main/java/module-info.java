@@ -6,6 +6,9 @@
 module zloop.posix {
   // UnixAddress and ZloopSocketOptions: types the codecs translate, never part of this API.
   requires zloop.api;
+  // The backend SPI types the socket core serves (SocketKind, SendFile); the engine exports its
+  // SPI to this module for that.
+  requires zloop.engine;
 
   exports zloop.posix to
       zloop.backend.epoll,

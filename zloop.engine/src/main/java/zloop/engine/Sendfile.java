@@ -1,29 +1,37 @@
 package zloop.engine;
 
 import java.io.IOException;
+import java.net.SocketException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import zloop.Future;
+import zloop.engine.spi.SendFile;
 import zloop.engine.spi.SocketHandle;
 
 /**
  * {@code loop.sendfile}: waits for the transport's buffer to drain, then moves the file with the
  * backend's {@code sendfile} (zero copy), or, where the backend has none, copies it through the
  * transport's buffer one chunk at a time, waiting for the buffer to drain between chunks.
+ *
+ * <p>The file is opened once per call ({@link zloop.engine.spi.Backend#openFileForSending}), used
+ * by every chunk, and closed when the call ends, however it ends: sent, failed, cancelled (the
+ * rest of the file is not sent), or the transport closed while the socket was full (the future
+ * then fails with a {@link SocketException}).
  */
 final class Sendfile {
   private static final int COPY_CHUNK = 256 * 1024;
 
   private final StreamTransport transport;
   private final SocketHandle socket;
-  private final Path file;
+  private final Path path;
+  private final LoopFuture<Long> result;
+  private final Runnable step = this::step;
   private long position;
   private long remaining;
   private long sent;
-  private final LoopFuture<Long> result;
-  private FileChannel copySource;
+  private SendFile file; // open from start() until the call ends
+  private ByteBuffer copyChunk; // the copy fallback's, one per call
 
   Sendfile(StreamTransport transport, Path file, long position, long count) {
     if (position < 0 || count < 0) {
@@ -31,7 +39,7 @@ final class Sendfile {
     }
     this.transport = transport;
     this.socket = transport.socket();
-    this.file = file;
+    this.path = file;
     this.position = position;
     this.remaining = count;
     this.result = new LoopFuture<>(transport.loop());
@@ -43,20 +51,30 @@ final class Sendfile {
       return result;
     }
     try {
-      long size = java.nio.file.Files.size(file);
+      long size = Files.size(path);
       remaining = Math.max(0, Math.min(remaining, size - position));
+      file = transport.loop().backend().openFileForSending(path);
     } catch (IOException e) {
       result.tryFail(e);
       return result;
     }
+    result.addDoneCallback(
+        f -> {
+          if (f.isCancelled()) {
+            end(); // the rest is not sent: the next write follows what the kernel took
+          }
+        });
     transport.setSendfileActive(true);
-    transport.whenDrained(this::step);
+    transport.whenDrained(step);
     return result;
   }
 
   private void step() {
+    if (file == null) {
+      return; // ended already (cancelled): a late wake-up
+    }
     if (transport.isLost()) {
-      finish(new java.net.SocketException("the connection was lost during sendfile"));
+      finish(new SocketException("the connection was lost during sendfile"));
       return;
     }
     try {
@@ -67,7 +85,8 @@ final class Sendfile {
           return;
         }
         if (n == 0) {
-          socket.awaitWritable(this::step);
+          socket.awaitWritable(step);
+          transport.whenLost(step); // a close drops the socket's wake-up: learn of it here
           return;
         }
         position += n;
@@ -83,28 +102,32 @@ final class Sendfile {
 
   /** The fallback: one chunk through the write buffer, then wait for it to drain. */
   private void copyStep() throws IOException {
-    if (copySource == null) {
-      copySource = FileChannel.open(file, StandardOpenOption.READ);
-    }
     if (remaining == 0) {
       finish(null);
       return;
     }
-    ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(COPY_CHUNK, remaining));
-    int n = copySource.read(chunk, position);
+    if (copyChunk == null) {
+      copyChunk = ByteBuffer.allocateDirect((int) Math.min(COPY_CHUNK, remaining));
+    }
+    // The transport copies what it is given, so the chunk is free again at once.
+    copyChunk.clear().limit((int) Math.min(copyChunk.capacity(), remaining));
+    int n = file.read(copyChunk, position);
     if (n <= 0) {
       finish(null); // the file shrank: report what was sent
       return;
     }
-    chunk.flip();
+    copyChunk.flip();
     position += n;
     remaining -= n;
     sent += n;
-    transport.writeInternal(chunk);
+    transport.writeInternal(copyChunk);
     transport.whenDrained(
         () -> {
+          if (file == null) {
+            return;
+          }
           if (transport.isLost()) {
-            finish(new java.net.SocketException("the connection was lost during sendfile"));
+            finish(new SocketException("the connection was lost during sendfile"));
             return;
           }
           try {
@@ -117,18 +140,22 @@ final class Sendfile {
   }
 
   private void finish(IOException failure) {
-    if (copySource != null) {
-      try {
-        copySource.close();
-      } catch (IOException e) {
-        // read-only file: nothing was lost
-      }
-    }
-    transport.setSendfileActive(false);
+    end();
     if (failure != null) {
       result.tryFail(failure);
     } else {
       result.tryComplete(sent);
     }
+  }
+
+  /** Closes the file and gives the socket back to the transport's writes. Idempotent. */
+  private void end() {
+    if (file == null) {
+      return;
+    }
+    file.close();
+    file = null;
+    transport.whenLost(null);
+    transport.setSendfileActive(false);
   }
 }

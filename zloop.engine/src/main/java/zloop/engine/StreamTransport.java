@@ -556,6 +556,15 @@ final class StreamTransport implements Transport, StreamHandler, ProtocolFailure
     }
   }
 
+  /**
+   * Runs {@code action} if the connection is lost before the buffer drains again ({@code null}: no
+   * longer): a sendfile waiting for a full socket learns of a close that drops the socket's own
+   * wake-up.
+   */
+  void whenLost(Runnable action) {
+    onDrained = action;
+  }
+
   void setSendfileActive(boolean active) {
     sendfileActive = active;
     if (!active && !held.isEmpty() && !isLost()) {

@@ -1,8 +1,12 @@
 package zloop.posix;
 
+import zloop.engine.spi.AcceptHandler;
+
 /**
  * What an error from {@code accept(2)} means for the listener, decided once for every backend so
- * that they all treat the same errno the same way.
+ * that they all treat the same errno the same way, and reported ({@link #report}) the same way:
+ * the same exception, the same exhaustion flag. A backend keeps only what its accept mechanism
+ * needs on top: a readiness backend stops its batch, a ring stops re-arming a broken listener.
  */
 public final class AcceptErrors {
 
@@ -47,6 +51,19 @@ public final class AcceptErrors {
   public static void load() {
     if (ACTIONS.length != 4) {
       throw new AssertionError("AcceptErrors.Action changed");
+    }
+  }
+
+  /**
+   * Tells {@code handler} (if any) about {@code errno} (positive) from an accept, classified as
+   * {@code action}: nothing for {@link Action#SKIP}; {@code onAcceptError(e, true)} for {@link
+   * Action#EXHAUSTED} (the engine pauses accepting); {@code onAcceptError(e, false)} otherwise.
+   * A backend records {@link Action#LISTENER_BROKEN} (stops accepting) before it reports, since
+   * the handler may close the listener.
+   */
+  public static void report(int errno, Action action, AcceptHandler handler) {
+    if (action != Action.SKIP && handler != null) {
+      handler.onAcceptError(Errno.exception("accept", errno), action == Action.EXHAUSTED);
     }
   }
 

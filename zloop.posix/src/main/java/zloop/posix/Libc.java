@@ -12,7 +12,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
 /**
- * libc's file-descriptor calls, bound once through FFM: open(2), read(2), write(2), close(2).
+ * libc's file-descriptor calls, bound once through FFM: open(2), read(2), pread(2), write(2),
+ * close(2).
  *
  * <p>Raw convention: a call returns {@code >= 0} on success and {@code -errno} on failure, with
  * errno captured into the caller's {@link ErrnoCapture}; {@code EINTR} is retried here, every other
@@ -50,6 +51,13 @@ public final class Libc {
       LINKER.downcallHandle(
           Downcalls.symbol("read"),
           FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG),
+          Downcalls.CAPTURE_ERRNO);
+
+  // ssize_t pread(int fd, void *buf, size_t count, off_t offset);
+  private static final MethodHandle PREAD =
+      LINKER.downcallHandle(
+          Downcalls.symbol("pread"),
+          FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG),
           Downcalls.CAPTURE_ERRNO);
 
   // ssize_t write(int fd, const void *buf, size_t count);
@@ -113,6 +121,27 @@ public final class Libc {
       return e == Errno.EINTR ? 0 : -e;
     }
     return result;
+  }
+
+  /**
+   * Reads up to {@code count} bytes at {@code offset} into {@code buf}, leaving the file position
+   * alone: the count read (0 at or past the end), or -errno.
+   */
+  public static long pread(int fd, MemorySegment buf, long count, long offset, ErrnoCapture errno) {
+    try {
+      while (true) {
+        long n = (long) PREAD.invokeExact(errno.segment(), fd, buf, count, offset);
+        if (n >= 0) {
+          return n;
+        }
+        int e = errno.get();
+        if (e != Errno.EINTR) {
+          return -e;
+        }
+      }
+    } catch (Throwable t) {
+      throw Downcalls.unexpected(t);
+    }
   }
 
   /** Reads up to {@code count} bytes into {@code buf}: the count read (0 at EOF), or -errno. */

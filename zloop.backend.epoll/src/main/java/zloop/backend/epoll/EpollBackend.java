@@ -5,12 +5,14 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.SocketAddress;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import zloop.engine.spi.Backend;
 import zloop.engine.spi.IoCallback;
 import zloop.engine.spi.LoopContext;
+import zloop.engine.spi.SendFile;
 import zloop.engine.spi.SocketHandle;
 import zloop.engine.spi.SocketKind;
 import zloop.engine.spi.WatchedFd;
@@ -19,7 +21,8 @@ import zloop.posix.ErrnoCapture;
 import zloop.posix.ForeignSocket;
 import zloop.posix.GenerationTable;
 import zloop.posix.Libc;
-import zloop.posix.Sockets;
+import zloop.posix.PosixSocket;
+import zloop.posix.SocketCalls;
 
 /**
  * One loop's epoll instance: waits in {@code epoll_wait}, is woken through an eventfd, and
@@ -55,6 +58,7 @@ final class EpollBackend implements Backend {
   private final int maxEvents;
   private final MemorySegment ctlEvent;
   private final SocketIo io;
+  private final SocketCalls calls;
   private final GenerationTable<Registration> table =
       new GenerationTable<>(64, 1, Integer.MAX_VALUE);
   private final Map<Integer, FdWatch> watches = new HashMap<>();
@@ -79,6 +83,7 @@ final class EpollBackend implements Backend {
     this.maxEvents = maxEvents;
     this.ctlEvent = arena.allocate(Epoll.EVENT);
     this.io = new SocketIo(arena, errno);
+    this.calls = new SocketCalls(arena, errno);
   }
 
   /** Creates the epoll fd and the wake-up eventfd; on failure, releases what was created. */
@@ -228,6 +233,10 @@ final class EpollBackend implements Backend {
     return io;
   }
 
+  SocketCalls calls() {
+    return calls;
+  }
+
   void reportError(String message, Throwable exception) {
     context.reportError(message, exception);
   }
@@ -237,14 +246,7 @@ final class EpollBackend implements Backend {
   @Override
   public SocketHandle openSocket(SocketKind kind) throws IOException {
     ensureOpen();
-    int domain =
-        switch (kind) {
-          case TCP4 -> Sockets.AF_INET;
-          case TCP6 -> Sockets.AF_INET6;
-          case UNIX -> Sockets.AF_UNIX;
-        };
-    int fd = io.open(domain);
-    EpollSocket s = new EpollSocket(this, fd, domain, false, null);
+    EpollSocket s = new EpollSocket(this, PosixSocket.open(calls, kind));
     register(s);
     return s;
   }
@@ -253,17 +255,22 @@ final class EpollBackend implements Backend {
   public SocketHandle adoptSocket(int fd) throws IOException {
     ensureOpen();
     ForeignSocket foreign = ForeignSocket.prepare(fd, errno);
-    SocketAddress peer = foreign.connected() ? io.peerAddress(fd) : null;
-    EpollSocket s = new EpollSocket(this, fd, foreign.domain(), foreign.connected(), peer);
+    EpollSocket s = new EpollSocket(this, PosixSocket.adopted(calls, fd, foreign));
     register(s);
     return s;
   }
 
-  /** Wraps a descriptor {@code accept4} returned. */
-  EpollSocket adopt(int fd, int domain, SocketAddress remote) {
-    EpollSocket s = new EpollSocket(this, fd, domain, true, remote);
+  /** Wraps a descriptor {@code accept4} returned, with the peer address it returned. */
+  EpollSocket adopt(int fd, int family, SocketAddress remote) {
+    EpollSocket s = new EpollSocket(this, PosixSocket.accepted(calls, fd, family, remote));
     register(s);
     return s;
+  }
+
+  @Override
+  public SendFile openFileForSending(Path file) throws IOException {
+    ensureOpen();
+    return calls.openFile(file);
   }
 
   /** Sockets and watched descriptors the backend holds: for tests. */

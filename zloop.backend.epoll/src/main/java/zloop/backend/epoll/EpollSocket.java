@@ -1,13 +1,8 @@
 package zloop.backend.epoll;
 
-import java.io.EOFException;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.SocketException;
-import java.net.SocketOption;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import zloop.engine.spi.AcceptHandler;
 import zloop.engine.spi.ConnectHandler;
 import zloop.engine.spi.SocketHandle;
@@ -16,6 +11,8 @@ import zloop.engine.spi.WriteQueue;
 import zloop.posix.AcceptErrors;
 import zloop.posix.Errno;
 import zloop.posix.IoVecs;
+import zloop.posix.PosixSocket;
+import zloop.posix.PosixSocketHandle;
 
 /**
  * A non-blocking socket on the epoll backend, in whichever role the engine gives it: connecting,
@@ -31,24 +28,25 @@ import zloop.posix.IoVecs;
  * <p>After a failure has been reported (a reset, a refused connect) the socket wants no more events
  * until it is closed: a level-triggered error would otherwise repeat on every wait.
  *
+ * <p>What is not a read or a write (bind, listen, connect's address, options, addresses,
+ * shutdown, sendfile, close) is the shared POSIX core's: a {@link PosixSocket} held by
+ * composition, whose {@link PosixSocketHandle} defaults answer those {@code SocketHandle} methods.
+ *
  * <p>Loop thread only. Handlers are called only from {@link #onEvents} (inside {@code poll}) or
  * from {@link #deliverFailure}, never from one of the {@link SocketHandle} methods, and never after
  * {@link #close()}.
  */
-final class EpollSocket extends Registration implements SocketHandle {
+final class EpollSocket extends Registration implements PosixSocketHandle {
 
   /** Connections accepted per readiness event at most (asyncio accepts a backlog's worth). */
   static final int ACCEPT_BATCH = 128;
 
   private final EpollBackend backend;
   private final SocketIo io;
-  private final int domain;
+  private final PosixSocket core;
 
-  private boolean open = true;
   private boolean failed;
   private boolean dispatching;
-  private boolean connected;
-  private boolean listening;
 
   private ConnectHandler connecting;
   private AcceptHandler acceptor;
@@ -59,30 +57,18 @@ final class EpollSocket extends Registration implements SocketHandle {
   private Runnable whenWritable;
   private IOException pendingFailure;
 
-  private SocketAddress local;
-  private SocketAddress remote;
-  private boolean remoteKnown;
-
-  /**
-   * @param remote the peer's address if the socket was accepted ({@code connected}), else ignored
-   */
-  EpollSocket(EpollBackend backend, int fd, int domain, boolean connected, SocketAddress remote) {
-    super(fd);
+  EpollSocket(EpollBackend backend, PosixSocket core) {
+    super(core.fd());
     this.backend = backend;
     this.io = backend.io();
-    this.domain = domain;
-    this.connected = connected;
-    if (connected) {
-      this.remote = remote;
-      this.remoteKnown = true;
-    }
+    this.core = core;
   }
 
   // ------------------------------------------------------------------ interest and events
 
   @Override
   int interest() {
-    if (!open || failed) {
+    if (!core.isOpen() || failed) {
       return 0;
     }
     int events = 0;
@@ -97,7 +83,7 @@ final class EpollSocket extends Registration implements SocketHandle {
 
   /** Tells epoll about a new interest, unless an event is being handled (it updates at the end). */
   private void interestChanged() {
-    if (open && !dispatching) {
+    if (core.isOpen() && !dispatching) {
       updateInterest();
     }
   }
@@ -133,10 +119,10 @@ final class EpollSocket extends Registration implements SocketHandle {
         if (in && reading && !failed) {
           readOnce();
         }
-        if (out && open && !failed && flushing != null) {
+        if (out && core.isOpen() && !failed && flushing != null) {
           flushOnce();
         }
-        if (out && open && !failed && whenWritable != null) {
+        if (out && core.isOpen() && !failed && whenWritable != null) {
           Runnable r = whenWritable;
           whenWritable = null;
           r.run();
@@ -144,7 +130,7 @@ final class EpollSocket extends Registration implements SocketHandle {
       }
     } finally {
       dispatching = false;
-      if (open) {
+      if (core.isOpen()) {
         updateInterest();
       }
     }
@@ -154,7 +140,7 @@ final class EpollSocket extends Registration implements SocketHandle {
   void deliverFailure() {
     IOException e = pendingFailure;
     pendingFailure = null;
-    if (open && e != null) {
+    if (core.isOpen() && e != null) {
       report(e);
     }
   }
@@ -181,9 +167,8 @@ final class EpollSocket extends Registration implements SocketHandle {
 
   @Override
   public void connect(SocketAddress remote, ConnectHandler done) throws IOException {
-    requireOpen();
     java.util.Objects.requireNonNull(done, "done");
-    int r = io.connect(fd, remote, domain);
+    int r = core.connect(remote);
     // Connected at once (Unix sockets) or in progress (TCP): either way the outcome comes from a
     // later poll, when the socket turns writable, since handlers never run inside this call.
     // (A Unix listener with a full backlog fails at once with EAGAIN; that is thrown.)
@@ -195,11 +180,11 @@ final class EpollSocket extends Registration implements SocketHandle {
   }
 
   private void finishConnect() {
-    int error = io.pendingError(fd);
+    int error = core.pendingError();
     ConnectHandler done = connecting;
     connecting = null;
     if (error == 0) {
-      connected = true;
+      core.markConnected();
       done.onConnect(null);
     } else {
       failed = true;
@@ -219,7 +204,7 @@ final class EpollSocket extends Registration implements SocketHandle {
 
   @Override
   public void startReading() {
-    if (!open || eof || reading) {
+    if (!core.isOpen() || eof || reading) {
       return;
     }
     if (stream == null) {
@@ -243,7 +228,7 @@ final class EpollSocket extends Registration implements SocketHandle {
    */
   private void readOnce() {
     ByteBuffer target = stream.readBuffer();
-    if (!open || !reading) {
+    if (!core.isOpen() || !reading) {
       return; // readBuffer() failed the connection: it stopped reading or closed the socket
     }
     if (target != null && !target.hasRemaining()) {
@@ -270,7 +255,7 @@ final class EpollSocket extends Registration implements SocketHandle {
 
   @Override
   public long writeNow(ByteBuffer[] data, int offset, int count) throws IOException {
-    requireOpen();
+    core.requireOpen();
     if (flushing != null && !flushing.isEmpty()) {
       return 0; // bytes queued earlier must go first
     }
@@ -287,7 +272,7 @@ final class EpollSocket extends Registration implements SocketHandle {
 
   @Override
   public void flush(WriteQueue queue) {
-    if (!open || queue.isEmpty()) {
+    if (!core.isOpen() || queue.isEmpty()) {
       return;
     }
     flushing = queue;
@@ -310,34 +295,8 @@ final class EpollSocket extends Registration implements SocketHandle {
   }
 
   @Override
-  public void shutdownOutput() throws IOException {
-    requireOpen();
-    io.shutdownOutput(fd);
-  }
-
-  @Override
-  public long sendfileNow(Path file, long position, long count) throws IOException {
-    requireOpen();
-    if (count <= 0) {
-      return 0;
-    }
-    long n = io.sendfile(fd, file, position, count);
-    if (n > 0) {
-      return n;
-    }
-    if (n == -Errno.EAGAIN) {
-      return 0;
-    }
-    if (n == 0) {
-      // 0 would mean "socket full" to the caller, who would wait for writability forever.
-      throw new EOFException("sendfile: " + file + " ends at or before position " + position);
-    }
-    throw Errno.exception("sendfile", (int) -n);
-  }
-
-  @Override
   public void awaitWritable(Runnable whenWritable) {
-    if (!open) {
+    if (!core.isOpen()) {
       return;
     }
     this.whenWritable = java.util.Objects.requireNonNull(whenWritable, "whenWritable");
@@ -347,21 +306,8 @@ final class EpollSocket extends Registration implements SocketHandle {
   // ------------------------------------------------------------------ listening
 
   @Override
-  public void bind(SocketAddress localAddress) throws IOException {
-    requireOpen();
-    io.bind(fd, localAddress, domain);
-  }
-
-  @Override
-  public void listen(int backlog) throws IOException {
-    requireOpen();
-    io.listen(fd, backlog);
-    listening = true;
-  }
-
-  @Override
   public void startAccepting(AcceptHandler handler) {
-    if (!open) {
+    if (!core.isOpen()) {
       return;
     }
     acceptor = java.util.Objects.requireNonNull(handler, "handler");
@@ -381,16 +327,17 @@ final class EpollSocket extends Registration implements SocketHandle {
   }
 
   /**
-   * Accepts up to {@link #ACCEPT_BATCH} connections. Errors are handled as {@link AcceptErrors}
-   * classifies them for every backend: running out of descriptors or memory is reported as
-   * exhaustion, so the engine pauses accepting instead of spinning on a listener that stays
-   * readable; a connection that died in the backlog is skipped; a broken listener fails once.
+   * Accepts up to {@link #ACCEPT_BATCH} connections. Errors are classified and reported by {@link
+   * AcceptErrors}, as on every backend: a connection that died in the backlog is skipped; running
+   * out of descriptors or memory is reported as exhaustion, so the engine pauses accepting instead
+   * of spinning on a listener that stays readable; a broken listener is reported once and never
+   * polled again. Either report ends the batch.
    */
   private void acceptBatch() {
-    for (int i = 0; i < ACCEPT_BATCH && acceptor != null && open; i++) {
-      int accepted = io.accept(fd);
+    for (int i = 0; i < ACCEPT_BATCH && acceptor != null && core.isOpen(); i++) {
+      int accepted = backend.calls().accept(fd);
       if (accepted >= 0) {
-        acceptor.onAccept(backend.adopt(accepted, domain, io.acceptedPeer()));
+        acceptor.onAccept(backend.adopt(accepted, core.family(), backend.calls().acceptedPeer()));
         continue;
       }
       int e = -accepted;
@@ -402,74 +349,26 @@ final class EpollSocket extends Registration implements SocketHandle {
         continue;
       }
       if (action == AcceptErrors.Action.LISTENER_BROKEN) {
-        fail(Errno.exception("accept4", e)); // it would fail the same way on every wait
-      } else {
-        acceptor.onAcceptError(
-            Errno.exception("accept4", e), action == AcceptErrors.Action.EXHAUSTED);
+        failed = true; // it would fail the same way on every wait
       }
+      AcceptErrors.report(e, action, acceptor);
       return;
     }
   }
 
-  // ------------------------------------------------------------------ NetSocket
+  // ------------------------------------------------------------------ core and closing
 
   @Override
-  public SocketAddress localAddress() {
-    if (local != null || !open) {
-      return local;
-    }
-    SocketAddress address = io.localAddress(fd);
-    if (address instanceof InetSocketAddress inet && inet.getPort() == 0) {
-      return null; // not bound yet
-    }
-    if (connected || listening) {
-      local = address; // fixed from now on (a wildcard bind learns its address on connect)
-    }
-    return address;
-  }
-
-  @Override
-  public SocketAddress remoteAddress() {
-    if (remoteKnown || !open || !connected) {
-      return remote;
-    }
-    SocketAddress peer = io.peerAddress(fd);
-    if (peer != null) {
-      remote = peer;
-      remoteKnown = true;
-    }
-    return peer; // null: ENOTCONN, the connection is already gone
-  }
-
-  @Override
-  public int fd() {
-    return open ? fd : -1;
-  }
-
-  @Override
-  public <T> void setOption(SocketOption<T> option, T value) throws IOException {
-    requireOpen();
-    io.options().set(fd, option, value);
-  }
-
-  @Override
-  public <T> T getOption(SocketOption<T> option) throws IOException {
-    requireOpen();
-    return io.options().get(fd, option);
-  }
-
-  @Override
-  public boolean isOpen() {
-    return open;
+  public PosixSocket core() {
+    return core;
   }
 
   /** Leaves epoll, closes the descriptor and frees the slot (its pending events go stale). */
   @Override
   public void close() {
-    if (!open) {
+    if (!core.markClosed()) {
       return;
     }
-    open = false;
     connecting = null;
     acceptor = null;
     stream = null;
@@ -477,7 +376,7 @@ final class EpollSocket extends Registration implements SocketHandle {
     whenWritable = null;
     reading = false;
     backend.release(this);
-    int r = io.close(fd);
+    int r = core.closeDescriptor();
     if (r < 0) {
       backend.reportError("closing socket " + fd + " failed", Errno.exception("close", -r));
     }
@@ -488,14 +387,8 @@ final class EpollSocket extends Registration implements SocketHandle {
     close();
   }
 
-  private void requireOpen() throws SocketException {
-    if (!open) {
-      throw new SocketException("Socket is closed");
-    }
-  }
-
   @Override
   public String toString() {
-    return "EpollSocket[fd=" + fd + (open ? "" : ", closed") + "]";
+    return "EpollSocket[fd=" + fd + (core.isOpen() ? "" : ", closed") + "]";
   }
 }

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Timeout.ThreadMode;
 import org.junit.jupiter.api.io.TempDir;
 import zloop.UnixAddress;
 import zloop.engine.spi.AcceptHandler;
+import zloop.engine.spi.SendFile;
 import zloop.engine.spi.SocketHandle;
 import zloop.engine.spi.SocketKind;
 import zloop.test.support.AcceptRecorder;
@@ -146,6 +147,7 @@ class EpollSocketTest {
     receiver.socket.startReading();
 
     long offset = 1000;
+    SendFile open = h.backend.openFileForSending(file);
     long[] sent = {0};
     Runnable[] step = new Runnable[1];
     step[0] =
@@ -153,7 +155,7 @@ class EpollSocketTest {
           try {
             while (sent[0] < content.length - offset) {
               long position = offset + sent[0];
-              long n = c.client().sendfileNow(file, position, content.length - position);
+              long n = c.client().sendfileNow(open, position, content.length - position);
               if (n == 0) {
                 c.client().awaitWritable(step[0]);
                 return;
@@ -168,8 +170,10 @@ class EpollSocketTest {
     h.pollUntil("the file", () -> receiver.received == content.length - offset);
     assertArrayEquals(Arrays.copyOfRange(content, (int) offset, content.length), receiver.bytes());
 
-    assertThrows(EOFException.class, () -> c.client().sendfileNow(file, content.length, 10));
-    assertThrows(IOException.class, () -> c.client().sendfileNow(dir.resolve("missing"), 0, 10));
+    assertThrows(EOFException.class, () -> c.client().sendfileNow(open, content.length, 10));
+    assertTrue(OpenFds.anyOpen(file), "the engine's open file stays open until it closes it");
+    open.close();
+    assertThrows(IOException.class, () -> h.backend.openFileForSending(dir.resolve("missing")));
     assertFalse(OpenFds.anyOpen(file), "sendfile left the file open");
   }
 

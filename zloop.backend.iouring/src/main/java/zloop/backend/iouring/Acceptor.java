@@ -18,7 +18,7 @@ import zloop.posix.Sockets;
  * starts again, or reset when the listener closes (as the kernel resets what waits in a closed
  * listener's backlog).
  *
- * <p>Errors are handled as {@link AcceptErrors} classifies them for every backend: skipped,
+ * <p>Errors are classified and reported by {@link AcceptErrors}, as on every backend: skipped,
  * reported as exhaustion (the engine pauses accepting), reported for one connection, or, when the
  * listener itself is broken, reported once, after which it is never armed again. Loop thread only.
  */
@@ -111,7 +111,7 @@ final class Acceptor {
   }
 
   private void accepted(int fd) {
-    IoUringSocket accepted = socket.backend().adopt(fd, socket.domain);
+    IoUringSocket accepted = socket.backend().adopt(fd, socket.family());
     if (handler != null && heldCount == 0) {
       handler.onAccept(accepted);
       return;
@@ -127,22 +127,13 @@ final class Acceptor {
       return; // the cancel of stop() or close(), or its thread exited: armed again if wanted
     }
     AcceptErrors.Action action = AcceptErrors.classify(errno);
-    if (action == AcceptErrors.Action.SKIP) {
-      return;
-    }
     if (action == AcceptErrors.Action.LISTENER_BROKEN) {
       broken = true; // every further accept would fail the same way
       if (armed) {
         socket.backend().schedule(socket); // cancels it
       }
     }
-    report(errno, action == AcceptErrors.Action.EXHAUSTED);
-  }
-
-  private void report(int errno, boolean exhausted) {
-    if (handler != null) {
-      handler.onAcceptError(Errno.exception("accept", errno), exhausted);
-    }
+    AcceptErrors.report(errno, action, handler);
   }
 
   /** Resets the connections nobody took (the listener is closing). */

@@ -5,16 +5,21 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.SocketAddress;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import zloop.engine.spi.Backend;
 import zloop.engine.spi.LoopContext;
+import zloop.engine.spi.SendFile;
 import zloop.engine.spi.SocketHandle;
 import zloop.engine.spi.SocketKind;
 import zloop.engine.spi.WatchedFd;
 import zloop.posix.Errno;
+import zloop.posix.ErrnoCapture;
 import zloop.posix.ForeignSocket;
 import zloop.posix.GenerationTable;
+import zloop.posix.PosixSocket;
+import zloop.posix.SocketCalls;
 import zloop.posix.Sockets;
 
 /**
@@ -50,7 +55,8 @@ final class IoUringBackend implements Backend {
   private final LoopContext context;
   private final Config config;
   private final Arena arena;
-  private final SyscallBuffers syscalls;
+  private final ErrnoCapture errno;
+  private final SocketCalls calls;
   private final BufferRing buffers;
   private final WakeupPoll wakeup;
   private final WaitArgs waitArgs;
@@ -72,20 +78,21 @@ final class IoUringBackend implements Backend {
       LoopContext context,
       Config config,
       Arena arena,
-      SyscallBuffers syscalls,
+      ErrnoCapture errno,
       Ring ring,
       BufferRing buffers,
       EventFd eventFd) {
     this.context = context;
     this.config = config;
     this.arena = arena;
-    this.syscalls = syscalls;
+    this.errno = errno;
+    this.calls = new SocketCalls(arena, errno);
     this.ring = ring;
     this.buffers = buffers;
     this.wakeup = new WakeupPoll(eventFd);
     this.waitArgs = new WaitArgs(arena);
     this.submitter = new Submitter(ring, arena);
-    this.orphans = new Orphans(buffers, syscalls);
+    this.orphans = new Orphans(buffers, calls);
     this.completions = new Completions(slots, orphans, wakeup, context);
     this.completionsPerPoll = config.completionsPerPoll();
   }
@@ -98,7 +105,7 @@ final class IoUringBackend implements Backend {
    */
   static IoUringBackend open(LoopContext context, Config config) throws IOException {
     Arena arena = Arena.ofShared();
-    SyscallBuffers syscalls = new SyscallBuffers(arena);
+    ErrnoCapture errno = new ErrnoCapture(arena);
     Ring ring = null;
     BufferRing buffers = null;
     try {
@@ -108,16 +115,16 @@ final class IoUringBackend implements Backend {
               config.sqEntries(),
               config.cqEntries(),
               arena,
-              syscalls.errno,
+              errno,
               config.enterHook());
       String missing = Probe.missingOperations(ring, arena);
       if (missing != null) {
         throw new IOException(missing);
       }
-      buffers = BufferRing.create(config.bufferCount(), config.bufferSize(), syscalls.errno);
+      buffers = BufferRing.create(config.bufferCount(), config.bufferSize(), errno);
       buffers.register(ring, arena);
-      EventFd eventFd = EventFd.open(arena, syscalls.errno);
-      return new IoUringBackend(context, config, arena, syscalls, ring, buffers, eventFd);
+      EventFd eventFd = EventFd.open(arena, errno);
+      return new IoUringBackend(context, config, arena, errno, ring, buffers, eventFd);
     } catch (IOException | RuntimeException e) {
       if (ring != null) {
         ring.close();
@@ -243,8 +250,7 @@ final class IoUringBackend implements Backend {
 
   private void replaceRing(int rung) throws IOException {
     Ring fresh =
-        Ring.open(
-            rung, config.sqEntries(), config.cqEntries(), arena, syscalls.errno, config.enterHook());
+        Ring.open(rung, config.sqEntries(), config.cqEntries(), arena, errno, config.enterHook());
     retiredEnterCalls += ring.enterCalls();
     ring.close();
     ring = fresh;
@@ -292,8 +298,8 @@ final class IoUringBackend implements Backend {
     return orphans;
   }
 
-  SyscallBuffers syscalls() {
-    return syscalls;
+  SocketCalls calls() {
+    return calls;
   }
 
   /** Makes in-flight completions of {@code kind} on {@code slot} stale; other kinds stay current. */
@@ -301,10 +307,13 @@ final class IoUringBackend implements Backend {
     UserData.renew(slots, slot, kind);
   }
 
-  /** Wraps a descriptor that {@code accept} returned. */
-  IoUringSocket adopt(int fd, int domain) {
-    IoUringSocket socket =
-        new IoUringSocket(this, fd, domain, true, syscalls.acceptedPeer(fd, domain));
+  /**
+   * Wraps a descriptor that {@code accept} returned, with its peer's address as the kernel recorded
+   * it at accept time (a multishot accept returns none).
+   */
+  IoUringSocket adopt(int fd, int family) {
+    PosixSocket core = PosixSocket.accepted(calls, fd, family, calls.peerAtAccept(fd, family));
+    IoUringSocket socket = new IoUringSocket(this, core);
     acquire(socket);
     return socket;
   }
@@ -347,17 +356,7 @@ final class IoUringBackend implements Backend {
     if (closed) {
       throw new IllegalStateException("io_uring backend is closed");
     }
-    int domain =
-        switch (kind) {
-          case TCP4 -> Sockets.AF_INET;
-          case TCP6 -> Sockets.AF_INET6;
-          case UNIX -> Sockets.AF_UNIX;
-        };
-    int fd = Sockets.socket(domain, Sockets.SOCK_STREAM, syscalls.errno);
-    if (fd < 0) {
-      throw Errno.exception("socket", -fd);
-    }
-    IoUringSocket socket = new IoUringSocket(this, fd, domain, false, null);
+    IoUringSocket socket = new IoUringSocket(this, PosixSocket.open(calls, kind));
     acquire(socket);
     return socket;
   }
@@ -367,11 +366,18 @@ final class IoUringBackend implements Backend {
     if (closed) {
       throw new IllegalStateException("io_uring backend is closed");
     }
-    ForeignSocket foreign = ForeignSocket.prepare(fd, syscalls.errno);
-    SocketAddress peer = foreign.connected() ? syscalls.acceptedPeer(fd, foreign.domain()) : null;
-    IoUringSocket socket = new IoUringSocket(this, fd, foreign.domain(), foreign.connected(), peer);
+    ForeignSocket foreign = ForeignSocket.prepare(fd, errno);
+    IoUringSocket socket = new IoUringSocket(this, PosixSocket.adopted(calls, fd, foreign));
     acquire(socket);
     return socket;
+  }
+
+  @Override
+  public SendFile openFileForSending(Path file) throws IOException {
+    if (closed) {
+      throw new IllegalStateException("io_uring backend is closed");
+    }
+    return calls.openFile(file);
   }
 
   @Override
@@ -386,7 +392,7 @@ final class IoUringBackend implements Backend {
     }
     FdWatch w = watches.get(fd);
     if (w == null) {
-      if (!Descriptors.isOpen(fd, syscalls.errno)) {
+      if (!Descriptors.isOpen(fd, errno)) {
         throw new IllegalArgumentException("file descriptor " + fd + " is not open");
       }
       w = new FdWatch(this, fd);

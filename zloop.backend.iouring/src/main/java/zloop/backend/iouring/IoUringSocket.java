@@ -2,23 +2,18 @@ package zloop.backend.iouring;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.SocketException;
-import java.net.SocketOption;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.util.Objects;
 import zloop.engine.spi.AcceptHandler;
 import zloop.engine.spi.ConnectHandler;
-import zloop.engine.spi.SocketHandle;
 import zloop.engine.spi.StreamHandler;
 import zloop.engine.spi.WriteQueue;
 import zloop.posix.Errno;
-import zloop.posix.Libc;
+import zloop.posix.PosixSocket;
+import zloop.posix.PosixSocketHandle;
 import zloop.posix.Sockets;
 
 /**
@@ -30,7 +25,8 @@ import zloop.posix.Sockets;
  * IoUringBackend#schedule schedule} the socket; the submissions are written in the next poll's
  * submission phase ({@link #submit}) and reach the kernel with that poll's one {@code
  * io_uring_enter}. Calls that are not reads or writes (bind, listen, options, addresses, shutdown,
- * close, sendfile) are plain syscalls.
+ * close, sendfile) are plain syscalls, made by the shared POSIX core: a {@link PosixSocket} held by
+ * composition, whose {@link PosixSocketHandle} defaults answer those {@code SocketHandle} methods.
  *
  * <p>Closing cancels whatever is in flight and releases the slot, which makes every completion
  * still to come stale: the dispatcher drops it (recycling its provided buffer) before it can reach
@@ -39,19 +35,16 @@ import zloop.posix.Sockets;
  * <p>Loop thread only. Handlers are called only from inside {@code poll}, never from one of these
  * methods, and never after {@link #close()}.
  */
-final class IoUringSocket extends RingUser implements SocketHandle {
+final class IoUringSocket extends RingUser implements PosixSocketHandle {
 
   final int fd;
-  final int domain;
+  private final PosixSocket core;
   private final IoUringBackend backend;
   private final Receiver receiver = new Receiver(this);
   private final Sender sender = new Sender(this);
   private final Acceptor acceptor = new Acceptor(this);
 
-  private boolean open = true;
   private boolean failed;
-  private boolean connected;
-  private boolean listening;
   private StreamHandler stream;
 
   private ConnectHandler connecting;
@@ -68,19 +61,15 @@ final class IoUringSocket extends RingUser implements SocketHandle {
   private Runnable whenWritable;
   private boolean pollOutArmed;
 
-  private SocketAddress local;
-  private SocketAddress remote;
-
-  /**
-   * @param connected whether the socket was accepted
-   * @param remote the peer's address if it was accepted (learned at accept time), else null
-   */
-  IoUringSocket(IoUringBackend backend, int fd, int domain, boolean connected, SocketAddress remote) {
+  IoUringSocket(IoUringBackend backend, PosixSocket core) {
     this.backend = backend;
-    this.fd = fd;
-    this.domain = domain;
-    this.connected = connected;
-    this.remote = remote;
+    this.core = core;
+    this.fd = core.fd();
+  }
+
+  /** The address family, for the sockets this one accepts. */
+  int family() {
+    return core.family();
   }
 
   IoUringBackend backend() {
@@ -97,7 +86,7 @@ final class IoUringSocket extends RingUser implements SocketHandle {
 
   /** A connection failure: reported once to the stream handler, then the socket goes quiet. */
   void fail(IOException failure) {
-    if (failed || !open) {
+    if (failed || !core.isOpen()) {
       return;
     }
     failed = true;
@@ -112,7 +101,7 @@ final class IoUringSocket extends RingUser implements SocketHandle {
 
   @Override
   int submit() {
-    if (!open) {
+    if (!core.isOpen()) {
       return 0;
     }
     if (connecting != null && !connectArmed) {
@@ -123,10 +112,10 @@ final class IoUringSocket extends RingUser implements SocketHandle {
       }
     }
     int calls = receiver.submit();
-    if (open) {
+    if (core.isOpen()) {
       sender.submit();
     }
-    if (open && whenWritable != null && !pollOutArmed) {
+    if (core.isOpen() && whenWritable != null && !pollOutArmed) {
       Submitter submitter = backend.submitter();
       Sqe.pollAdd(
           submitter.sqes(),
@@ -137,7 +126,7 @@ final class IoUringSocket extends RingUser implements SocketHandle {
           backend.userData(slot, UserData.POLL_OUT));
       pollOutArmed = true;
     }
-    if (open) {
+    if (core.isOpen()) {
       calls += acceptor.submit();
     }
     return calls;
@@ -162,12 +151,8 @@ final class IoUringSocket extends RingUser implements SocketHandle {
 
   @Override
   public void connect(SocketAddress remote, ConnectHandler done) throws IOException {
-    requireOpen();
     Objects.requireNonNull(done, "done");
-    SyscallBuffers buffers = backend.syscalls();
-    int length = buffers.addresses.encode(remote, domain);
-    // The codec's storage is shared: keep this address until the CONNECT is written.
-    connectAddress = buffers.addresses.storage().asSlice(0, length).toArray(JAVA_BYTE);
+    connectAddress = core.encode(remote); // kept until the CONNECT is written
     connecting = done;
     backend.schedule(this);
   }
@@ -211,7 +196,7 @@ final class IoUringSocket extends RingUser implements SocketHandle {
       return;
     }
     if (connectByPoll && res >= 0) {
-      int error = backend.syscalls().options.pendingError(fd);
+      int error = core.pendingError();
       res = error > 0 ? -error : error; // SO_ERROR: 0, or why the connection failed
     }
     ConnectHandler done = connecting;
@@ -220,7 +205,7 @@ final class IoUringSocket extends RingUser implements SocketHandle {
       return;
     }
     if (res == 0) {
-      connected = true;
+      core.markConnected();
       done.onConnect(null);
     } else {
       failed = true;
@@ -241,14 +226,14 @@ final class IoUringSocket extends RingUser implements SocketHandle {
    */
   @Override
   public void readTargetChanged() {
-    if (open) {
+    if (core.isOpen()) {
       receiver.retarget();
     }
   }
 
   @Override
   public void startReading() {
-    if (!open || failed) {
+    if (!core.isOpen() || failed) {
       return;
     }
     if (stream == null) {
@@ -267,13 +252,13 @@ final class IoUringSocket extends RingUser implements SocketHandle {
   /** A completion backend never writes synchronously: the engine queues and calls flush. */
   @Override
   public long writeNow(ByteBuffer[] buffers, int offset, int count) throws IOException {
-    requireOpen();
+    core.requireOpen();
     return ASYNC_ONLY;
   }
 
   @Override
   public void flush(WriteQueue queue) {
-    if (open && !failed && !queue.isEmpty()) {
+    if (core.isOpen() && !failed && !queue.isEmpty()) {
       sender.flush(queue);
     }
   }
@@ -284,53 +269,14 @@ final class IoUringSocket extends RingUser implements SocketHandle {
    */
   @Override
   public void writesDropped() {
-    if (open && sender.cancelDropped()) {
+    if (core.isOpen() && sender.cancelDropped()) {
       backend.submitCancelsNow();
     }
   }
 
   @Override
-  public void shutdownOutput() throws IOException {
-    requireOpen();
-    Errno.check("shutdown", Sockets.shutdown(fd, Sockets.SHUT_WR, backend.syscalls().errno));
-  }
-
-  /**
-   * {@code sendfile(2)} directly: not a read or write on the ring, and the engine calls it only
-   * with nothing queued, so no SEND is in flight to overtake.
-   */
-  @Override
-  public long sendfileNow(Path file, long position, long count) throws IOException {
-    requireOpen();
-    if (count <= 0) {
-      return 0;
-    }
-    SyscallBuffers buffers = backend.syscalls();
-    int in = Libc.open(buffers.path(file), Libc.O_RDONLY | Libc.O_CLOEXEC, buffers.errno);
-    if (in < 0) {
-      throw Errno.exception("open " + file, -in);
-    }
-    try {
-      long n = Sockets.sendfile(fd, in, buffers.fileOffset(position), count, buffers.errno);
-      if (n > 0) {
-        return n;
-      }
-      if (n == -Errno.EAGAIN) {
-        return 0;
-      }
-      if (n == 0) {
-        // 0 would mean "socket full" to the caller, who would wait for writability forever.
-        throw new EOFException("sendfile: " + file + " ends at or before position " + position);
-      }
-      throw Errno.exception("sendfile", (int) -n);
-    } finally {
-      Libc.close(in, buffers.errno); // read-only: nothing to lose if this fails
-    }
-  }
-
-  @Override
   public void awaitWritable(Runnable whenWritable) {
-    if (!open) {
+    if (!core.isOpen()) {
       return;
     }
     this.whenWritable = Objects.requireNonNull(whenWritable, "whenWritable");
@@ -351,23 +297,8 @@ final class IoUringSocket extends RingUser implements SocketHandle {
   // ------------------------------------------------------------------ listening
 
   @Override
-  public void bind(SocketAddress localAddress) throws IOException {
-    requireOpen();
-    SyscallBuffers buffers = backend.syscalls();
-    int length = buffers.addresses.encode(localAddress, domain);
-    Errno.check("bind", Sockets.bind(fd, buffers.addresses.storage(), length, buffers.errno));
-  }
-
-  @Override
-  public void listen(int backlog) throws IOException {
-    requireOpen();
-    Errno.check("listen", Sockets.listen(fd, backlog, backend.syscalls().errno));
-    listening = true;
-  }
-
-  @Override
   public void startAccepting(AcceptHandler handler) {
-    if (open) {
+    if (core.isOpen()) {
       acceptor.start(Objects.requireNonNull(handler, "handler"));
     }
   }
@@ -377,66 +308,11 @@ final class IoUringSocket extends RingUser implements SocketHandle {
     acceptor.stop();
   }
 
-  // ------------------------------------------------------------------ NetSocket
+  // ------------------------------------------------------------------ core and closing
 
   @Override
-  public SocketAddress localAddress() {
-    if (local != null || !open) {
-      return local;
-    }
-    SyscallBuffers buffers = backend.syscalls();
-    int r =
-        Sockets.getsockname(
-            fd, buffers.addresses.storage(), buffers.addresses.capacityLength(), buffers.errno);
-    if (r < 0) {
-      return null;
-    }
-    SocketAddress address = buffers.addresses.decode();
-    if (address instanceof InetSocketAddress inet && inet.getPort() == 0) {
-      return null; // not bound yet
-    }
-    if (connected || listening) {
-      local = address; // fixed from now on (a wildcard bind learns its address on connect)
-    }
-    return address;
-  }
-
-  @Override
-  public SocketAddress remoteAddress() {
-    if (remote != null || !open || !connected) {
-      return remote;
-    }
-    SyscallBuffers buffers = backend.syscalls();
-    int r =
-        Sockets.getpeername(
-            fd, buffers.addresses.storage(), buffers.addresses.capacityLength(), buffers.errno);
-    if (r < 0) {
-      return null; // ENOTCONN: the connection is already gone
-    }
-    remote = buffers.addresses.decode();
-    return remote;
-  }
-
-  @Override
-  public int fd() {
-    return open ? fd : -1;
-  }
-
-  @Override
-  public <T> void setOption(SocketOption<T> option, T value) throws IOException {
-    requireOpen();
-    backend.syscalls().options.set(fd, option, value);
-  }
-
-  @Override
-  public <T> T getOption(SocketOption<T> option) throws IOException {
-    requireOpen();
-    return backend.syscalls().options.get(fd, option);
-  }
-
-  @Override
-  public boolean isOpen() {
-    return open;
+  public PosixSocket core() {
+    return core;
   }
 
   /**
@@ -449,10 +325,9 @@ final class IoUringSocket extends RingUser implements SocketHandle {
    */
   @Override
   public void close() {
-    if (!open) {
+    if (!core.markClosed()) {
       return;
     }
-    open = false;
     ByteBuffer lent = receiver.kernelTarget();
     if (lent != null) {
       backend.orphans().pin(backend.userData(slot, UserData.RECV), lent);
@@ -469,7 +344,7 @@ final class IoUringSocket extends RingUser implements SocketHandle {
       // The engine recycles the queue's buffers once the socket is closed. Shutting the write
       // side first makes a SEND the kernel retries before the cancel lands fail with EPIPE
       // instead of sending whatever those buffers hold by then.
-      Sockets.shutdown(fd, Sockets.SHUT_WR, backend.syscalls().errno);
+      Sockets.shutdown(fd, Sockets.SHUT_WR, backend.calls().errno());
     }
     acceptor.closeHeld();
     receiver.clear();
@@ -478,7 +353,7 @@ final class IoUringSocket extends RingUser implements SocketHandle {
     connecting = null;
     whenWritable = null;
     backend.release(this);
-    int r = Libc.close(fd, backend.syscalls().errno);
+    int r = core.closeDescriptor();
     if (r < 0) {
       backend.reportError("closing socket " + fd + " failed", Errno.exception("close", -r));
     }
@@ -504,11 +379,11 @@ final class IoUringSocket extends RingUser implements SocketHandle {
 
   /** Closes an accepted connection nobody took, with a reset (as a closed listener's backlog). */
   void refuse() {
-    if (!open) {
+    if (!core.isOpen()) {
       return;
     }
     try {
-      backend.syscalls().options.set(fd, java.net.StandardSocketOptions.SO_LINGER, 0);
+      core.setOption(java.net.StandardSocketOptions.SO_LINGER, 0);
     } catch (IOException | RuntimeException e) {
       // a plain close then: the client sees EOF instead of a reset, but is not left hanging
     }
@@ -520,14 +395,8 @@ final class IoUringSocket extends RingUser implements SocketHandle {
     close();
   }
 
-  private void requireOpen() throws SocketException {
-    if (!open) {
-      throw new SocketException("Socket is closed");
-    }
-  }
-
   @Override
   public String toString() {
-    return "IoUringSocket[fd=" + fd + (open ? "" : ", closed") + "]";
+    return "IoUringSocket[fd=" + fd + (core.isOpen() ? "" : ", closed") + "]";
   }
 }

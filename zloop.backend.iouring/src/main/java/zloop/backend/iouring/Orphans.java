@@ -1,10 +1,8 @@
 package zloop.backend.iouring;
 
-import java.io.IOException;
-import java.net.StandardSocketOptions;
 import java.util.HashMap;
 import java.util.Map;
-import zloop.posix.Libc;
+import zloop.posix.SocketCalls;
 
 /**
  * What the kernel still holds for operations whose owner is gone (a closed socket, an abandoned
@@ -25,12 +23,12 @@ import zloop.posix.Libc;
 final class Orphans {
 
   private final BufferRing buffers;
-  private final SyscallBuffers syscalls;
+  private final SocketCalls calls;
   private final Map<Long, Object> pinned = new HashMap<>();
 
-  Orphans(BufferRing buffers, SyscallBuffers syscalls) {
+  Orphans(BufferRing buffers, SocketCalls calls) {
     this.buffers = buffers;
-    this.syscalls = syscalls;
+    this.calls = calls;
   }
 
   /**
@@ -72,11 +70,7 @@ final class Orphans {
 
   /** Closes an accepted connection nobody will serve, with a reset. */
   void refuse(int fd) {
-    try {
-      syscalls.options.set(fd, StandardSocketOptions.SO_LINGER, 0);
-    } catch (IOException | RuntimeException e) {
-      // a plain close then: the client sees EOF instead of a reset, but is not left hanging
-    }
-    Libc.close(fd, syscalls.errno);
+    calls.refuse(fd);
   }
+
 }

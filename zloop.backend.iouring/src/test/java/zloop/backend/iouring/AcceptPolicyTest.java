@@ -31,7 +31,7 @@ class AcceptPolicyTest {
       Driver.Accepted accepted = new Driver.Accepted();
       listener.startAccepting(accepted);
       driver.poll(0); // the ACCEPT is armed
-      assertEquals(0, Sockets.shutdown(listener.fd(), Sockets.SHUT_RDWR, driver.backend.syscalls().errno));
+      assertEquals(0, Sockets.shutdown(listener.fd(), Sockets.SHUT_RDWR, driver.backend.calls().errno()));
       driver.pollUntil(() -> !accepted.errors.isEmpty(), "the accept error");
       for (int i = 0; i < 20; i++) {
         driver.poll(1_000_000L);

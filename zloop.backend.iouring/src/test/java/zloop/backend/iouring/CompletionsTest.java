@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import zloop.posix.ErrnoCapture;
 import zloop.posix.GenerationTable;
+import zloop.posix.SocketCalls;
 import zloop.test.support.RecordingContext;
 
 /** Routing by user_data, with completions made up rather than posted by a kernel. */
@@ -50,7 +51,7 @@ class CompletionsTest {
     ErrnoCapture errno = new ErrnoCapture(arena);
     buffers = BufferRing.create(4, 4096, errno);
     wakeup = new WakeupPoll(EventFd.open(arena, errno));
-    completions = new Completions(slots, new Orphans(buffers, new SyscallBuffers(arena)), wakeup, context);
+    completions = new Completions(slots, new Orphans(buffers, new SocketCalls(arena, errno)), wakeup, context);
   }
 
   @AfterEach

@@ -14,10 +14,11 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Path;
 import java.util.Objects;
 import zloop.engine.spi.AcceptHandler;
+import zloop.engine.spi.ChannelSendFile;
 import zloop.engine.spi.ConnectHandler;
+import zloop.engine.spi.SendFile;
 import zloop.engine.spi.SocketHandle;
 import zloop.engine.spi.SocketKind;
 import zloop.engine.spi.StreamHandler;
@@ -252,7 +253,6 @@ final class NioSocket implements SocketHandle {
     if (key != null) {
       key.cancel();
     }
-    stream.close();
     if (channel != null) {
       closeQuietly(channel);
       if (acceptor != null && key != null) {
@@ -321,8 +321,11 @@ final class NioSocket implements SocketHandle {
   }
 
   @Override
-  public long sendfileNow(Path file, long position, long count) throws IOException {
-    return stream().sendfileNow(file, position, count);
+  public long sendfileNow(SendFile file, long position, long count) throws IOException {
+    if (!(file instanceof ChannelSendFile f)) {
+      throw new IllegalArgumentException("not a file this backend opened: " + file);
+    }
+    return stream().sendfileNow(f, position, count);
   }
 
   @Override

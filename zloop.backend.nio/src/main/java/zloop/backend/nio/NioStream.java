@@ -13,8 +13,7 @@ import java.nio.channels.ConnectionPendingException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import zloop.engine.spi.ChannelSendFile;
 import zloop.engine.spi.ConnectHandler;
 import zloop.engine.spi.StreamHandler;
 import zloop.engine.spi.WriteQueue;
@@ -60,11 +59,6 @@ final class NioStream {
 
   private WriteQueue flushing;
   private Runnable whenWritable;
-
-  /** The file of the sendfile under way, kept open across the engine's calls until it is sent. */
-  private Path sendfilePath;
-
-  private FileChannel sendfileFile;
 
   NioStream(NioSocket socket, NioBackend backend) {
     this.socket = socket;
@@ -328,42 +322,21 @@ final class NioStream {
     channel.shutdownOutput();
   }
 
-  long sendfileNow(Path file, long position, long count) throws IOException {
+  long sendfileNow(ChannelSendFile file, long position, long count) throws IOException {
     requireConnected();
-    if (!file.equals(sendfilePath)) {
-      closeSendfile();
-      sendfileFile = FileChannel.open(file, StandardOpenOption.READ);
-      sendfilePath = file;
-    }
+    FileChannel source = file.channel();
     long n;
     try {
-      n = sendfileFile.transferTo(position, count, channel);
-      if (n == 0 && count > 0 && position >= sendfileFile.size()) {
+      n = source.transferTo(position, count, channel);
+      if (n == 0 && count > 0 && position >= source.size()) {
         // transferTo answers 0 at end of file too; 0 must mean "the socket is full".
         throw new EOFException(
-            "sendfile of " + file + " from " + position + ": the file ends at " + sendfileFile.size());
+            "sendfile of " + file.path() + " from " + position + ": the file ends at " + source.size());
       }
     } catch (IOException e) {
-      closeSendfile();
       throw asSocketException(e);
     }
-    if (n == count) {
-      closeSendfile(); // the engine asked for the rest: this file is done
-    }
     return n;
-  }
-
-  /** Releases what the stream holds besides its channel (the socket closes that). */
-  void close() {
-    closeSendfile();
-  }
-
-  private void closeSendfile() {
-    if (sendfileFile != null) {
-      NioSocket.closeQuietly(sendfileFile);
-      sendfileFile = null;
-      sendfilePath = null;
-    }
   }
 
   private void requireHandler() {

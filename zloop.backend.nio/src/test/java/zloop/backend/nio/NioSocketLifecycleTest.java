@@ -26,6 +26,7 @@ import zloop.ZloopSocketOptions;
 import zloop.backend.nio.NioHarness.Acceptor;
 import zloop.backend.nio.NioHarness.Pair;
 import zloop.backend.nio.NioHarness.Recorder;
+import zloop.engine.spi.SendFile;
 import zloop.engine.spi.SocketHandle;
 import zloop.engine.spi.SocketKind;
 import zloop.engine.spi.WriteQueue;
@@ -174,7 +175,9 @@ class NioSocketLifecycleTest {
     NioHarness h = new NioHarness();
     Pair tcp = h.connect(h.listen(SocketKind.TCP4, NioHarness.loopback4()));
     Pair unix = h.connect(h.listen(SocketKind.UNIX, UnixAddress.of(dir.resolve(run + ".sock"))));
-    tcp.client().socket.sendfileNow(file, 0, 1000); // leaves the file open: 1000 of 1 MiB
+    try (SendFile open = h.backend.openFileForSending(file)) {
+      tcp.client().socket.sendfileNow(open, 0, 1000); // 1000 of 1 MiB
+    }
     unix.server().socket.close();
     SocketHandle failed = h.backend.openSocket(SocketKind.TCP4);
     failed.bind(tcp.client().socket.localAddress());

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import zloop.backend.nio.NioHarness.Acceptor;
 import zloop.backend.nio.NioHarness.Pair;
 import zloop.backend.nio.NioHarness.Recorder;
+import zloop.engine.spi.SendFile;
 import zloop.engine.spi.SocketHandle;
 import zloop.engine.spi.SocketKind;
 
@@ -80,13 +81,14 @@ class NioStreamTest {
       Pair p = h.connect(h.listen(SocketKind.TCP4, NioHarness.loopback4()));
       Recorder reader = p.server().checksumOnly();
       reader.socket.startReading();
+      SendFile open = h.backend.openFileForSending(file);
       long[] sent = new long[1];
       Runnable[] pump = new Runnable[1];
       pump[0] =
           () -> {
             try {
               while (sent[0] < content.length) {
-                long n = p.client().socket.sendfileNow(file, sent[0], content.length - sent[0]);
+                long n = p.client().socket.sendfileNow(open, sent[0], content.length - sent[0]);
                 if (n == 0) {
                   p.client().socket.awaitWritable(pump[0]);
                   return;
@@ -102,8 +104,9 @@ class NioStreamTest {
       assertEquals(expected.getValue(), reader.crc.getValue());
       assertThrows(
           EOFException.class,
-          () -> p.client().socket.sendfileNow(file, content.length, 10),
+          () -> p.client().socket.sendfileNow(open, content.length, 10),
           "0 would mean the socket is full: the engine would wait forever");
+      open.close();
     }
   }
 }

@@ -1,6 +1,7 @@
 package zloop.engine.spi;
 
 import java.io.IOException;
+import java.nio.file.Path;
 
 /**
  * One loop's I/O backend: the part of the loop that talks to the kernel.
@@ -56,6 +57,18 @@ public interface Backend extends AutoCloseable {
    */
   default SocketHandle adoptSocket(int fd) throws IOException {
     throw new UnsupportedOperationException("this backend has no file descriptors to adopt");
+  }
+
+  /**
+   * Opens {@code file} for one {@code loop.sendfile} call: the engine opens it once, passes it to
+   * every {@link SocketHandle#sendfileNow} of that call, and closes it when the call ends. The
+   * default is a {@link ChannelSendFile}; a native backend opens a descriptor it can {@code
+   * sendfile(2)} from.
+   *
+   * @throws IOException if the file cannot be opened for reading
+   */
+  default SendFile openFileForSending(Path file) throws IOException {
+    return ChannelSendFile.open(file);
   }
 
   /** Readiness interest bits for {@link #watchFd}. */

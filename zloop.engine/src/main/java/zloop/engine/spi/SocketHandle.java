@@ -5,6 +5,7 @@ import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import zloop.NetSocket;
 
 /**
  * A socket owned by a backend, in whichever role the engine puts it: connecting, connected
@@ -133,14 +134,16 @@ public interface SocketHandle {
   void shutdownOutput() throws IOException;
 
   /**
-   * Sends part of a file without blocking: the kernel's {@code sendfile} where there is one.
+   * Sends part of a file without blocking: the kernel's {@code sendfile} where there is one. The
+   * file is open already ({@link Backend#openFileForSending}, once per {@code loop.sendfile} call,
+   * by this socket's backend); this call never opens or closes it.
    *
    * @return bytes sent (0 if the socket is full: wait with {@link #awaitWritable}), or {@link
    *     #ASYNC_ONLY} if the backend cannot (the engine then copies through the write queue)
    * @throws java.io.EOFException if the file ends at {@code position} (the kernel's 0 there would
    *     read as "socket full")
    */
-  long sendfileNow(Path file, long position, long count) throws IOException;
+  long sendfileNow(SendFile file, long position, long count) throws IOException;
 
   /** Calls {@code whenWritable} once, from a later poll, when the socket can take bytes. */
   void awaitWritable(Runnable whenWritable);
