@@ -7,7 +7,7 @@ import java.lang.invoke.VarHandle;
  * Something the loop runs: a node of the ready queue and of the cross-thread {@link Inbox}. The
  * {@code next} link makes the inbox intrusive, so scheduling allocates nothing beyond the node.
  */
-abstract class Callback {
+public abstract class Callback {
   static final VarHandle NEXT;
 
   static {
@@ -23,7 +23,7 @@ abstract class Callback {
   volatile Callback next;
 
   /** Runs on the loop thread. Exceptions go to the loop's exception handler. */
-  abstract void run();
+  public abstract void run();
 
   /** The user-visible handle for error reports, or {@code null} for internal callbacks. */
   zloop.Handle handleForReport() {

@@ -1,6 +1,8 @@
 package zloop.engine;
 
 import zloop.ExceptionContext;
+import zloop.engine.net.StreamTransport;
+import zloop.engine.net.TransportsByFd;
 import zloop.engine.spi.IoCallback;
 import zloop.engine.spi.SocketHandle;
 
@@ -28,7 +30,7 @@ import zloop.engine.spi.SocketHandle;
  * <p>Nothing is allocated per call: the clock is read only in debug mode, a description is built
  * only for a failure or a slow call. Loop thread only.
  */
-final class CallbackGuard {
+public final class CallbackGuard {
   private final ErrorReporter errors;
   private final Clock clock;
   private final TransportsByFd transports;
@@ -42,7 +44,7 @@ final class CallbackGuard {
   }
 
   /** Returns {@code failure}, or rethrows it if the loop must not survive it. */
-  static Throwable survivable(Throwable failure) {
+  public static Throwable survivable(Throwable failure) {
     if (failure instanceof VirtualMachineError e) {
       throw e;
     }

@@ -12,7 +12,7 @@ import zloop.Handle;
  * default handler; nothing here ever throws back into the loop, except a {@link
  * VirtualMachineError}.
  */
-final class ErrorReporter {
+public final class ErrorReporter {
   private static final System.Logger LOG = System.getLogger("zloop");
 
   private final Loop loop;
@@ -30,11 +30,11 @@ final class ErrorReporter {
     this.handler = handler;
   }
 
-  void report(String message, Throwable exception, Handle handle) {
+  public void report(String message, Throwable exception, Handle handle) {
     call(new ExceptionContext(message, exception, handle, null, null, null));
   }
 
-  void call(ExceptionContext context) {
+  public void call(ExceptionContext context) {
     ExceptionHandler h = handler;
     if (h == null) {
       logDefault(context);
@@ -55,7 +55,7 @@ final class ErrorReporter {
     }
   }
 
-  void logDefault(ExceptionContext context) {
+  public void logDefault(ExceptionContext context) {
     StringBuilder text = new StringBuilder(context.message());
     if (context.handle() != null) {
       text.append("\nhandle: ").append(context.handle());
@@ -76,7 +76,7 @@ final class ErrorReporter {
     }
   }
 
-  void warn(String message) {
+  public void warn(String message) {
     LOG.log(Level.WARNING, message);
   }
 

@@ -82,7 +82,7 @@ final class Inbox {
 
   private static final class Stub extends Callback {
     @Override
-    void run() {
+    public void run() {
       throw new AssertionError("the inbox stub never runs");
     }
   }

@@ -38,10 +38,21 @@ import zloop.TimerHandle;
 import zloop.TlsOptions;
 import zloop.Transport;
 import zloop.UnixAddress;
+import zloop.engine.net.ChunkPool;
+import zloop.engine.net.FdWatchers;
+import zloop.engine.net.Networking;
+import zloop.engine.net.Resolver;
+import zloop.engine.net.SocketOps;
+import zloop.engine.net.TransportsByFd;
 import zloop.engine.spi.Backend;
 import zloop.engine.spi.IoCallback;
-import zloop.engine.spi.SocketKind;
 import zloop.engine.spi.LoopContext;
+import zloop.engine.spi.SocketKind;
+import zloop.engine.stream.Streams;
+import zloop.engine.task.Combinators;
+import zloop.engine.task.LoopExecutors;
+import zloop.engine.task.LoopFuture;
+import zloop.engine.task.LoopTask;
 
 /**
  * The event loop. Each turn ({@link #runOnce()}) has a fixed phase order:
@@ -60,7 +71,7 @@ import zloop.engine.spi.LoopContext;
  */
 public final class Loop implements EventLoop {
   /** The loop running on this thread (the loop thread, or a task's virtual thread). */
-  static final ScopedValue<Loop> RUNNING = ScopedValue.newInstance();
+  public static final ScopedValue<Loop> RUNNING = ScopedValue.newInstance();
 
   /** Bounds the inbox drain per turn so a flood from other threads cannot starve I/O. */
   private static final int INBOX_DRAIN_LIMIT = 1 << 16;
@@ -113,7 +124,7 @@ public final class Loop implements EventLoop {
    * The loop running on the current thread, or {@code null}. The binding is checked against the
    * thread: a {@code StructuredTaskScope} subtask inherits it but runs elsewhere.
    */
-  static Loop currentlyRunning() {
+  public static Loop currentlyRunning() {
     if (!RUNNING.isBound()) {
       return null;
     }
@@ -214,7 +225,7 @@ public final class Loop implements EventLoop {
   }
 
   /** Runs a task's continuation on this thread, marking the task as the one in the loop. */
-  void runMounted(LoopTask<?> task, Runnable continuation) {
+  public void runMounted(LoopTask<?> task, Runnable continuation) {
     LoopTask<?> outerTask = mountedTask;
     Thread outerThread = mountedThread;
     mountedTask = task;
@@ -372,7 +383,7 @@ public final class Loop implements EventLoop {
   }
 
   /** Queues an engine-internal callback (no user handle, no checks). Loop thread. */
-  void scheduleInternal(Callback c) {
+  public void scheduleInternal(Callback c) {
     ready.add(c);
   }
 
@@ -452,7 +463,7 @@ public final class Loop implements EventLoop {
     };
   }
 
-  void taskDone(LoopTask<?> task) {
+  public void taskDone(LoopTask<?> task) {
     tasks.remove(task);
   }
 
@@ -726,19 +737,19 @@ public final class Loop implements EventLoop {
     return fdWatchers.remove(fd, Backend.WRITABLE);
   }
 
-  Backend backend() {
+  public Backend backend() {
     return backend;
   }
 
-  ChunkPool chunkPool() {
+  public ChunkPool chunkPool() {
     return chunks;
   }
 
-  ErrorReporter errors() {
+  public ErrorReporter errors() {
     return errors;
   }
 
-  TransportsByFd transports() {
+  public TransportsByFd transports() {
     return transports;
   }
 
@@ -790,7 +801,7 @@ public final class Loop implements EventLoop {
   // ---------------------------------------------------------------- guards
 
   /** Whether the caller runs on this loop's thread (or one of its tasks). */
-  boolean inLoopThread() {
+  public boolean inLoopThread() {
     Thread t = Thread.currentThread();
     return t == ownerThread || t == mountedThread;
   }
@@ -808,7 +819,7 @@ public final class Loop implements EventLoop {
   }
 
   /** Loop-affine operations from another thread while the loop runs fail loudly. */
-  void checkThread() {
+  public void checkThread() {
     if (running && !inLoopThread()) {
       throw new IllegalStateException(
           "Non-thread-safe operation invoked on an event loop other than the current one"

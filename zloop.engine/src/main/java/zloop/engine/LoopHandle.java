@@ -3,16 +3,16 @@ package zloop.engine;
 import zloop.Handle;
 
 /** A user callback scheduled with {@code callSoon}: the node the ready queue holds. */
-class LoopHandle extends Callback implements Handle {
+public class LoopHandle extends Callback implements Handle {
   private Runnable callback;
   private boolean cancelled;
 
-  LoopHandle(Runnable callback) {
+  public LoopHandle(Runnable callback) {
     this.callback = callback;
   }
 
   @Override
-  void run() {
+  public void run() {
     Runnable c = callback;
     if (!cancelled && c != null) {
       c.run();

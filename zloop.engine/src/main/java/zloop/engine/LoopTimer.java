@@ -3,7 +3,7 @@ package zloop.engine;
 import zloop.TimerHandle;
 
 /** A callback due at a deadline: an entry of the {@link TimerHeap}. */
-final class LoopTimer extends LoopHandle implements TimerHandle {
+public final class LoopTimer extends LoopHandle implements TimerHandle {
   final long when;
   final long sequence;
   private final TimerHeap heap;

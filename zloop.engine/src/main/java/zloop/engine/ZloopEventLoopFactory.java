@@ -7,6 +7,7 @@ import zloop.BackendStatus;
 import zloop.EventLoop;
 import zloop.Task;
 import zloop.engine.spi.BackendProvider;
+import zloop.engine.task.LoopTask;
 import zloop.spi.EventLoopFactory;
 
 /** The engine's entry point for {@link zloop.EventLoops}. */

@@ -22,7 +22,7 @@ class InboxTest {
     }
 
     @Override
-    void run() {}
+    public void run() {}
   }
 
   @Test

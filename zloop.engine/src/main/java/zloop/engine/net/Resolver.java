@@ -1,4 +1,4 @@
-package zloop.engine;
+package zloop.engine.net;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -6,12 +6,14 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import zloop.Future;
+import zloop.engine.Loop;
+import zloop.engine.task.LoopFuture;
 
 /** Name resolution on the default executor: the JDK resolver blocks, so it never runs on the loop. */
-final class Resolver {
+public final class Resolver {
   private Resolver() {}
 
-  static Future<List<InetSocketAddress>> getaddrinfo(Loop loop, String host, int port) {
+  public static Future<List<InetSocketAddress>> getaddrinfo(Loop loop, String host, int port) {
     if (port < 0 || port > 0xFFFF) {
       throw new IllegalArgumentException("port out of range: " + port);
     }
@@ -45,7 +47,7 @@ final class Resolver {
     }
   }
 
-  static Future<String> getnameinfo(Loop loop, InetSocketAddress address) {
+  public static Future<String> getnameinfo(Loop loop, InetSocketAddress address) {
     return loop.runInExecutor(null, () -> address.getAddress().getCanonicalHostName());
   }
 }

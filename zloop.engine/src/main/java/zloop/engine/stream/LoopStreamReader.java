@@ -1,4 +1,4 @@
-package zloop.engine;
+package zloop.engine.stream;
 
 import java.util.Arrays;
 import zloop.Future;
@@ -6,6 +6,8 @@ import zloop.IncompleteReadException;
 import zloop.LimitOverrunException;
 import zloop.StreamReader;
 import zloop.Transport;
+import zloop.engine.Loop;
+import zloop.engine.task.LoopFuture;
 
 /**
  * asyncio's {@code StreamReader} on futures: a byte buffer fed by the protocol, and at most one

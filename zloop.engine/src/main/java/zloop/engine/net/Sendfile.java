@@ -1,4 +1,4 @@
-package zloop.engine;
+package zloop.engine.net;
 
 import java.io.IOException;
 import java.net.SocketException;
@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import zloop.Future;
 import zloop.engine.spi.SendFile;
 import zloop.engine.spi.SocketHandle;
+import zloop.engine.task.LoopFuture;
 
 /**
  * {@code loop.sendfile}: waits for the transport's buffer to drain, then moves the file with the

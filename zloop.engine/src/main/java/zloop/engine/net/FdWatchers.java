@@ -1,7 +1,9 @@
-package zloop.engine;
+package zloop.engine.net;
 
 import java.util.HashMap;
 import java.util.Map;
+import zloop.engine.CallbackGuard;
+import zloop.engine.Loop;
 import zloop.engine.spi.Backend;
 import zloop.engine.spi.WatchedFd;
 
@@ -19,7 +21,7 @@ import zloop.engine.spi.WatchedFd;
  * What the backends share about watching (argument checks, poll(2) translation, errors waking both
  * sides, dropping a side no longer watched) is {@link zloop.engine.spi.WatchedFd}'s.
  */
-final class FdWatchers {
+public final class FdWatchers {
   private final Loop loop;
   private final Backend backend;
   private final TransportsByFd transports;
@@ -49,13 +51,13 @@ final class FdWatchers {
     }
   }
 
-  FdWatchers(Loop loop, Backend backend, TransportsByFd transports) {
+  public FdWatchers(Loop loop, Backend backend, TransportsByFd transports) {
     this.loop = loop;
     this.backend = backend;
     this.transports = transports;
   }
 
-  void add(int fd, int kind, Runnable callback) {
+  public void add(int fd, int kind, Runnable callback) {
     java.util.Objects.requireNonNull(callback, "callback");
     WatchedFd.checkFd(fd);
     ensureNoTransport(fd);
@@ -83,7 +85,7 @@ final class FdWatchers {
     }
   }
 
-  boolean remove(int fd, int kind) {
+  public boolean remove(int fd, int kind) {
     if (!loop.isClosed()) {
       ensureNoTransport(fd); // a closed loop's transports are gone with its backend
     }

@@ -1,9 +1,10 @@
-package zloop.engine;
+package zloop.engine.task;
 
 import java.time.Duration;
 import java.util.function.Consumer;
 import zloop.Future;
 import zloop.Handle;
+import zloop.engine.Loop;
 
 /**
  * {@code asyncio.wait_for} as a future: it mirrors the inner future and ends only when the inner

@@ -1,17 +1,19 @@
-package zloop.engine;
+package zloop.engine.net;
 
 import java.io.IOException;
+import java.lang.ref.WeakReference;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
-import java.lang.ref.WeakReference;
 import java.util.Map;
 import java.util.WeakHashMap;
 import zloop.Future;
 import zloop.NetSocket;
+import zloop.engine.Loop;
 import zloop.engine.spi.AcceptHandler;
 import zloop.engine.spi.SocketHandle;
 import zloop.engine.spi.StreamHandler;
 import zloop.engine.spi.WriteQueue;
+import zloop.engine.task.LoopFuture;
 
 /**
  * The low-level {@code sock*} operations. Each socket gets one {@link Channel}, its stream handler
@@ -23,7 +25,7 @@ import zloop.engine.spi.WriteQueue;
  * a cancelled accept stops accepting. Bytes that arrive while no receive waits (read by a
  * completion backend before its cancel landed) are kept for the next receive, never dropped.
  */
-final class SocketOps {
+public final class SocketOps {
   private final Loop loop;
 
   /**
@@ -33,11 +35,11 @@ final class SocketOps {
    */
   private final Map<SocketHandle, WeakReference<Channel>> channels = new WeakHashMap<>();
 
-  SocketOps(Loop loop) {
+  public SocketOps(Loop loop) {
     this.loop = loop;
   }
 
-  Future<ByteBuffer> recv(NetSocket s, int maxBytes) {
+  public Future<ByteBuffer> recv(NetSocket s, int maxBytes) {
     if (maxBytes < 0) {
       throw new IllegalArgumentException("negative size: " + maxBytes);
     }
@@ -57,7 +59,7 @@ final class SocketOps {
     return r;
   }
 
-  Future<Integer> recvInto(NetSocket s, ByteBuffer buffer) {
+  public Future<Integer> recvInto(NetSocket s, ByteBuffer buffer) {
     Receive<Integer> r =
         new Receive<>(loop, buffer) {
           @Override
@@ -73,13 +75,13 @@ final class SocketOps {
     return r;
   }
 
-  Future<Void> sendall(NetSocket s, ByteBuffer data) {
+  public Future<Void> sendall(NetSocket s, ByteBuffer data) {
     Send result = new Send(loop);
     channel(s).send(data, result);
     return result;
   }
 
-  Future<Void> connect(NetSocket s, SocketAddress remote) {
+  public Future<Void> connect(NetSocket s, SocketAddress remote) {
     SocketHandle socket = own(s);
     LoopFuture<Void> result = new LoopFuture<>(loop);
     try {
@@ -98,14 +100,14 @@ final class SocketOps {
     return result;
   }
 
-  Future<NetSocket> accept(NetSocket s) {
+  public Future<NetSocket> accept(NetSocket s) {
     SocketHandle listener = own(s);
     // Stops accepting inside cancel(): a done callback would run a turn late, and a connection
     // accepted meanwhile would have nobody to go to.
     LoopFuture<NetSocket> result =
         new LoopFuture<>(loop) {
           @Override
-          void onDone() {
+          public void onDone() {
             if (isCancelled()) {
               listener.stopAccepting();
             }
@@ -162,7 +164,7 @@ final class SocketOps {
     abstract void received(int n);
 
     @Override
-    void onDone() {
+    public void onDone() {
       if (isCancelled() && channel != null) {
         channel.receiveCancelled(this);
       }
@@ -178,7 +180,7 @@ final class SocketOps {
     }
 
     @Override
-    void onDone() {
+    public void onDone() {
       if (isCancelled() && channel != null) {
         channel.sendCancelled(this);
       }

@@ -1,4 +1,4 @@
-package zloop.engine;
+package zloop.engine.stream;
 
 import java.util.Objects;
 import zloop.ClientConnected;
@@ -11,25 +11,27 @@ import zloop.ServerOptions;
 import zloop.StreamOptions;
 import zloop.StreamPair;
 import zloop.UnixAddress;
+import zloop.engine.Loop;
+import zloop.engine.task.LoopFuture;
 
 /**
  * asyncio's stream functions ({@code open_connection}, {@code start_server}, their Unix twins and
  * their {@code sock=} forms): a connection or server whose protocol is a {@link StreamProtocol}, its reader and writer
  * handed out as a {@link StreamPair}. Networking does the work; this only builds the protocols.
  */
-final class Streams {
+public final class Streams {
   private final Loop loop;
 
-  Streams(Loop loop) {
+  public Streams(Loop loop) {
     this.loop = loop;
   }
 
-  Future<StreamPair> openConnection(String host, int port, StreamOptions options) {
+  public Future<StreamPair> openConnection(String host, int port, StreamOptions options) {
     StreamOptions o = options != null ? options : StreamOptions.DEFAULT;
     return pairOf(loop.createConnection(() -> clientProtocol(o), host, port, connectOptions(o)));
   }
 
-  Future<Server> startServer(
+  public Future<Server> startServer(
       ClientConnected clientConnected, String host, int port, StreamOptions options) {
     Objects.requireNonNull(clientConnected, "clientConnected");
     StreamOptions o = options != null ? options : StreamOptions.DEFAULT;
@@ -37,24 +39,24 @@ final class Streams {
         () -> serverProtocol(o, clientConnected), host, port, ServerOptions.DEFAULT.withTls(o.tls()));
   }
 
-  Future<StreamPair> openConnection(NetSocket socket, StreamOptions options) {
+  public Future<StreamPair> openConnection(NetSocket socket, StreamOptions options) {
     StreamOptions o = options != null ? options : StreamOptions.DEFAULT;
     return pairOf(loop.createConnection(() -> clientProtocol(o), socket, connectOptions(o)));
   }
 
-  Future<Server> startServer(ClientConnected clientConnected, NetSocket socket, StreamOptions options) {
+  public Future<Server> startServer(ClientConnected clientConnected, NetSocket socket, StreamOptions options) {
     Objects.requireNonNull(clientConnected, "clientConnected");
     StreamOptions o = options != null ? options : StreamOptions.DEFAULT;
     return loop.createServer(
         () -> serverProtocol(o, clientConnected), socket, ServerOptions.DEFAULT.withTls(o.tls()));
   }
 
-  Future<StreamPair> openUnixConnection(UnixAddress address, StreamOptions options) {
+  public Future<StreamPair> openUnixConnection(UnixAddress address, StreamOptions options) {
     StreamOptions o = options != null ? options : StreamOptions.DEFAULT;
     return pairOf(loop.createUnixConnection(() -> clientProtocol(o), address, connectOptions(o)));
   }
 
-  Future<Server> startUnixServer(
+  public Future<Server> startUnixServer(
       ClientConnected clientConnected, UnixAddress address, StreamOptions options) {
     Objects.requireNonNull(clientConnected, "clientConnected");
     StreamOptions o = options != null ? options : StreamOptions.DEFAULT;

@@ -1,4 +1,4 @@
-package zloop.engine;
+package zloop.engine.stream;
 
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -6,6 +6,9 @@ import zloop.Future;
 import zloop.StreamWriter;
 import zloop.TlsOptions;
 import zloop.Transport;
+import zloop.engine.Loop;
+import zloop.engine.LoopHandle;
+import zloop.engine.task.LoopFuture;
 
 /** asyncio's {@code StreamWriter}: the transport plus {@code drain} and {@code waitClosed}. */
 final class LoopStreamWriter implements StreamWriter {

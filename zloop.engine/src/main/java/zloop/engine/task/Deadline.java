@@ -1,9 +1,10 @@
-package zloop.engine;
+package zloop.engine.task;
 
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeoutException;
 import zloop.Handle;
+import zloop.engine.Loop;
 
 /**
  * The timeout rules {@code waitFor} and {@code withTimeout} share (asyncio's {@code

@@ -1,4 +1,4 @@
-package zloop.engine;
+package zloop.engine.task;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
@@ -7,6 +7,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import zloop.Future;
+import zloop.engine.Loop;
 
 /**
  * {@code runInExecutor} and the default executor (a virtual thread per call). Results hop back to
@@ -17,17 +18,17 @@ import zloop.Future;
  * work on the loop thread. (A user executor with such threads is caught by {@link TaskCarrier},
  * which sends foreign continuations off the loop.)
  */
-final class LoopExecutors {
+public final class LoopExecutors {
   private final Loop loop;
   private Executor defaultExecutor;
   private boolean ownsDefault;
   private boolean shutdownCalled;
 
-  LoopExecutors(Loop loop) {
+  public LoopExecutors(Loop loop) {
     this.loop = loop;
   }
 
-  <T> Future<T> run(Executor executor, Callable<T> body) {
+  public <T> Future<T> run(Executor executor, Callable<T> body) {
     java.util.Objects.requireNonNull(body, "body");
     Executor target = executor != null ? executor : defaultExecutor();
     LoopFuture<T> future = new LoopFuture<>(loop);
@@ -74,12 +75,12 @@ final class LoopExecutors {
     return defaultExecutor;
   }
 
-  synchronized void setDefault(Executor executor) {
+  public synchronized void setDefault(Executor executor) {
     defaultExecutor = executor;
     ownsDefault = false;
   }
 
-  Future<Void> shutdownDefault() {
+  public Future<Void> shutdownDefault() {
     LoopFuture<Void> done = new LoopFuture<>(loop);
     ExecutorService toStop;
     synchronized (this) {
@@ -114,7 +115,7 @@ final class LoopExecutors {
     return done;
   }
 
-  synchronized void shutdownNow() {
+  public synchronized void shutdownNow() {
     if (ownsDefault && defaultExecutor instanceof ExecutorService es) {
       es.shutdown(); // asyncio's close(): shut down without waiting
     }

@@ -1,4 +1,4 @@
-package zloop.engine;
+package zloop.engine.task;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -14,6 +14,8 @@ import zloop.EventLoop;
 import zloop.ExceptionContext;
 import zloop.Future;
 import zloop.InvalidStateException;
+import zloop.engine.Callback;
+import zloop.engine.Loop;
 
 /**
  * The loop's future. State changes happen on the loop thread only; completions from other threads
@@ -26,7 +28,7 @@ import zloop.InvalidStateException;
  * retrieved" (or "Task ..."), as asyncio's {@code __del__} does. Futures that succeed or are
  * cancelled never pay for it.
  */
-class LoopFuture<T> implements Future<T> {
+public class LoopFuture<T> implements Future<T> {
   private static final int PENDING = 0;
   private static final int SUCCEEDED = 1;
   private static final int FAILED = 2;
@@ -42,7 +44,7 @@ class LoopFuture<T> implements Future<T> {
     }
   }
 
-  final Loop loop;
+  public final Loop loop;
   private volatile int state = PENDING;
   /** The result, the exception, or the cancellation message: published by the state write. */
   private Object outcome;
@@ -51,7 +53,7 @@ class LoopFuture<T> implements Future<T> {
   /** Set while the future has failed and nobody has read the exception yet. */
   private Unretrieved unretrieved;
 
-  LoopFuture(Loop loop) {
+  public LoopFuture(Loop loop) {
     this.loop = loop;
   }
 
@@ -128,7 +130,7 @@ class LoopFuture<T> implements Future<T> {
   }
 
   /** Completion for the loop's own use: returns false instead of throwing when already done. */
-  final boolean tryComplete(T value) {
+  public final boolean tryComplete(T value) {
     if (state != PENDING) {
       return false;
     }
@@ -136,7 +138,7 @@ class LoopFuture<T> implements Future<T> {
     return true;
   }
 
-  final boolean tryFail(Throwable exception) {
+  public final boolean tryFail(Throwable exception) {
     if (state != PENDING) {
       return false;
     }
@@ -169,7 +171,7 @@ class LoopFuture<T> implements Future<T> {
   }
 
   /** Hook for subclasses, run once when the future becomes done, before callbacks. */
-  void onDone() {}
+  public void onDone() {}
 
   @SuppressWarnings("unchecked")
   private void scheduleCallbacks() {
@@ -307,7 +309,7 @@ class LoopFuture<T> implements Future<T> {
 
   /** The outcome as a caller sees it: the value, or the failure thrown. */
   @SuppressWarnings("unchecked")
-  final T report() {
+  public final T report() {
     switch (state) {
       case SUCCEEDED:
         return (T) outcome;
@@ -399,7 +401,7 @@ class LoopFuture<T> implements Future<T> {
     }
 
     @Override
-    void run() {
+    public void run() {
       callback.accept(future);
     }
 

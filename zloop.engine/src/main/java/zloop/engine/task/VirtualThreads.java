@@ -1,4 +1,4 @@
-package zloop.engine;
+package zloop.engine.task;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;

@@ -1,4 +1,4 @@
-package zloop.engine;
+package zloop.engine.task;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
 import zloop.Future;
+import zloop.engine.Loop;
 
 /**
  * {@code asyncio.gather}'s future ({@code _GatheringFuture}): the values of its children, in order.

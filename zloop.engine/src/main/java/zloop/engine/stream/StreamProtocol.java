@@ -1,4 +1,4 @@
-package zloop.engine;
+package zloop.engine.stream;
 
 import java.net.SocketException;
 import java.nio.ByteBuffer;
@@ -9,6 +9,8 @@ import zloop.ExceptionContext;
 import zloop.Protocol;
 import zloop.Task;
 import zloop.Transport;
+import zloop.engine.Loop;
+import zloop.engine.task.LoopFuture;
 
 /**
  * asyncio's {@code StreamReaderProtocol} with its flow-control mixin: feeds the reader, keeps the

@@ -1,4 +1,4 @@
-package zloop.engine;
+package zloop.engine.task;
 
 import java.time.Duration;
 import java.util.List;
@@ -8,12 +8,13 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import zloop.Future;
 import zloop.TimerHandle;
+import zloop.engine.Loop;
 
 /** asyncio's task helpers on loop futures: sleep, gather, wait_for, timeout, wrap_future. */
-final class Combinators {
+public final class Combinators {
   private Combinators() {}
 
-  static <T> Future<T> sleep(Loop loop, Duration delay, T value) {
+  public static <T> Future<T> sleep(Loop loop, Duration delay, T value) {
     if (delay.isZero() || delay.isNegative()) {
       return new YieldFuture<>(loop, value);
     }
@@ -49,28 +50,28 @@ final class Combinators {
   }
 
   @SuppressWarnings("unchecked") // without returnExceptions every entry is a child's value
-  static <T> Future<List<T>> gather(Loop loop, List<? extends Future<? extends T>> futures) {
+  public static <T> Future<List<T>> gather(Loop loop, List<? extends Future<? extends T>> futures) {
     Future<?> outer = gather(loop, futures, false);
     return (Future<List<T>>) outer;
   }
 
-  static Future<List<Object>> gather(
+  public static Future<List<Object>> gather(
       Loop loop, List<? extends Future<?>> futures, boolean returnExceptions) {
     return GatherFuture.of(loop, LoopFuture.asLoopFutures(futures, loop), returnExceptions);
   }
 
-  static <T> Future<T> waitFor(Loop loop, Future<T> future, Duration timeout) {
+  public static <T> Future<T> waitFor(Loop loop, Future<T> future, Duration timeout) {
     java.util.Objects.requireNonNull(future, "future");
     @SuppressWarnings("unchecked") // asLoopFutures keeps the element, only checks its loop
     LoopFuture<T> inner = (LoopFuture<T>) LoopFuture.asLoopFutures(List.of(future), loop).get(0);
     return WaitForFuture.of(loop, inner, timeout);
   }
 
-  static <T> T withTimeout(Loop loop, Duration timeout, Callable<T> body) throws Exception {
+  public static <T> T withTimeout(Loop loop, Duration timeout, Callable<T> body) throws Exception {
     return TimeoutScope.run(loop, timeout, body);
   }
 
-  static <T> Future<T> wrap(Loop loop, CompletionStage<T> stage) {
+  public static <T> Future<T> wrap(Loop loop, CompletionStage<T> stage) {
     LoopFuture<T> f = new LoopFuture<>(loop);
     var cf = stage.toCompletableFuture();
     cf.whenComplete(

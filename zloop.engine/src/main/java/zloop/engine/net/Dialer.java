@@ -1,11 +1,11 @@
-package zloop.engine;
+package zloop.engine.net;
 
 import java.io.IOException;
 import java.net.BindException;
 import java.net.ConnectException;
-import java.net.NoRouteToHostException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
 import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,8 +13,10 @@ import zloop.ConnectOptions;
 import zloop.Future;
 import zloop.TimerHandle;
 import zloop.UnixAddress;
+import zloop.engine.Loop;
 import zloop.engine.spi.SocketHandle;
 import zloop.engine.spi.SocketKind;
+import zloop.engine.task.LoopFuture;
 
 /**
  * Connects to the first address that answers, trying them in order: one after another, or

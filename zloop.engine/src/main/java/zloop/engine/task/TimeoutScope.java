@@ -1,9 +1,10 @@
-package zloop.engine;
+package zloop.engine.task;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import zloop.Handle;
+import zloop.engine.Loop;
 
 /**
  * {@code async with asyncio.timeout(d)}: runs a body in the current task and cancels the task when

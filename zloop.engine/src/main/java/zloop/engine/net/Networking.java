@@ -1,4 +1,4 @@
-package zloop.engine;
+package zloop.engine.net;
 
 import java.io.IOException;
 import java.net.BindException;
@@ -27,21 +27,24 @@ import zloop.TlsOptions;
 import zloop.Transport;
 import zloop.UnixAddress;
 import zloop.ZloopSocketOptions;
+import zloop.engine.CallbackGuard;
+import zloop.engine.Loop;
 import zloop.engine.spi.SocketHandle;
 import zloop.engine.spi.SocketKind;
+import zloop.engine.task.LoopFuture;
 import zloop.spi.TlsProvider;
 
 /** Servers and client connections: {@code createServer}, {@code createConnection} and kin. */
-final class Networking {
+public final class Networking {
   private final Loop loop;
 
-  Networking(Loop loop) {
+  public Networking(Loop loop) {
     this.loop = loop;
   }
 
   // ------------------------------------------------------------------ servers
 
-  Future<Server> createServer(
+  public Future<Server> createServer(
       Supplier<? extends BaseProtocol> factory, List<String> hosts, int port, ServerOptions options) {
     Objects.requireNonNull(factory, "protocolFactory");
     ServerOptions opts = options != null ? options : ServerOptions.DEFAULT;
@@ -78,7 +81,7 @@ final class Networking {
    * asyncio's {@code create_server(sock=)}: the server takes the user's socket (and refuses one a
    * transport or another server owns) and makes it listen with the options' backlog.
    */
-  Future<Server> createServer(
+  public Future<Server> createServer(
       Supplier<? extends BaseProtocol> factory, NetSocket socket, ServerOptions options) {
     Objects.requireNonNull(factory, "protocolFactory");
     Objects.requireNonNull(socket, "socket");
@@ -203,7 +206,7 @@ final class Networking {
     return clearer;
   }
 
-  Future<Server> createUnixServer(
+  public Future<Server> createUnixServer(
       Supplier<? extends BaseProtocol> factory, UnixAddress address, ServerOptions options) {
     Objects.requireNonNull(factory, "protocolFactory");
     Objects.requireNonNull(address, "address");
@@ -254,7 +257,7 @@ final class Networking {
 
   // ------------------------------------------------------------------ clients
 
-  <P extends BaseProtocol> Future<Connection<P>> createConnection(
+  public <P extends BaseProtocol> Future<Connection<P>> createConnection(
       Supplier<P> factory, String host, int port, ConnectOptions options) {
     Objects.requireNonNull(factory, "protocolFactory");
     Objects.requireNonNull(host, "host");
@@ -293,7 +296,7 @@ final class Networking {
    * be specified at the same time"), and TLS needs a server name (asyncio: "You must set
    * server_hostname when using ssl without a host").
    */
-  <P extends BaseProtocol> Future<Connection<P>> createConnection(
+  public <P extends BaseProtocol> Future<Connection<P>> createConnection(
       Supplier<P> factory, NetSocket socket, ConnectOptions options) {
     Objects.requireNonNull(factory, "protocolFactory");
     Objects.requireNonNull(socket, "socket");
@@ -325,7 +328,7 @@ final class Networking {
     return given;
   }
 
-  <P extends BaseProtocol> Future<Connection<P>> createUnixConnection(
+  public <P extends BaseProtocol> Future<Connection<P>> createUnixConnection(
       Supplier<P> factory, UnixAddress address, ConnectOptions options) {
     Objects.requireNonNull(factory, "protocolFactory");
     Objects.requireNonNull(address, "address");
@@ -368,7 +371,7 @@ final class Networking {
    * asyncio's {@code connect_accepted_socket}: a transport over the user's connected socket; with
    * TLS this end is the TLS server and the future completes after the handshake.
    */
-  <P extends BaseProtocol> Future<Connection<P>> connectAccepted(
+  public <P extends BaseProtocol> Future<Connection<P>> connectAccepted(
       Supplier<P> factory, NetSocket socket, TlsOptions tls) {
     Objects.requireNonNull(factory, "protocolFactory");
     Objects.requireNonNull(socket, "socket");
@@ -492,7 +495,7 @@ final class Networking {
                     }));
   }
 
-  Future<Transport> startTls(
+  public Future<Transport> startTls(
       Transport transport, BaseProtocol protocol, TlsOptions options, boolean serverSide) {
     Objects.requireNonNull(transport, "transport");
     Objects.requireNonNull(protocol, "protocol");
@@ -516,7 +519,7 @@ final class Networking {
   }
 
   /** A new socket of the family, as the user sees it. */
-  NetSocket openSocket(StandardProtocolFamily family) throws IOException {
+  public NetSocket openSocket(StandardProtocolFamily family) throws IOException {
     SocketKind kind =
         switch (family) {
           case INET -> SocketKind.TCP4;
@@ -527,7 +530,7 @@ final class Networking {
   }
 
   /** A socket descriptor made outside the loop, wrapped by the backend: see EventLoop#adoptSocket. */
-  NetSocket adoptSocket(int fd) throws IOException {
+  public NetSocket adoptSocket(int fd) throws IOException {
     if (loop.transports().get(fd) != null) {
       throw new IllegalArgumentException("fd " + fd + " belongs to a transport of this loop");
     }
@@ -542,7 +545,7 @@ final class Networking {
     return new UserSocket(loop, handle);
   }
 
-  Future<Long> sendfile(Transport transport, Path file, long position, long count) {
+  public Future<Long> sendfile(Transport transport, Path file, long position, long count) {
     if (!(transport instanceof StreamTransport st) || st.loop() != loop) {
       throw new IllegalArgumentException("not a stream transport of this loop: " + transport);
     }

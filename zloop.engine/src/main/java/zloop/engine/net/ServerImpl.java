@@ -1,4 +1,4 @@
-package zloop.engine;
+package zloop.engine.net;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,8 +15,11 @@ import zloop.ExceptionContext;
 import zloop.Future;
 import zloop.NetSocket;
 import zloop.Server;
+import zloop.engine.CallbackGuard;
+import zloop.engine.Loop;
 import zloop.engine.spi.AcceptHandler;
 import zloop.engine.spi.SocketHandle;
+import zloop.engine.task.LoopFuture;
 
 /**
  * asyncio's {@code Server}: listening sockets, the connections they accepted, and the waiters for

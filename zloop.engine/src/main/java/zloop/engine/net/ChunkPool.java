@@ -1,4 +1,4 @@
-package zloop.engine;
+package zloop.engine.net;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -11,7 +11,7 @@ import java.util.ArrayDeque;
  * <p><b>Caveats</b>: the free list is bounded ({@link #MAX_FREE} chunks); chunks beyond it are
  * left to the garbage collector.
  */
-final class ChunkPool {
+public final class ChunkPool {
   static final int CHUNK_SIZE = 64 * 1024;
   private static final int MAX_FREE = 256;
 

@@ -1,4 +1,4 @@
-package zloop.engine;
+package zloop.engine.net;
 
 import java.io.IOException;
 import java.net.StandardSocketOptions;
@@ -8,6 +8,8 @@ import zloop.BaseProtocol;
 import zloop.ExceptionContext;
 import zloop.Transport;
 import zloop.WriteBufferLimits;
+import zloop.engine.Loop;
+import zloop.engine.LoopHandle;
 import zloop.engine.spi.SocketHandle;
 import zloop.engine.spi.StreamHandler;
 import zloop.engine.spi.WriteQueue;
@@ -35,7 +37,7 @@ import zloop.internal.transport.WriteFlowControl;
  *
  * <p>Loop thread only.
  */
-final class StreamTransport implements Transport, StreamHandler, ProtocolFailures {
+public final class StreamTransport implements Transport, StreamHandler, ProtocolFailures {
   /** After this many writes to a lost connection, each further one is logged (asyncio's rule). */
   private static final int LOG_THRESHOLD_FOR_CONNLOST_WRITES = 5;
 

@@ -1,10 +1,11 @@
-package zloop.engine;
+package zloop.engine.task;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import zloop.Task;
+import zloop.engine.Loop;
 
 /**
  * A task: the body runs on a virtual thread whose scheduler is the loop ({@link TaskCarrier}), so
@@ -19,13 +20,13 @@ import zloop.Task;
  * <p>"The current task" is bound to the task's own thread: a {@link ScopedValue} is inherited by
  * {@code StructuredTaskScope} subtasks, which are other threads and must not act as the task.
  */
-final class LoopTask<T> extends LoopFuture<T> implements Task<T> {
+public final class LoopTask<T> extends LoopFuture<T> implements Task<T> {
   private static final AtomicLong COUNTER = new AtomicLong();
   private static final ScopedValue<LoopTask<?>> CURRENT = ScopedValue.newInstance();
 
   private final Callable<T> body;
   private final TaskCarrier carrier;
-  final Thread thread;
+  public final Thread thread;
   private String name;
 
   /** The future this task is parked on, or {@code null}. */
@@ -35,7 +36,7 @@ final class LoopTask<T> extends LoopFuture<T> implements Task<T> {
   private String cancelMessage;
   private int cancelRequests;
 
-  LoopTask(Loop loop, Callable<T> body, String name) {
+  public LoopTask(Loop loop, Callable<T> body, String name) {
     super(loop);
     this.body = body;
     this.name = name != null ? name : "Task-" + COUNTER.incrementAndGet();
@@ -44,7 +45,7 @@ final class LoopTask<T> extends LoopFuture<T> implements Task<T> {
   }
 
   /** The task whose body is running on the current thread, or {@code null}. */
-  static LoopTask<?> current() {
+  public static LoopTask<?> current() {
     if (!CURRENT.isBound()) {
       return null;
     }
@@ -52,7 +53,7 @@ final class LoopTask<T> extends LoopFuture<T> implements Task<T> {
     return task.thread == Thread.currentThread() ? task : null; // not an inheriting subtask
   }
 
-  void start() {
+  public void start() {
     thread.start(); // the scheduler queues the first step on the loop
   }
 
@@ -202,7 +203,7 @@ final class LoopTask<T> extends LoopFuture<T> implements Task<T> {
   }
 
   @Override
-  void onDone() {
+  public void onDone() {
     loop.taskDone(this);
   }
 

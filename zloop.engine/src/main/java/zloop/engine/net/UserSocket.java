@@ -1,9 +1,10 @@
-package zloop.engine;
+package zloop.engine.net;
 
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.SocketOption;
 import zloop.NetSocket;
+import zloop.engine.Loop;
 import zloop.engine.spi.SocketHandle;
 
 /**

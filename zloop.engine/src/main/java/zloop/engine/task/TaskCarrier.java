@@ -1,6 +1,8 @@
-package zloop.engine;
+package zloop.engine.task;
 
 import java.util.concurrent.Executor;
+import zloop.engine.Callback;
+import zloop.engine.Loop;
 
 /**
  * The scheduler of one task's virtual thread: the JDK hands it the thread's continuation each
@@ -70,7 +72,7 @@ final class TaskCarrier extends Callback implements Executor {
   }
 
   @Override
-  void run() {
+  public void run() {
     Runnable c = continuation;
     continuation = null;
     loop.runMounted(task, c);

@@ -1,4 +1,4 @@
-package zloop.engine;
+package zloop.engine.net;
 
 import java.util.Arrays;
 
@@ -10,7 +10,7 @@ import java.util.Arrays;
  *
  * <p>Loop thread only. Descriptors below 0 (a backend without them, nio) are not kept.
  */
-final class TransportsByFd {
+public final class TransportsByFd {
   private StreamTransport[] byFd = new StreamTransport[64];
 
   void add(int fd, StreamTransport transport) {
@@ -31,7 +31,7 @@ final class TransportsByFd {
   }
 
   /** The transport that owns {@code fd}, or {@code null}. */
-  StreamTransport get(int fd) {
+  public StreamTransport get(int fd) {
     return fd >= 0 && fd < byFd.length ? byFd[fd] : null;
   }
 
