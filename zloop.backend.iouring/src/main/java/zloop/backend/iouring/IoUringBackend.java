@@ -141,9 +141,7 @@ final class IoUringBackend implements Backend {
 
   @Override
   public int poll(long timeoutNanos) throws IOException {
-    if (closed) {
-      throw new IllegalStateException("io_uring backend is closed");
-    }
+    ensureOpen();
     ensureIssuer();
     wakeup.submit(submitter);
     int events = submissions.submit(submitter, context);
@@ -351,11 +349,15 @@ final class IoUringBackend implements Backend {
     wakeup.signal();
   }
 
-  @Override
-  public SocketHandle openSocket(SocketKind kind) throws IOException {
+  private void ensureOpen() {
     if (closed) {
       throw new IllegalStateException("io_uring backend is closed");
     }
+  }
+
+  @Override
+  public SocketHandle openSocket(SocketKind kind) throws IOException {
+    ensureOpen();
     IoUringSocket socket = new IoUringSocket(this, PosixSocket.open(calls, kind));
     acquire(socket);
     return socket;
@@ -363,9 +365,7 @@ final class IoUringBackend implements Backend {
 
   @Override
   public SocketHandle adoptSocket(int fd) throws IOException {
-    if (closed) {
-      throw new IllegalStateException("io_uring backend is closed");
-    }
+    ensureOpen();
     ForeignSocket foreign = ForeignSocket.prepare(fd, errno);
     IoUringSocket socket = new IoUringSocket(this, PosixSocket.adopted(calls, fd, foreign));
     acquire(socket);
@@ -374,17 +374,13 @@ final class IoUringBackend implements Backend {
 
   @Override
   public SendFile openFileForSending(Path file) throws IOException {
-    if (closed) {
-      throw new IllegalStateException("io_uring backend is closed");
-    }
+    ensureOpen();
     return calls.openFile(file);
   }
 
   @Override
   public void watchFd(int fd, int interest, FdHandler handler) {
-    if (closed) {
-      throw new IllegalStateException("io_uring backend is closed");
-    }
+    ensureOpen();
     WatchedFd.check(fd, interest, handler);
     if (interest == 0) {
       unwatch(fd);

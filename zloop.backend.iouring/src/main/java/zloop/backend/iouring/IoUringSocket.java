@@ -116,14 +116,7 @@ final class IoUringSocket extends RingUser implements PosixSocketHandle {
       sender.submit();
     }
     if (core.isOpen() && whenWritable != null && !pollOutArmed) {
-      Submitter submitter = backend.submitter();
-      Sqe.pollAdd(
-          submitter.sqes(),
-          submitter.sqe(),
-          fd,
-          IoUring.POLLOUT,
-          false,
-          backend.userData(slot, UserData.POLL_OUT));
+      submitPollOut(UserData.POLL_OUT);
       pollOutArmed = true;
     }
     if (core.isOpen()) {
@@ -174,15 +167,15 @@ final class IoUringSocket extends RingUser implements PosixSocketHandle {
 
   /** Waits for the connection in progress to finish: writable, or an error (POLLOUT reports both). */
   private void submitConnectPoll() {
+    submitPollOut(UserData.CONNECT);
+    connectArmed = true;
+  }
+
+  /** A one-shot POLLOUT poll, its completion tagged {@code kind}. */
+  private void submitPollOut(int kind) {
     Submitter submitter = backend.submitter();
     Sqe.pollAdd(
-        submitter.sqes(),
-        submitter.sqe(),
-        fd,
-        IoUring.POLLOUT,
-        false,
-        backend.userData(slot, UserData.CONNECT));
-    connectArmed = true;
+        submitter.sqes(), submitter.sqe(), fd, IoUring.POLLOUT, false, backend.userData(slot, kind));
   }
 
   private void connected(int res) {
