@@ -3,7 +3,6 @@ package zloop.backend.nio;
 import java.io.IOException;
 import java.net.ProtocolFamily;
 import java.net.SocketOption;
-import java.net.StandardProtocolFamily;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.Set;
@@ -27,12 +26,7 @@ record NioFamily(
     Set<SocketOption<?>> listenerOptions) {
 
   static NioFamily probe(SocketKind kind) throws IOException {
-    ProtocolFamily protocol =
-        switch (kind) {
-          case TCP4 -> StandardProtocolFamily.INET;
-          case TCP6 -> StandardProtocolFamily.INET6;
-          case UNIX -> StandardProtocolFamily.UNIX;
-        };
+    ProtocolFamily protocol = kind.family();
     try (SocketChannel stream = SocketChannel.open(protocol);
         ServerSocketChannel listener = ServerSocketChannel.open(protocol)) {
       return new NioFamily(

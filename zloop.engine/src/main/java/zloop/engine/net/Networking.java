@@ -65,11 +65,7 @@ public final class Networking {
               Set<InetSocketAddress> addresses = new LinkedHashSet<>();
               done.result().forEach(addresses::addAll);
               try {
-                ServerImpl server = new ServerImpl(loop, served, exposed(listenAll(addresses, opts)), null);
-                if (opts.startServing()) {
-                  server.startServing();
-                }
-                result.tryComplete(server);
+                result.tryComplete(serve(served, exposed(listenAll(addresses, opts)), null, opts));
               } catch (IOException | RuntimeException e) {
                 result.tryFail(e);
               }
@@ -91,15 +87,24 @@ public final class Networking {
     LoopFuture<Server> result = new LoopFuture<>(loop);
     try {
       given.handle.listen(opts.backlog()); // asyncio listens again too: a listener keeps listening
-      ServerImpl server = new ServerImpl(loop, served, List.of(given), null);
-      if (opts.startServing()) {
-        server.startServing();
-      }
-      result.tryComplete(server);
+      result.tryComplete(serve(served, List.of(given), null, opts));
     } catch (IOException | RuntimeException e) {
       result.tryFail(e); // the socket stays the caller's, as it was
     }
     return result;
+  }
+
+  /** A server on listening sockets, serving at once unless the options say not to. */
+  private ServerImpl serve(
+      Supplier<? extends BaseProtocol> served,
+      List<UserSocket> listeners,
+      Path socketFile,
+      ServerOptions opts) {
+    ServerImpl server = new ServerImpl(loop, served, listeners, socketFile);
+    if (opts.startServing()) {
+      server.startServing();
+    }
+    return server;
   }
 
   private List<UserSocket> exposed(List<SocketHandle> listeners) {
@@ -225,16 +230,8 @@ public final class Networking {
       } catch (BindException e) {
         throw bindFailure(address, e);
       }
-      ServerImpl server =
-          new ServerImpl(
-              loop,
-              served,
-              List.of(new UserSocket(loop, s)),
-              address.isAbstract() ? null : address.path());
-      if (opts.startServing()) {
-        server.startServing();
-      }
-      result.tryComplete(server);
+      Path socketFile = address.isAbstract() ? null : address.path();
+      result.tryComplete(serve(served, List.of(new UserSocket(loop, s)), socketFile, opts));
     } catch (IOException | RuntimeException e) {
       if (s != null) {
         s.close();
@@ -520,13 +517,7 @@ public final class Networking {
 
   /** A new socket of the family, as the user sees it. */
   public NetSocket openSocket(StandardProtocolFamily family) throws IOException {
-    SocketKind kind =
-        switch (family) {
-          case INET -> SocketKind.TCP4;
-          case INET6 -> SocketKind.TCP6;
-          case UNIX -> SocketKind.UNIX;
-        };
-    return new UserSocket(loop, loop.backend().openSocket(kind));
+    return new UserSocket(loop, loop.backend().openSocket(SocketKind.of(family)));
   }
 
   /** A socket descriptor made outside the loop, wrapped by the backend: see EventLoop#adoptSocket. */

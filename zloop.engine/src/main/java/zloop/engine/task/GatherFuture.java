@@ -23,7 +23,7 @@ import zloop.engine.Loop;
  * failure (or a {@link CancellationException} for a cancelled child) takes the child's place in
  * the list.
  */
-final class GatherFuture extends LoopFuture<List<Object>> implements Consumer<Future<?>> {
+final class GatherFuture extends FollowingFuture<List<Object>> implements Consumer<Future<?>> {
   private final List<LoopFuture<?>> children;
   private final boolean returnExceptions;
   private int pending;
@@ -112,13 +112,7 @@ final class GatherFuture extends LoopFuture<List<Object>> implements Consumer<Fu
    *     this future has not noticed yet (it then ends with their results)
    */
   @Override
-  public boolean cancel(String message) {
-    if (!loop.inLoopThread()) {
-      return super.cancel(message); // hops to the loop thread and comes back here
-    }
-    if (isDone()) {
-      return false;
-    }
+  boolean cancelFollowed(String message) {
     boolean any = false;
     for (LoopFuture<?> c : children) {
       any |= c.cancel(message);

@@ -17,7 +17,7 @@ import zloop.engine.Loop;
  * over the deadline; a value or failure the inner future ends with instead (it swallowed the
  * cancellation) is passed on as it is.
  */
-final class WaitForFuture<T> extends LoopFuture<T> implements Consumer<Future<T>> {
+final class WaitForFuture<T> extends FollowingFuture<T> implements Consumer<Future<T>> {
   private final LoopFuture<T> inner;
   private final Duration timeout;
   private Handle expiry;
@@ -64,7 +64,7 @@ final class WaitForFuture<T> extends LoopFuture<T> implements Consumer<Future<T>
       if (expired && !cancelRequested) {
         tryFail(Deadline.expired(timeout, inner.cancellation()));
       } else {
-        super.cancel(inner.cancelMessage());
+        cancelItself(inner.cancelMessage());
       }
     } else if (inner.exception() != null) {
       tryFail(inner.exception());
@@ -79,13 +79,7 @@ final class WaitForFuture<T> extends LoopFuture<T> implements Consumer<Future<T>
    * @return whether the inner future accepted the cancellation
    */
   @Override
-  public boolean cancel(String message) {
-    if (!loop.inLoopThread()) {
-      return super.cancel(message); // hops to the loop thread and comes back here
-    }
-    if (isDone()) {
-      return false;
-    }
+  boolean cancelFollowed(String message) {
     if (inner.cancel(message)) {
       cancelRequested = true;
       return true;
