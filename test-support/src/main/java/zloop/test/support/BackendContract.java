@@ -119,6 +119,23 @@ public abstract class BackendContract {
     client.close();
   }
 
+  /**
+   * A connect the kernel refuses at once (a Unix path nobody listens on: ENOENT, not EINPROGRESS)
+   * is reported like any other outcome: through the handler, once, from a later poll, never thrown
+   * from {@code connect}.
+   */
+  @Test
+  void aConnectRefusedAtOnceIsReportedThroughTheHandlerToo(@TempDir Path dir) throws IOException {
+    SocketHandle client = h.backend.openSocket(SocketKind.UNIX);
+    List<IOException> outcome = new ArrayList<>();
+    client.connect(UnixAddress.of(dir.resolve("nobody")), outcome::add);
+    assertEquals(List.of(), outcome, "never from inside connect");
+    h.pollUntil("the refusal", () -> !outcome.isEmpty());
+    h.pollAWhile(); // a failed connect reports nothing more
+    assertEquals(1, outcome.size(), () -> "reported more than once: " + outcome);
+    client.close();
+  }
+
   @Test
   void tcp4EchoesBothWaysBetweenKnownAddresses() throws IOException {
     SocketHandle listener = h.listen(SocketKind.TCP4, LOOPBACK4);

@@ -169,13 +169,17 @@ final class EpollSocket extends Registration implements PosixSocketHandle {
   public void connect(SocketAddress remote, ConnectHandler done) throws IOException {
     java.util.Objects.requireNonNull(done, "done");
     int r = core.connect(remote);
+    connecting = done;
+    if (r < 0 && r != -Errno.EINPROGRESS) {
+      // Refused at once (a Unix path nobody listens on, a Unix listener with a full backlog):
+      // reported through done from the next poll like every other outcome, and nothing after it.
+      failed = true;
+      pendingFailure = Errno.exception("connect", -r);
+      backend.deferFailure(this);
+      return;
+    }
     // Connected at once (Unix sockets) or in progress (TCP): either way the outcome comes from a
     // later poll, when the socket turns writable, since handlers never run inside this call.
-    // (A Unix listener with a full backlog fails at once with EAGAIN; that is thrown.)
-    if (r < 0 && r != -Errno.EINPROGRESS) {
-      throw Errno.exception("connect", -r);
-    }
-    connecting = done;
     interestChanged();
   }
 

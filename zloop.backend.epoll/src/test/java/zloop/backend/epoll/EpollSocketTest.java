@@ -107,16 +107,6 @@ class EpollSocketTest {
   }
 
   @Test
-  void connectingToAMissingUnixPathFailsAtOnce(@TempDir Path dir) throws IOException {
-    SocketHandle client = h.backend.openSocket(SocketKind.UNIX);
-    IOException e =
-        assertThrows(
-            IOException.class,
-            () -> client.connect(UnixAddress.of(dir.resolve("nobody")), f -> {}));
-    assertTrue(e.getMessage().contains("ENOENT"), e.getMessage());
-  }
-
-  @Test
   void pausedSocketWithAResetPeerDoesNotSpin() throws IOException {
     SpiDriver.Connection c = h.connect(SocketKind.TCP4, h.listen(SocketKind.TCP4, LOOPBACK4));
     StreamRecorder server = StreamRecorder.of(c.server());
