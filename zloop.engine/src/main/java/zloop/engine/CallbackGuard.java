@@ -1,6 +1,7 @@
 package zloop.engine;
 
 import zloop.ExceptionContext;
+import zloop.internal.transport.AppProtocolCaller;
 import zloop.engine.net.StreamTransport;
 import zloop.engine.net.TransportsByFd;
 import zloop.engine.spi.IoCallback;
@@ -43,12 +44,12 @@ public final class CallbackGuard {
     this.transports = transports;
   }
 
-  /** Returns {@code failure}, or rethrows it if the loop must not survive it. */
+  /**
+   * Returns {@code failure}, or rethrows it if the loop must not survive it: the rule the TLS layer
+   * applies too, written once in {@link AppProtocolCaller#survivable}.
+   */
   public static Throwable survivable(Throwable failure) {
-    if (failure instanceof VirtualMachineError e) {
-      throw e;
-    }
-    return failure;
+    return AppProtocolCaller.survivable(failure);
   }
 
   boolean debug() {

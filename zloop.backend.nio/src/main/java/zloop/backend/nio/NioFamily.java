@@ -3,6 +3,7 @@ package zloop.backend.nio;
 import java.io.IOException;
 import java.net.ProtocolFamily;
 import java.net.SocketOption;
+import java.nio.channels.SelectableChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.Set;
@@ -44,19 +45,16 @@ record NioFamily(
 
   /** A new non-blocking stream channel. */
   SocketChannel openStream() throws IOException {
-    SocketChannel channel = SocketChannel.open(protocol);
-    try {
-      channel.configureBlocking(false);
-      return channel;
-    } catch (IOException | RuntimeException e) {
-      NioSocket.closeQuietly(channel);
-      throw e;
-    }
+    return nonBlocking(SocketChannel.open(protocol));
   }
 
   /** A new non-blocking listener channel. */
   ServerSocketChannel openListener() throws IOException {
-    ServerSocketChannel channel = ServerSocketChannel.open(protocol);
+    return nonBlocking(ServerSocketChannel.open(protocol));
+  }
+
+  /** {@code channel} made non-blocking, or closed if that fails. */
+  private static <C extends SelectableChannel> C nonBlocking(C channel) throws IOException {
     try {
       channel.configureBlocking(false);
       return channel;
