@@ -28,7 +28,9 @@ import java.util.function.Consumer;
  *   <li>{@link #join()} and {@link #result()} throw as {@link CompletableFuture#join()} does: a
  *       failure arrives as a {@link CompletionException} whose cause is the exception the future
  *       failed with, checked or unchecked alike (a failure that is itself a {@code
- *       CompletionException} is thrown as it is, not wrapped twice);
+ *       CompletionException} is thrown as it is, not wrapped twice, and so is a {@link
+ *       CancellationException} that a future failed with, as {@link EventLoop#gather} does for a
+ *       cancelled child);
  *   <li>{@link #get()} and {@link #get(long, TimeUnit)} throw an {@link ExecutionException} with
  *       the same cause, as every {@link java.util.concurrent.Future} does;
  *   <li>{@link #exception()} and {@link #exceptionNow()} return the exception itself;

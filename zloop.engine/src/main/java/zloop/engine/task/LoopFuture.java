@@ -379,8 +379,9 @@ public class LoopFuture<T> implements Future<T> {
 
   /**
    * The outcome as {@code join()} and {@code result()} report it: the value, a {@link
-   * CancellationException}, or the failure in a {@link CompletionException} (one already a {@code
-   * CompletionException} as it is), as {@link CompletableFuture#join()} does.
+   * CancellationException}, or the failure in a {@link CompletionException}, as {@link
+   * CompletableFuture#join()} does (which also throws a failure that already is a {@code
+   * CompletionException} or a {@code CancellationException} as it is).
    */
   @SuppressWarnings("unchecked")
   public final T report() {
@@ -390,7 +391,13 @@ public class LoopFuture<T> implements Future<T> {
       case FAILED:
         markRetrieved();
         Throwable t = (Throwable) outcome;
-        throw t instanceof CompletionException ce ? ce : new CompletionException(t);
+        if (t instanceof CompletionException ce) {
+          throw ce;
+        }
+        if (t instanceof CancellationException ce) {
+          throw ce; // gather's exception for a cancelled child: reported as a cancellation
+        }
+        throw new CompletionException(t);
       case CANCELLED:
         throw cancellation();
       default:
@@ -406,6 +413,9 @@ public class LoopFuture<T> implements Future<T> {
         return (T) outcome;
       case FAILED:
         markRetrieved();
+        if (outcome instanceof CancellationException ce) {
+          throw ce; // as CompletableFuture.get
+        }
         throw new ExecutionException((Throwable) outcome);
       case CANCELLED:
         throw cancellation();
