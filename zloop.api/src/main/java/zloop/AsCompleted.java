@@ -35,8 +35,10 @@ public interface AsCompleted<F extends Future<?>> extends Iterator<F>, Iterable<
   /**
    * A future that completes with the next future to be done, in completion order, or fails with a
    * {@link java.util.concurrent.TimeoutException} when the deadline passes first. For callbacks;
-   * in a task, {@link #next()} is the same thing joined. Cancelling the returned future gives up
-   * that place: the next call receives the future it would have received.
+   * in a task, {@link #next()} is the same thing joined. The returned futures are filled in the
+   * order they were asked for, whatever order they are waited on (asyncio fills its stand-ins in
+   * the order they are awaited; a zloop future cannot see who waits on it). Cancelling the
+   * returned future gives up that place: the next call receives the future it would have received.
    *
    * @return the future of the next done future
    * @throws NoSuchElementException if nothing remains ({@link #hasNext()} is {@code false})

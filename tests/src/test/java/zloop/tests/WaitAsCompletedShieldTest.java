@@ -139,6 +139,28 @@ class WaitAsCompletedShieldTest {
   }
 
   @BackendTest
+  void waitFirstExceptionReturnsAtOnceOnAFutureAlreadyFailed(String backend) {
+    try (EventLoop loop = Backends.open(backend)) {
+      Task<String> failed =
+          loop.createTask(
+              () -> {
+                throw new ArithmeticException("err");
+              });
+      Task<String> slow = loop.createTask(() -> loop.sleep(LONG, "slow").join());
+      WaitResult<Task<String>> r =
+          inTask(
+              loop,
+              () -> {
+                loop.sleep(Duration.ZERO).join(); // both started; one has failed
+                return loop.wait(List.of(failed, slow), ReturnWhen.FIRST_EXCEPTION).join();
+              });
+      assertEquals(Set.of(failed), r.done());
+      assertEquals(Set.of(slow), r.pending());
+      slow.cancel();
+    }
+  }
+
+  @BackendTest
   void waitFirstExceptionWithoutFailureWaitsForAll(String backend) {
     try (EventLoop loop = Backends.open(backend)) {
       Future<String> a = loop.createFuture();
@@ -330,6 +352,83 @@ class WaitAsCompletedShieldTest {
     }
   }
 
+  @BackendTest
+  void anAsCompletedLeftEarlyResumesWhereItStopped(String backend) {
+    try (EventLoop loop = Backends.open(backend)) {
+      List<Future<Integer>> futures = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        futures.add(loop.createFuture());
+      }
+      List<Integer> collected =
+          inTask(
+              loop,
+              () -> {
+                for (int i = 0; i < 4; i++) {
+                  completeSoon(loop, futures.get(i), i);
+                }
+                AsCompleted<Future<Integer>> it = loop.asCompleted(futures);
+                List<Integer> out = new ArrayList<>();
+                for (Future<Integer> f : it) {
+                  out.add(f.join());
+                  if (out.size() == 2) {
+                    break;
+                  }
+                }
+                for (Future<Integer> f : it) {
+                  out.add(f.join());
+                }
+                return out;
+              });
+      assertEquals(Set.of(0, 1, 2, 3), Set.copyOf(collected));
+      assertEquals(4, collected.size());
+    }
+  }
+
+  @BackendTest
+  void severalNextDoneFuturesCanBeAwaitedTogether(String backend) {
+    try (EventLoop loop = Backends.open(backend)) {
+      Future<String> a = loop.createFuture();
+      Future<String> b = loop.createFuture();
+      List<Future<String>> got =
+          inTask(
+              loop,
+              () -> {
+                AsCompleted<Future<String>> it = loop.asCompleted(List.of(a, b));
+                Future<Future<String>> first = it.nextDone();
+                Future<Future<String>> second = it.nextDone();
+                completeSoon(loop, a, "a");
+                completeSoon(loop, b, "b");
+                return loop.gather(List.of(first, second)).join();
+              });
+      assertEquals(Set.of(a, b), Set.copyOf(got));
+    }
+  }
+
+  @BackendTest
+  void nextDoneFuturesAreFilledInTheOrderTheyWereAskedFor(String backend) {
+    try (EventLoop loop = Backends.open(backend)) {
+      Future<String> a = loop.createFuture();
+      Future<String> b = loop.createFuture();
+      Object[] got =
+          inTask(
+              loop,
+              () -> {
+                AsCompleted<Future<String>> it = loop.asCompleted(List.of(a, b));
+                Future<Future<String>> first = it.nextDone();
+                Future<Future<String>> second = it.nextDone();
+                completeSoon(loop, a, "a");
+                // waiting on the second first does not give it the first completion
+                loop.wait(List.of(second), ReturnWhen.ALL_COMPLETED, SHORT).join();
+                assertFalse(second.isDone());
+                completeSoon(loop, b, "b");
+                Future<String> viaSecond = second.join();
+                return new Object[] {first.join(), viaSecond};
+              });
+      assertSame(a, got[0]);
+      assertSame(b, got[1]);
+    }
+  }
+
   // ---- shield ----
 
   @BackendTest
@@ -373,6 +472,46 @@ class WaitAsCompletedShieldTest {
       inner.setResult("still wanted");
       Turns.runBriefly(loop);
       assertEquals("still wanted", inner.result());
+    }
+  }
+
+  @BackendTest
+  void cancellingAShieldedGatherLeavesTheGatherRunning(String backend) {
+    try (EventLoop loop = Backends.open(backend)) {
+      Future<Integer> child1 = loop.createFuture();
+      Future<Integer> child2 = loop.createFuture();
+      Future<List<Integer>> parent = loop.gather(List.of(child1, child2));
+      Future<List<Integer>> outer = loop.shield(parent);
+      Turns.runBriefly(loop);
+      outer.cancel();
+      Turns.runBriefly(loop);
+      assertTrue(outer.isCancelled());
+      child1.setResult(1);
+      child2.setResult(2);
+      Turns.runBriefly(loop);
+      assertEquals(List.of(1, 2), parent.result());
+    }
+  }
+
+  @BackendTest
+  void cancellingAGatherOfShieldsCancelsTheShieldsOnly(String backend) {
+    try (EventLoop loop = Backends.open(backend)) {
+      Future<Integer> child1 = loop.createFuture();
+      Future<Integer> child2 = loop.createFuture();
+      Future<Integer> inner1 = loop.shield(child1);
+      Future<Integer> inner2 = loop.shield(child2);
+      Future<List<Integer>> parent = loop.gather(List.of(inner1, inner2));
+      Turns.runBriefly(loop);
+      parent.cancel();
+      Turns.runBriefly(loop);
+      assertInstanceOf(CancellationException.class, parent.exception());
+      assertTrue(inner1.isCancelled());
+      assertTrue(inner2.isCancelled());
+      assertFalse(child1.isDone());
+      assertFalse(child2.isDone());
+      child1.setResult(1);
+      child2.setResult(2);
+      Turns.runBriefly(loop);
     }
   }
 
