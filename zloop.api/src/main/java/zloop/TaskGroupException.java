@@ -14,8 +14,8 @@ import java.util.List;
 public final class TaskGroupException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  /** Kept for {@link #failures()}; transient like Throwable's own suppressed list is not. */
-  @SuppressWarnings("serial") // an immutable List.copyOf of throwables
+  /** Every failure, in order; the cause and the suppressed exceptions hold the same ones. */
+  @SuppressWarnings("serial") // an immutable List.copyOf of throwables, which are serializable
   private final List<Throwable> failures;
 
   /**

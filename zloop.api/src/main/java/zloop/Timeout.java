@@ -31,7 +31,7 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>A deadline is a time on the loop's clock ({@link EventLoop#time()}); one at or before the
  * present expires on the loop's next turn. The state moves from created to active (in {@link
- * #run}), then to expired (the deadline passed while active) or finished; {@link #toString()}
+ * #run}), then to expired (the deadline passed while active) or finished; {@code toString()}
  * names it. All methods are for the loop thread.
  */
 public interface Timeout {
