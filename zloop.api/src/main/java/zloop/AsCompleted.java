@@ -15,10 +15,10 @@ import java.util.NoSuchElementException;
  * }
  * }</pre>
  *
- * <p>With a timeout, the futures that completed before the deadline are handed out first; the
- * next call after that fails with a {@link java.util.concurrent.TimeoutException}, and iteration
- * ends there ({@link #hasNext()} turns {@code false}). The futures still pending are not cancelled.
- * An iterator, and its own {@link Iterable}: it can be walked once. Loop thread.
+ * <p>With a timeout, the futures that completed before the deadline are handed out first; the next
+ * call after that fails with a {@link java.util.concurrent.TimeoutException}, and iteration ends
+ * there ({@link #hasNext()} turns {@code false}). The futures still pending are not cancelled. An
+ * iterator, and its own {@link Iterable}: it can be walked once. Loop thread.
  *
  * @param <F> the type of the futures
  */
@@ -34,11 +34,11 @@ public interface AsCompleted<F extends Future<?>> extends Iterator<F>, Iterable<
 
   /**
    * A future that completes with the next future to be done, in completion order, or fails with a
-   * {@link java.util.concurrent.TimeoutException} when the deadline passes first. For callbacks;
-   * in a task, {@link #next()} is the same thing joined. The returned futures are filled in the
-   * order they were asked for, whatever order they are waited on (asyncio fills its stand-ins in
-   * the order they are awaited; a zloop future cannot see who waits on it). Cancelling the
-   * returned future gives up that place: the next call receives the future it would have received.
+   * {@link java.util.concurrent.TimeoutException} when the deadline passes first. For callbacks; in
+   * a task, {@link #next()} is the same thing joined. The returned futures are filled in the order
+   * they were asked for, whatever order they are waited on (asyncio fills its stand-ins in the
+   * order they are awaited; a zloop future cannot see who waits on it). Cancelling the returned
+   * future gives up that place: the next call receives the future it would have received.
    *
    * @return the future of the next done future
    * @throws NoSuchElementException if nothing remains ({@link #hasNext()} is {@code false})
@@ -46,9 +46,9 @@ public interface AsCompleted<F extends Future<?>> extends Iterator<F>, Iterable<
   Future<F> nextDone();
 
   /**
-   * Parks the current task until the next future is done and returns it: {@code
-   * nextDone().join()}, with that method's exception rules (a timeout arrives as {@code join()}
-   * reports a {@link java.util.concurrent.TimeoutException}).
+   * Parks the current task until the next future is done and returns it: {@code nextDone().join()},
+   * with that method's exception rules (a timeout arrives as {@code join()} reports a {@link
+   * java.util.concurrent.TimeoutException}).
    *
    * @return the next future to be done
    * @throws NoSuchElementException if nothing remains

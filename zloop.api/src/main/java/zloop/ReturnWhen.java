@@ -5,8 +5,8 @@ public enum ReturnWhen {
   /** As soon as any future is done (completed, failed or cancelled). */
   FIRST_COMPLETED,
   /**
-   * As soon as any future fails with an exception (a cancelled one does not count), or when all
-   * are done.
+   * As soon as any future fails with an exception (a cancelled one does not count), or when all are
+   * done.
    */
   FIRST_EXCEPTION,
   /** When every future is done. */

@@ -7,9 +7,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * A deadline over a body of code in a task, which can be moved while the body runs: asyncio's
- * {@code Timeout} ({@code asyncio.timeout}, {@code timeout_at}). Made by {@link
- * EventLoop#timeout}, {@link EventLoop#timeoutAt} or {@link EventLoop#timeoutNever}, and used once
- * with {@link #run}:
+ * {@code Timeout} ({@code asyncio.timeout}, {@code timeout_at}). Made by {@link EventLoop#timeout},
+ * {@link EventLoop#timeoutAt} or {@link EventLoop#timeoutNever}, and used once with {@link #run}:
  *
  * <pre>{@code
  * Timeout t = loop.timeout(Duration.ofSeconds(5));
@@ -31,8 +30,8 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>A deadline is a time on the loop's clock ({@link EventLoop#time()}); one at or before the
  * present expires on the loop's next turn. The state moves from created to active (in {@link
- * #run}), then to expired (the deadline passed while active) or finished; {@code toString()}
- * names it. All methods are for the loop thread.
+ * #run}), then to expired (the deadline passed while active) or finished; {@code toString()} names
+ * it. All methods are for the loop thread.
  */
 public interface Timeout {
 

@@ -4,8 +4,8 @@ import java.util.Set;
 
 /**
  * What {@link EventLoop#wait(java.util.Collection, ReturnWhen)} found: asyncio's {@code (done,
- * pending)} pair. Both sets are unmodifiable, hold the futures themselves (compared by identity,
- * as futures do not override {@code equals}) and keep the order in which they were given.
+ * pending)} pair. Both sets are unmodifiable, hold the futures themselves (compared by identity, as
+ * futures do not override {@code equals}) and keep the order in which they were given.
  *
  * @param <F> the type of the futures waited on
  * @param done the futures that were done when the wait completed

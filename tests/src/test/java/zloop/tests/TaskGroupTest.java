@@ -6,12 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static zloop.tests.InTask.LONG;
+import static zloop.tests.InTask.inTask;
+import static zloop.tests.InTask.sleepLong;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Timeout;
 import zloop.EventLoop;
@@ -29,17 +33,10 @@ import zloop.TaskGroupException;
 @Timeout(60)
 class TaskGroupTest {
 
-  private static final Duration LONG = Duration.ofHours(1);
-
-  /** Runs the body as a task to its end and returns what it returned. */
-  private static <T> T inTask(EventLoop loop, Callable<T> body) {
-    return loop.runUntilComplete(loop.createTask(body));
-  }
-
-  /** Sleeps "forever": only a cancellation ends it. */
-  private static Void sleepLong(EventLoop loop) {
-    loop.sleep(LONG).join();
-    return null;
+  /** Runs {@code withTaskGroup(body)} in a task and returns what it threw, of the expected type. */
+  private static <X extends Throwable> X groupThrows(
+      EventLoop loop, Class<X> expected, TaskGroup.Body<?> body) {
+    return inTask(loop, () -> assertThrows(expected, () -> loop.withTaskGroup(body)));
   }
 
   /** A child that lets the loop turn once, then fails. */
@@ -106,7 +103,8 @@ class TaskGroupTest {
                       g -> {
                         children.add(g.createTask(() -> loop.sleep(Duration.ZERO, 42).join()));
                         loop.sleep(Duration.ZERO).join();
-                        children.add(g.createTask(() -> loop.sleep(Duration.ofMillis(5), 11).join()));
+                        children.add(
+                            g.createTask(() -> loop.sleep(Duration.ofMillis(5), 11).join()));
                         return "body";
                       }));
       assertEquals("body", value);
@@ -281,29 +279,24 @@ class TaskGroupTest {
     try (EventLoop loop = Backends.open(backend)) {
       IllegalStateException[] refused = {null};
       TaskGroupException e =
-          inTask(
+          groupThrows(
               loop,
-              () ->
-                  assertThrows(
-                      TaskGroupException.class,
-                      () ->
-                          loop.withTaskGroup(
-                              g -> {
-                                g.createTask(crashSoon(loop, new ArithmeticException()));
-                                g.createTask(
-                                    () -> {
-                                      try {
-                                        return sleepLong(loop);
-                                      } catch (CancellationException c) {
-                                        refused[0] =
-                                            assertThrows(
-                                                IllegalStateException.class,
-                                                () -> g.createTask(() -> null));
-                                        throw c;
-                                      }
-                                    });
-                                return null;
-                              })));
+              TaskGroupException.class,
+              g -> {
+                g.createTask(crashSoon(loop, new ArithmeticException()));
+                g.createTask(
+                    () -> {
+                      try {
+                        return sleepLong(loop);
+                      } catch (CancellationException c) {
+                        refused[0] =
+                            assertThrows(
+                                IllegalStateException.class, () -> g.createTask(() -> null));
+                        throw c;
+                      }
+                    });
+                return null;
+              });
       assertInstanceOf(ArithmeticException.class, e.getCause());
       assertTrue(refused[0].getMessage().contains("shutting down"), refused[0].getMessage());
     }
@@ -341,18 +334,13 @@ class TaskGroupTest {
     try (EventLoop loop = Backends.open(backend)) {
       IllegalArgumentException outerFailure = new IllegalArgumentException("outer");
       TaskGroupException e =
-          inTask(
+          groupThrows(
               loop,
-              () ->
-                  assertThrows(
-                      TaskGroupException.class,
-                      () ->
-                          loop.withTaskGroup(
-                              g1 -> {
-                                g1.createTask(crashSoon(loop, outerFailure));
-                                return loop.withTaskGroup(
-                                    g2 -> g2.createTask(() -> sleepLong(loop)));
-                              })));
+              TaskGroupException.class,
+              g1 -> {
+                g1.createTask(crashSoon(loop, outerFailure));
+                return loop.withTaskGroup(g2 -> g2.createTask(() -> sleepLong(loop)));
+              });
       assertEquals(List.of(outerFailure), e.failures());
     }
   }
@@ -363,18 +351,13 @@ class TaskGroupTest {
       IllegalArgumentException innerFailure = new IllegalArgumentException("inner");
       AtomicInteger cancelled = new AtomicInteger();
       TaskGroupException e =
-          inTask(
+          groupThrows(
               loop,
-              () ->
-                  assertThrows(
-                      TaskGroupException.class,
-                      () ->
-                          loop.withTaskGroup(
-                              g1 -> {
-                                g1.createTask(sleeper(loop, cancelled));
-                                return loop.withTaskGroup(
-                                    g2 -> g2.createTask(crashSoon(loop, innerFailure)));
-                              })));
+              TaskGroupException.class,
+              g1 -> {
+                g1.createTask(sleeper(loop, cancelled));
+                return loop.withTaskGroup(g2 -> g2.createTask(crashSoon(loop, innerFailure)));
+              });
       TaskGroupException inner = assertInstanceOf(TaskGroupException.class, e.getCause());
       assertEquals(1, e.failures().size());
       assertEquals(List.of(innerFailure), inner.failures());
@@ -404,7 +387,8 @@ class TaskGroupTest {
                                               loop.withTaskGroup(
                                                   innerGroup -> {
                                                     innerGroup.createTask(
-                                                        crashSoon(loop, new IllegalStateException()));
+                                                        crashSoon(
+                                                            loop, new IllegalStateException()));
                                                     outerGroup.createTask(
                                                         crashSoon(loop, new ArithmeticException()));
                                                     return null;
@@ -430,19 +414,15 @@ class TaskGroupTest {
       Task<?>[] tasks = new Task<?>[2];
       ArithmeticException boom = new ArithmeticException("body");
       TaskGroupException e =
-          inTask(
+          groupThrows(
               loop,
-              () ->
-                  assertThrows(
-                      TaskGroupException.class,
-                      () ->
-                          loop.withTaskGroup(
-                              g -> {
-                                tasks[0] = g.createTask(() -> sleepLong(loop));
-                                tasks[1] = g.createTask(() -> sleepLong(loop));
-                                loop.sleep(Duration.ZERO).join();
-                                throw boom;
-                              })));
+              TaskGroupException.class,
+              g -> {
+                tasks[0] = g.createTask(() -> sleepLong(loop));
+                tasks[1] = g.createTask(() -> sleepLong(loop));
+                loop.sleep(Duration.ZERO).join();
+                throw boom;
+              });
       assertEquals(List.of(boom), e.failures());
       assertTrue(tasks[0].isCancelled());
       assertTrue(tasks[1].isCancelled());
@@ -473,7 +453,8 @@ class TaskGroupTest {
             runner.cancel();
             return null;
           });
-      Throwable failure = assertThrows(TaskGroupException.class, () -> loop.runUntilComplete(runner));
+      Throwable failure =
+          assertThrows(TaskGroupException.class, () -> loop.runUntilComplete(runner));
       assertEquals(List.of(converted), ((TaskGroupException) failure).failures());
     }
   }
@@ -484,21 +465,17 @@ class TaskGroupTest {
       ArithmeticException child = new ArithmeticException("child");
       IllegalStateException body = new IllegalStateException("body's finally");
       TaskGroupException e =
-          inTask(
+          groupThrows(
               loop,
-              () ->
-                  assertThrows(
-                      TaskGroupException.class,
-                      () ->
-                          loop.withTaskGroup(
-                              g -> {
-                                g.createTask(crashSoon(loop, child));
-                                try {
-                                  return sleepLong(loop);
-                                } finally {
-                                  throw body;
-                                }
-                              })));
+              TaskGroupException.class,
+              g -> {
+                g.createTask(crashSoon(loop, child));
+                try {
+                  return sleepLong(loop);
+                } finally {
+                  throw body;
+                }
+              });
       assertEquals(List.of(child, body), e.failures());
     }
   }
@@ -536,21 +513,17 @@ class TaskGroupTest {
       ArithmeticException child = new ArithmeticException("child");
       AssertionError fatal = new AssertionError("like KeyboardInterrupt");
       AssertionError thrown =
-          inTask(
+          groupThrows(
               loop,
-              () ->
-                  assertThrows(
-                      AssertionError.class,
-                      () ->
-                          loop.withTaskGroup(
-                              g -> {
-                                g.createTask(crashSoon(loop, child));
-                                try {
-                                  return sleepLong(loop);
-                                } finally {
-                                  throw fatal;
-                                }
-                              })));
+              AssertionError.class,
+              g -> {
+                g.createTask(crashSoon(loop, child));
+                try {
+                  return sleepLong(loop);
+                } finally {
+                  throw fatal;
+                }
+              });
       assertSame(fatal, thrown);
       assertEquals(List.of(child), handled);
     }
@@ -564,25 +537,21 @@ class TaskGroupTest {
       StackOverflowErrorLike fatal = new StackOverflowErrorLike();
       IllegalArgumentException body = new IllegalArgumentException("body's finally");
       Error thrown =
-          inTask(
+          groupThrows(
               loop,
-              () ->
-                  assertThrows(
-                      Error.class,
-                      () ->
-                          loop.withTaskGroup(
-                              g -> {
-                                g.createTask(
-                                    () -> {
-                                      loop.sleep(Duration.ZERO).join();
-                                      throw fatal;
-                                    });
-                                try {
-                                  return sleepLong(loop);
-                                } finally {
-                                  throw body;
-                                }
-                              })));
+              Error.class,
+              g -> {
+                g.createTask(
+                    () -> {
+                      loop.sleep(Duration.ZERO).join();
+                      throw fatal;
+                    });
+                try {
+                  return sleepLong(loop);
+                } finally {
+                  throw body;
+                }
+              });
       assertSame(fatal, thrown);
       assertEquals(List.of(body), handled);
     }
@@ -796,6 +765,39 @@ class TaskGroupTest {
       assertEquals(1, levels[0]);
       assertEquals(1, levels[1]);
       assertFalse(sleptAfterGroup[0]);
+    }
+  }
+
+  @BackendTest
+  void aTimeoutAroundAGroupTurnsTheGroupsCancellationIntoATimeout(String backend) {
+    for (boolean blockForm : new boolean[] {true, false}) {
+      try (EventLoop loop = Backends.open(backend)) {
+        AtomicInteger cancelled = new AtomicInteger();
+        TimeoutException e =
+            inTask(
+                loop,
+                () ->
+                    assertThrows(
+                        TimeoutException.class,
+                        () ->
+                            loop.timeout(Duration.ofMillis(-1))
+                                .run(
+                                    () -> {
+                                      if (blockForm) {
+                                        return loop.withTaskGroup(
+                                            g -> {
+                                              g.createTask(sleeper(loop, cancelled));
+                                              return loop.sleep(Duration.ZERO).join();
+                                            });
+                                      }
+                                      try (TaskGroup g = loop.taskGroup()) {
+                                        g.createTask(sleeper(loop, cancelled));
+                                        return loop.sleep(Duration.ZERO).join();
+                                      }
+                                    })));
+        assertInstanceOf(CancellationException.class, e.getCause());
+        assertEquals(1, cancelled.get(), blockForm ? "block form" : "try-with-resources");
+      }
     }
   }
 

@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static zloop.tests.InTask.LONG;
+import static zloop.tests.InTask.inTask;
+import static zloop.tests.InTask.sleepLong;
 
 import java.time.Duration;
 import java.util.OptionalLong;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeoutException;
 import zloop.EventLoop;
@@ -25,17 +27,7 @@ import zloop.Task;
 @org.junit.jupiter.api.Timeout(60)
 class TimeoutScopeTest {
 
-  private static final Duration LONG = Duration.ofHours(1);
   private static final Duration SHORT = Duration.ofMillis(10);
-
-  private static <T> T inTask(EventLoop loop, Callable<T> body) {
-    return loop.runUntilComplete(loop.createTask(body));
-  }
-
-  private static Void sleepLong(EventLoop loop) {
-    loop.sleep(LONG).join();
-    return null;
-  }
 
   @BackendTest
   void anExpiredTimeoutSaysSoAndKeepsItsDeadline(String backend) {
@@ -43,7 +35,8 @@ class TimeoutScopeTest {
       long deadline = loop.time() + SHORT.toNanos();
       zloop.Timeout t = loop.timeoutAt(deadline);
       TimeoutException e =
-          inTask(loop, () -> assertThrows(TimeoutException.class, () -> t.run(() -> sleepLong(loop))));
+          inTask(
+              loop, () -> assertThrows(TimeoutException.class, () -> t.run(() -> sleepLong(loop))));
       assertInstanceOf(CancellationException.class, e.getCause());
       assertTrue(t.expired());
       assertEquals(OptionalLong.of(deadline), t.when());
@@ -101,8 +94,7 @@ class TimeoutScopeTest {
             loop,
             () ->
                 assertThrows(
-                    TimeoutException.class,
-                    () -> t.run(() -> loop.sleep(Duration.ZERO).join())));
+                    TimeoutException.class, () -> t.run(() -> loop.sleep(Duration.ZERO).join())));
         assertTrue(t.expired(), delay.toString());
         long when = t.when().getAsLong();
         if (delay.isZero()) {

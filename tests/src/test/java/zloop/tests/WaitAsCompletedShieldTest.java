@@ -6,13 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static zloop.tests.InTask.LONG;
+import static zloop.tests.InTask.inTask;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
@@ -32,12 +33,7 @@ import zloop.WaitResult;
 @Timeout(60)
 class WaitAsCompletedShieldTest {
 
-  private static final Duration LONG = Duration.ofHours(1);
   private static final Duration SHORT = Duration.ofMillis(10);
-
-  private static <T> T inTask(EventLoop loop, Callable<T> body) {
-    return loop.runUntilComplete(loop.createTask(body));
-  }
 
   /** Completes the future with a value on a later turn. */
   private static <T> void completeSoon(EventLoop loop, Future<T> f, T value) {
@@ -55,7 +51,8 @@ class WaitAsCompletedShieldTest {
           inTask(
               loop,
               () -> {
-                Future<WaitResult<Future<String>>> w = loop.wait(List.of(a, b), ReturnWhen.ALL_COMPLETED);
+                Future<WaitResult<Future<String>>> w =
+                    loop.wait(List.of(a, b), ReturnWhen.ALL_COMPLETED);
                 completeSoon(loop, a, "a");
                 loop.sleep(Duration.ZERO).join();
                 assertFalse(w.isDone(), "one of two is not all");
@@ -186,7 +183,8 @@ class WaitAsCompletedShieldTest {
           inTask(
               loop,
               () -> {
-                Future<WaitResult<Future<String>>> w = loop.wait(List.of(failing, b), ReturnWhen.ALL_COMPLETED);
+                Future<WaitResult<Future<String>>> w =
+                    loop.wait(List.of(failing, b), ReturnWhen.ALL_COMPLETED);
                 failing.setException(new ArithmeticException());
                 loop.sleep(Duration.ZERO).join();
                 loop.sleep(Duration.ZERO).join();
@@ -209,7 +207,8 @@ class WaitAsCompletedShieldTest {
               loop,
               () -> {
                 completeSoon(loop, a, "a");
-                return loop.<Future<String>>wait(List.of(a, slow), ReturnWhen.ALL_COMPLETED, SHORT).join();
+                return loop.<Future<String>>wait(List.of(a, slow), ReturnWhen.ALL_COMPLETED, SHORT)
+                    .join();
               });
       assertEquals(Set.of(a), r.done());
       assertEquals(Set.of(slow), r.pending());
@@ -241,10 +240,12 @@ class WaitAsCompletedShieldTest {
   void waitRefusesNothingToWaitOnAndAnotherLoopsFutures(String backend) {
     try (EventLoop loop = Backends.open(backend);
         EventLoop other = Backends.open(backend)) {
-      assertThrows(IllegalArgumentException.class, () -> loop.wait(List.of(), ReturnWhen.ALL_COMPLETED));
+      assertThrows(
+          IllegalArgumentException.class, () -> loop.wait(List.of(), ReturnWhen.ALL_COMPLETED));
       Future<Object> foreign = other.createFuture();
       assertThrows(
-          IllegalArgumentException.class, () -> loop.wait(List.of(foreign), ReturnWhen.ALL_COMPLETED));
+          IllegalArgumentException.class,
+          () -> loop.wait(List.of(foreign), ReturnWhen.ALL_COMPLETED));
     }
   }
 
@@ -519,10 +520,12 @@ class WaitAsCompletedShieldTest {
   void aTaskCancelledWhileWaitingOnAShieldLeavesTheShieldedTaskToFinish(String backend) {
     try (EventLoop loop = Backends.open(backend)) {
       Future<Void> innerGate = loop.createFuture();
-      Task<String> inner = loop.createTask(() -> {
-        innerGate.join();
-        return "inner done";
-      });
+      Task<String> inner =
+          loop.createTask(
+              () -> {
+                innerGate.join();
+                return "inner done";
+              });
       Future<Void> outerWaiting = loop.createFuture();
       Task<String> outer =
           loop.createTask(

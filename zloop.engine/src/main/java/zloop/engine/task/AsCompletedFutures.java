@@ -13,20 +13,25 @@ import zloop.engine.Loop;
 
 /**
  * {@code asyncio.as_completed} (3.13): done futures queue up in completion order and go to the
- * callers of {@link #nextDone()} in the order those calls were made. The timeout is one more
- * entry after the futures done before it: it fails the next caller and ends the iteration.
+ * callers of {@link #nextDone()} in the order those calls were made. The timeout is one more entry
+ * after the futures done before it: it fails the next caller and ends the iteration.
  */
 final class AsCompletedFutures<F extends Future<?>> implements AsCompleted<F>, Consumer<Future<?>> {
   private final Loop loop;
   private final List<F> futures;
+
   /** Done futures not yet handed out, in completion order. */
   private final ArrayDeque<F> done = new ArrayDeque<>();
+
   /** Callers of {@link #nextDone()} still waiting, in call order. */
   private final ArrayDeque<LoopFuture<F>> waiters = new ArrayDeque<>();
+
   /** Futures (or the timeout) not yet promised to a caller. */
   private int unclaimed;
+
   /** How many of the futures are done (their callback ran). */
   private int completed;
+
   private boolean timedOut;
   private boolean timeoutReported;
   private final Duration timeout;

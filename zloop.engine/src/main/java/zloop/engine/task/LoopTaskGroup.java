@@ -15,8 +15,8 @@ import zloop.TaskGroupException;
 import zloop.engine.Loop;
 
 /**
- * asyncio's {@code TaskGroup} on a loop: the children, the failures in the order they happened,
- * and the bookkeeping of the cancellations the group asks for. One instance serves both forms (see
+ * asyncio's {@code TaskGroup} on a loop: the children, the failures in the order they happened, and
+ * the bookkeeping of the cancellations the group asks for. One instance serves both forms (see
  * {@link TaskGroup}): {@link #runBlock} is {@code async with} in full, {@link #close()} alone is
  * the {@code try}-with-resources form, which never cancels the body.
  */
@@ -25,6 +25,7 @@ final class LoopTaskGroup implements TaskGroup {
 
   private final Loop loop;
   private final LoopTask<?> parent;
+
   /** The parent's {@link LoopTask#cancelling()} when the group was made. */
   private final int cancellingOnEntry;
 
@@ -34,16 +35,22 @@ final class LoopTaskGroup implements TaskGroup {
 
   /** The first {@link Error}: thrown as it is once the children are done. */
   private Error fatal;
+
   /** Shutting down: children were cancelled, new ones are refused. */
   private boolean aborting;
+
   /** close() has begun. */
   private boolean exiting;
+
   /** close() has returned or thrown. */
   private boolean closed;
+
   /** The block form's body is running: a failure cancels it, as asyncio cancels its parent. */
   private boolean bodyRunning;
+
   /** The group cancelled its parent and must withdraw that request ({@link LoopTask#uncancel}). */
   private boolean parentCancelRequested;
+
   /** Completed when the last child is done, while close() waits for it. */
   private LoopFuture<Void> lastChildDone;
 

@@ -5,10 +5,10 @@ import zloop.Future;
 import zloop.engine.Loop;
 
 /**
- * {@code asyncio.shield}: mirrors the inner future, but cancelling this one stops only the
- * waiting, never the inner work. A cancelled shield removes its callback from the inner future,
- * so an inner failure nobody reads later is reported as never retrieved, as asyncio's is; only
- * when the inner future ended in the same turn is its failure marked read here (asyncio's rule).
+ * {@code asyncio.shield}: mirrors the inner future, but cancelling this one stops only the waiting,
+ * never the inner work. A cancelled shield removes its callback from the inner future, so an inner
+ * failure nobody reads later is reported as never retrieved, as asyncio's is; only when the inner
+ * future ended in the same turn is its failure marked read here (asyncio's rule).
  */
 final class ShieldFuture<T> extends LoopFuture<T> implements Consumer<Future<T>> {
   private final LoopFuture<T> inner;

@@ -39,8 +39,10 @@ final class TimeoutScope implements Timeout {
   private State state = State.CREATED;
   private boolean hasDeadline;
   private long when;
+
   /** The delay the deadline came from, for messages; {@code null} once it was moved. */
   private Duration delay;
+
   private LoopTask<?> task;
   private int cancellingOnEntry;
   private Handle expiry;
@@ -140,7 +142,8 @@ final class TimeoutScope implements Timeout {
     if (!hasDeadline) {
       return;
     }
-    expiry = when - loop.time() <= 0 ? loop.callSoon(this::expire) : loop.callAt(when, this::expire);
+    expiry =
+        when - loop.time() <= 0 ? loop.callSoon(this::expire) : loop.callAt(when, this::expire);
   }
 
   private void expire() {

@@ -14,8 +14,8 @@ import zloop.engine.Loop;
 
 /**
  * {@code asyncio.wait} as a future: it watches the futures with one done callback each and
- * completes with the done and pending sets when {@link ReturnWhen} is met or the timeout passes.
- * It never touches the futures beyond that callback, which it removes when it completes or is
+ * completes with the done and pending sets when {@link ReturnWhen} is met or the timeout passes. It
+ * never touches the futures beyond that callback, which it removes when it completes or is
  * cancelled, so a finished wait leaves nothing registered on futures that live on.
  */
 final class WaitFuture<F extends Future<?>> extends LoopFuture<WaitResult<F>>
