@@ -39,12 +39,36 @@ class TaskGroupTest {
     return inTask(loop, () -> assertThrows(expected, () -> loop.withTaskGroup(body)));
   }
 
-  /** A child that lets the loop turn once, then fails. */
-  private static <T> Callable<T> crashSoon(EventLoop loop, RuntimeException failure) {
+  /**
+   * A group body that starts the child, sleeps until it is cancelled, and throws {@code last} from
+   * its {@code finally} as it leaves.
+   */
+  private static TaskGroup.Body<Void> sleepThenThrow(
+      EventLoop loop, Callable<?> child, Throwable last) {
+    return g -> {
+      g.createTask(child);
+      try {
+        return sleepLong(loop);
+      } finally {
+        throw unchecked(last);
+      }
+    };
+  }
+
+  /** A child that lets the loop turn once, then fails with {@code failure}. */
+  private static <T> Callable<T> crashSoon(EventLoop loop, Throwable failure) {
     return () -> {
       loop.sleep(Duration.ZERO).join();
-      throw failure;
+      throw unchecked(failure);
     };
+  }
+
+  /** The failure to throw as it is: tests only use unchecked ones. */
+  private static RuntimeException unchecked(Throwable failure) {
+    if (failure instanceof Error e) {
+      throw e;
+    }
+    return (RuntimeException) failure;
   }
 
   /** A child that records its cancellation and sleeps forever. */
@@ -466,16 +490,7 @@ class TaskGroupTest {
       IllegalStateException body = new IllegalStateException("body's finally");
       TaskGroupException e =
           groupThrows(
-              loop,
-              TaskGroupException.class,
-              g -> {
-                g.createTask(crashSoon(loop, child));
-                try {
-                  return sleepLong(loop);
-                } finally {
-                  throw body;
-                }
-              });
+              loop, TaskGroupException.class, sleepThenThrow(loop, crashSoon(loop, child), body));
       assertEquals(List.of(child, body), e.failures());
     }
   }
@@ -514,16 +529,7 @@ class TaskGroupTest {
       AssertionError fatal = new AssertionError("like KeyboardInterrupt");
       AssertionError thrown =
           groupThrows(
-              loop,
-              AssertionError.class,
-              g -> {
-                g.createTask(crashSoon(loop, child));
-                try {
-                  return sleepLong(loop);
-                } finally {
-                  throw fatal;
-                }
-              });
+              loop, AssertionError.class, sleepThenThrow(loop, crashSoon(loop, child), fatal));
       assertSame(fatal, thrown);
       assertEquals(List.of(child), handled);
     }
@@ -537,21 +543,7 @@ class TaskGroupTest {
       StackOverflowErrorLike fatal = new StackOverflowErrorLike();
       IllegalArgumentException body = new IllegalArgumentException("body's finally");
       Error thrown =
-          groupThrows(
-              loop,
-              Error.class,
-              g -> {
-                g.createTask(
-                    () -> {
-                      loop.sleep(Duration.ZERO).join();
-                      throw fatal;
-                    });
-                try {
-                  return sleepLong(loop);
-                } finally {
-                  throw body;
-                }
-              });
+          groupThrows(loop, Error.class, sleepThenThrow(loop, crashSoon(loop, fatal), body));
       assertSame(fatal, thrown);
       assertEquals(List.of(body), handled);
     }

@@ -11,6 +11,7 @@ import static zloop.tests.InTask.sleepLong;
 
 import java.time.Duration;
 import java.util.OptionalLong;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeoutException;
 import zloop.EventLoop;
@@ -28,6 +29,12 @@ import zloop.Task;
 class TimeoutScopeTest {
 
   private static final Duration SHORT = Duration.ofMillis(10);
+
+  /** Runs {@code t.run(body)} in a task and returns what it threw, of the expected type. */
+  private static <X extends Throwable> X runThrows(
+      EventLoop loop, zloop.Timeout t, Class<X> expected, Callable<?> body) {
+    return inTask(loop, () -> assertThrows(expected, () -> t.run(body)));
+  }
 
   @BackendTest
   void anExpiredTimeoutSaysSoAndKeepsItsDeadline(String backend) {
@@ -113,21 +120,18 @@ class TimeoutScopeTest {
       zloop.Timeout outer = loop.timeoutAt(deadline);
       zloop.Timeout inner = loop.timeoutAt(deadline);
       boolean[] innerCancelled = {false};
-      inTask(
+      runThrows(
           loop,
-          () ->
-              assertThrows(
-                  TimeoutException.class,
-                  () ->
-                      outer.run(
-                          () -> {
-                            try {
-                              return inner.run(() -> sleepLong(loop));
-                            } catch (CancellationException e) {
-                              innerCancelled[0] = true;
-                              throw e;
-                            }
-                          })));
+          outer,
+          TimeoutException.class,
+          () -> {
+            try {
+              return inner.run(() -> sleepLong(loop));
+            } catch (CancellationException e) {
+              innerCancelled[0] = true;
+              throw e;
+            }
+          });
       assertTrue(innerCancelled[0]);
       assertTrue(outer.expired());
       assertTrue(inner.expired());
@@ -138,17 +142,14 @@ class TimeoutScopeTest {
   void anOutsideCancellationIsNotATimeout(String backend) {
     try (EventLoop loop = Backends.open(backend)) {
       zloop.Timeout t = loop.timeout(LONG);
-      inTask(
+      runThrows(
           loop,
-          () ->
-              assertThrows(
-                  CancellationException.class,
-                  () ->
-                      t.run(
-                          () -> {
-                            EventLoops.currentTask().orElseThrow().cancel();
-                            return sleepLong(loop);
-                          })));
+          t,
+          CancellationException.class,
+          () -> {
+            EventLoops.currentTask().orElseThrow().cancel();
+            return sleepLong(loop);
+          });
       assertFalse(t.expired());
     }
   }
@@ -157,16 +158,13 @@ class TimeoutScopeTest {
   void anotherExceptionPassesThroughAndLeavesItUnexpired(String backend) {
     try (EventLoop loop = Backends.open(backend)) {
       zloop.Timeout t = loop.timeout(SHORT);
-      inTask(
+      runThrows(
           loop,
-          () ->
-              assertThrows(
-                  IllegalStateException.class,
-                  () ->
-                      t.run(
-                          () -> {
-                            throw new IllegalStateException("KeyError");
-                          })));
+          t,
+          IllegalStateException.class,
+          () -> {
+            throw new IllegalStateException("KeyError");
+          });
       assertFalse(t.expired());
     }
   }
@@ -177,17 +175,14 @@ class TimeoutScopeTest {
   void reschedulingEarlierMakesItExpire(String backend) {
     try (EventLoop loop = Backends.open(backend)) {
       zloop.Timeout t = loop.timeout(LONG);
-      inTask(
+      runThrows(
           loop,
-          () ->
-              assertThrows(
-                  TimeoutException.class,
-                  () ->
-                      t.run(
-                          () -> {
-                            t.reschedule(loop.time());
-                            return sleepLong(loop);
-                          })));
+          t,
+          TimeoutException.class,
+          () -> {
+            t.reschedule(loop.time());
+            return sleepLong(loop);
+          });
       assertTrue(t.expired());
     }
   }
@@ -333,24 +328,21 @@ class TimeoutScopeTest {
     try (EventLoop loop = Backends.open(backend)) {
       zloop.Timeout outer = loop.timeout(SHORT);
       boolean[] innerTimedOut = {false};
-      inTask(
+      runThrows(
           loop,
-          () ->
-              assertThrows(
-                  TimeoutException.class,
-                  () ->
-                      outer.run(
-                          () -> {
-                            try {
-                              return sleepLong(loop);
-                            } finally {
-                              innerTimedOut[0] =
-                                  assertThrows(
-                                          TimeoutException.class,
-                                          () -> loop.timeout(SHORT).run(() -> sleepLong(loop)))
-                                      != null;
-                            }
-                          })));
+          outer,
+          TimeoutException.class,
+          () -> {
+            try {
+              return sleepLong(loop);
+            } finally {
+              innerTimedOut[0] =
+                  assertThrows(
+                          TimeoutException.class,
+                          () -> loop.timeout(SHORT).run(() -> sleepLong(loop)))
+                      != null;
+            }
+          });
       assertTrue(innerTimedOut[0]);
     }
   }
