@@ -117,10 +117,30 @@ class RunnerTest {
                   });
           return null;
         });
-    Thread closer = Thread.ofPlatform().start(runner::close);
-    release.countDown();
-    closer.join();
+    // The work is released only once this thread is inside close(): if close() did not wait
+    // for it, close() would return before it finished.
+    Thread closing = Thread.currentThread();
+    Thread releaser =
+        Thread.ofPlatform()
+            .start(
+                () -> {
+                  while (!insideRunnerClose(closing)) {
+                    Thread.onSpinWait();
+                  }
+                  release.countDown();
+                });
+    runner.close();
     assertTrue(finished[0], "close() returned before the executor's work finished");
+    releaser.join();
+  }
+
+  private static boolean insideRunnerClose(Thread thread) {
+    for (StackTraceElement f : thread.getStackTrace()) {
+      if (f.getClassName().equals(Runner.class.getName()) && f.getMethodName().equals("close")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @BackendTest
