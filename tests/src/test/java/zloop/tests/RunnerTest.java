@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
 import zloop.EventLoop;
 import zloop.EventLoops;
@@ -124,7 +125,8 @@ class RunnerTest {
         Thread.ofPlatform()
             .start(
                 () -> {
-                  while (!insideRunnerClose(closing)) {
+                  long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                  while (!insideRunnerClose(closing) && System.nanoTime() < deadline) {
                     Thread.onSpinWait();
                   }
                   release.countDown();

@@ -95,6 +95,35 @@ class TaskBlockingTest {
   }
 
   @BackendTest
+  void aTaskInObjectWaitInsideSynchronizedParksUntilALoopCallbackNotifies(String backend) {
+    try (EventLoop loop = Backends.open(backend)) {
+      Object monitor = new Object();
+      boolean[] ready = {false};
+      Task<Boolean> waiter =
+          loop.createTask(
+              () -> {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(BOUND_SECONDS);
+                synchronized (monitor) {
+                  while (!ready[0] && System.nanoTime() < deadline) {
+                    monitor.wait(TimeUnit.SECONDS.toMillis(BOUND_SECONDS));
+                  }
+                  return ready[0];
+                }
+              });
+      loop.callSoon(
+          () ->
+              loop.callSoon(
+                  () -> {
+                    synchronized (monitor) {
+                      ready[0] = true;
+                      monitor.notifyAll();
+                    }
+                  }));
+      assertTrue(loop.runUntilComplete(waiter), "the wait timed out: the task held the loop");
+    }
+  }
+
+  @BackendTest
   void aTaskParkedInAJucWaitSeesItsCancellationOnlyWhenItWakes(String backend) {
     try (EventLoop loop = Backends.open(backend)) {
       CountDownLatch latch = new CountDownLatch(1);
