@@ -171,28 +171,20 @@ class RunnerTest {
   @BackendTest
   void runInsideARunningLoopIsRefused(String backend) {
     try (Runner runner = runnerOn(backend)) {
-      String message =
-          runner.run(
-              () -> {
-                try {
-                  runner.run(() -> "nested");
-                  return "not refused";
-                } catch (IllegalStateException e) {
-                  return e.getMessage();
-                }
-              });
+      String message = runner.run(() -> refusal(() -> runner.run(() -> "nested")));
       assertEquals("Runner.run() cannot be called from a running event loop", message);
-      String viaRun =
-          runner.run(
-              () -> {
-                try {
-                  EventLoops.run(() -> "nested");
-                  return "not refused";
-                } catch (IllegalStateException e) {
-                  return e.getMessage();
-                }
-              });
+      String viaRun = runner.run(() -> refusal(() -> EventLoops.run(() -> "nested")));
       assertTrue(viaRun.contains("cannot be called from a running event loop"), viaRun);
+    }
+  }
+
+  /** The message of the IllegalStateException the action throws, or "not refused". */
+  private static String refusal(Runnable action) {
+    try {
+      action.run();
+      return "not refused";
+    } catch (IllegalStateException e) {
+      return e.getMessage();
     }
   }
 
@@ -226,15 +218,7 @@ class RunnerTest {
   @BackendTest
   void sigintCancelsTheMainTaskAsAsyncioRunnerDoes(String backend) throws Exception {
     Backends.open(backend).close();
-    ForkedJvm.Result r =
-        ForkedJvm.run(
-            List.of(
-                "--enable-native-access=zloop.posix,zloop.backend.epoll,zloop.backend.iouring,zloop.backend.kqueue",
-                "--add-opens",
-                "java.base/java.lang=zloop.engine"),
-            System.getProperty("jdk.module.path"),
-            "zloop.tests.RunnerInterruptProbe",
-            backend);
+    ForkedJvm.Result r = LoopJvm.run("zloop.tests.RunnerInterruptProbe", backend);
     String out = r.output();
     assertEquals(0, r.exitCode(), out);
     assertTrue(

@@ -168,11 +168,17 @@ class SignalHandlerTest {
   private static ForkedJvm.Result probe(String backend, String scenario, String... jvmFlags)
       throws IOException, InterruptedException {
     Backends.open(backend).close(); // skips where the backend cannot run
-    List<String> flags = new ArrayList<>(List.of(jvmFlags));
-    flags.add("--enable-native-access=zloop.posix,zloop.backend.epoll,zloop.backend.iouring,zloop.backend.kqueue");
-    flags.add("--add-opens");
-    flags.add("java.base/java.lang=zloop.engine");
-    return ForkedJvm.run(flags, System.getProperty("jdk.module.path"), "zloop.tests.SignalProbe", backend, scenario);
+    return LoopJvm.run(List.of(jvmFlags), "zloop.tests.SignalProbe", backend, scenario);
+  }
+
+  /** Runs the scenario and checks that the process handled SIGUSR1, then died of it. */
+  private static ForkedJvm.Result diesOfSigusr1AfterHandlingIt(String backend, String scenario)
+      throws IOException, InterruptedException {
+    ForkedJvm.Result r = probe(backend, scenario);
+    assertTrue(r.output().contains("handled USR1 on the loop thread"), r.output());
+    assertFalse(r.output().contains("still alive"), r.output());
+    assertEquals(DIED_OF_SIGUSR1, r.exitCode(), r.output());
+    return r;
   }
 
   /** 128 + the signal's number: how {@link Process#exitValue()} reports death by a signal. */
@@ -180,19 +186,14 @@ class SignalHandlerTest {
 
   @BackendTest
   void removingTheHandlerRestoresTheDefaultAction(String backend) throws Exception {
-    ForkedJvm.Result r = probe(backend, "removed");
-    assertTrue(r.output().contains("handled USR1 on the loop thread"), r.output());
+    ForkedJvm.Result r = diesOfSigusr1AfterHandlingIt(backend, "removed");
     assertTrue(r.output().contains("removed: true"), r.output());
-    assertFalse(r.output().contains("still alive"), r.output());
-    assertEquals(DIED_OF_SIGUSR1, r.exitCode(), r.output());
   }
 
   @BackendTest
   void closingTheLoopRestoresTheDefaultAction(String backend) throws Exception {
-    ForkedJvm.Result r = probe(backend, "closed");
-    assertTrue(r.output().contains("handled USR1 on the loop thread"), r.output());
-    assertFalse(r.output().contains("still alive"), r.output());
-    assertEquals(DIED_OF_SIGUSR1, r.exitCode(), r.output());
+    ForkedJvm.Result r = diesOfSigusr1AfterHandlingIt(backend, "closed");
+    assertTrue(r.output().contains("closed"), r.output());
   }
 
   @BackendTest
