@@ -35,7 +35,8 @@ import zloop.spi.EventLoopFactory;
  * KeyboardInterruptException} at once (the task is cancelled again by {@link #close()}). A task
  * cancelled for another reason before the SIGINT ends with its own {@link CancellationException}.
  * After {@code run} returns, SIGINT goes back to the JVM's handler (shutdown hooks, exit status
- * 130).
+ * 130): a Ctrl-C while {@link #close()} waits for a task that suppresses its cancellation ends the
+ * process that way.
  *
  * <p>The runner takes SIGINT only when nothing in zloop handles it: if a loop has its own SIGINT
  * handler ({@link EventLoop#addSignalHandler}) or another runner is running, on this thread or

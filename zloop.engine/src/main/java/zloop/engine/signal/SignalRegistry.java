@@ -112,12 +112,6 @@ public final class SignalRegistry {
     }
   }
 
-  /** Whether the loop handles the signal now (for tests and diagnostics). */
-  public static synchronized boolean handles(EventLoop loop, String signal) {
-    Installed current = INSTALLED.get(SignalNames.canonical(signal));
-    return current != null && current.loop == loop;
-  }
-
   private static Installed install(String name, EventLoop loop, Runnable callback) {
     String never = SignalNames.neverHandled(name);
     if (never != null) {
