@@ -6,6 +6,7 @@
  */
 module zloop.engine {
   requires transitive zloop.api;
+  requires jdk.unsupported; // sun.misc.Signal: the JDK has no public signal API (EventLoop.addSignalHandler)
 
   exports zloop.engine.spi to
       zloop.posix,

@@ -1158,6 +1158,48 @@ public interface EventLoop extends AutoCloseable {
    */
   void setSlowCallbackDuration(Duration threshold);
 
+  // ---- signals ----
+
+  /**
+   * Runs {@code callback} on this loop's thread each time the process receives the signal:
+   * asyncio's {@code add_signal_handler}. A signal that arrives while the loop waits for I/O wakes
+   * it. Adding a handler again for the same signal replaces the callback. A callback that throws
+   * goes to the exception handler, as any callback does. Loop thread.
+   *
+   * <p>zloop takes the signal from the JVM ({@code sun.misc.Signal}, module {@code
+   * jdk.unsupported}); the JVM's signal thread hands it to the loop through {@link
+   * #callSoonThreadsafe}, so signals that arrive close together may run the callback once per
+   * signal or fewer times (the kernel coalesces pending signals). One loop handles a signal at a
+   * time, JVM-wide: adding a handler for a signal another loop handles is refused (there is one
+   * process, and no loop is "the main thread's" in Java). {@link #removeSignalHandler} or {@link
+   * #close()} gives the signal back to the handler it replaced (for SIGINT, SIGTERM and SIGHUP the
+   * JVM's own, which runs the shutdown hooks and exits).
+   *
+   * <p>Refused, with the reason in the message: SIGKILL and SIGSTOP (cannot be caught); SIGSEGV,
+   * SIGBUS, SIGFPE, SIGILL, SIGQUIT and SIGUSR2 (the JVM uses them); SIGINT, SIGTERM and SIGHUP when
+   * the JVM runs with {@code -Xrs}, or when the process ignores them (started under {@code
+   * nohup}).
+   *
+   * @param signal the signal's name, with or without the {@code SIG} prefix ({@code "USR1"},
+   *     {@code "SIGTERM"})
+   * @param callback what to run on the loop thread for each delivery
+   * @throws IllegalArgumentException if the name is unknown, or the signal cannot have a handler
+   * @throws IllegalStateException if another loop handles the signal, or called off the loop
+   *     thread while the loop runs
+   * @throws EventLoopClosedException if the loop is closed
+   */
+  void addSignalHandler(String signal, Runnable callback);
+
+  /**
+   * Removes this loop's handler for the signal and gives the signal back to the handler it
+   * replaced: asyncio's {@code remove_signal_handler}. Loop thread.
+   *
+   * @param signal the signal's name, with or without the {@code SIG} prefix
+   * @return whether this loop had a handler for the signal
+   * @throws IllegalArgumentException if the name is unknown
+   */
+  boolean removeSignalHandler(String signal);
+
   /**
    * Builds tasks for {@link #createTask}: asyncio's task factory. A factory usually decorates the
    * body or the name and delegates to {@code defaults}, the loop's own factory.

@@ -1,10 +1,10 @@
 package zloop;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import zloop.spi.EventLoopFactory;
 
 /**
@@ -86,13 +86,18 @@ public final class EventLoops {
   /**
    * {@code asyncio.run}: runs {@code main} as a task on a new loop and returns its result. Then,
    * whatever happened, cancels the tasks left over and lets them finish cancelling, shuts the
-   * default executor down, and closes the loop.
+   * default executor down, and closes the loop. A {@link Runner} used once: Ctrl-C (SIGINT)
+   * cancels the main task and this method throws {@link KeyboardInterruptException} (see {@link
+   * Runner}).
    *
    * @param <T> the result type
-   * @param main the program's main task
+   * @param main the body of the main task
    * @return what {@code main} returned; a failure arrives as a {@link
    *     java.util.concurrent.CompletionException} whose cause is what {@code main} threw, as from
    *     {@link Future#join()}
+   * @throws KeyboardInterruptException if SIGINT ended the run
+   * @throws IllegalStateException if a loop is running on this thread ("EventLoops.run() cannot be
+   *     called from a running event loop")
    */
   public static <T> T run(Callable<T> main) {
     return run(main, false);
@@ -107,52 +112,39 @@ public final class EventLoops {
    * @return what {@code main} returned
    */
   public static <T> T run(Callable<T> main, boolean debug) {
-    EventLoop loop = newEventLoop();
-    try {
-      loop.setDebug(debug);
-      return loop.runUntilComplete(loop.createTask(main, "main"));
-    } finally {
-      try {
-        cancelLeftoverTasks(loop);
-        loop.runUntilComplete(loop.shutdownDefaultExecutor());
-      } finally {
-        loop.close();
-      }
+    if (factory().runningLoop() != null) {
+      throw new IllegalStateException("EventLoops.run() cannot be called from a running event loop");
+    }
+    try (Runner runner = runner()) {
+      runner.loop().setDebug(debug);
+      return runner.run(main);
     }
   }
 
-  private static void cancelLeftoverTasks(EventLoop loop) {
-    List<Task<?>> leftover = new ArrayList<>(loop.allTasks());
-    if (leftover.isEmpty()) {
-      return;
-    }
-    for (Task<?> task : leftover) {
-      task.cancel();
-    }
-    loop.runUntilComplete(loop.gather(settledAll(loop, leftover)));
-    for (Task<?> task : leftover) {
-      if (!task.isCancelled() && task.exception() != null) {
-        loop.callExceptionHandler(
-            new ExceptionContext(
-                "unhandled exception during EventLoops.run() shutdown",
-                task.exception(),
-                null,
-                task,
-                null,
-                null));
-      }
-    }
+  /**
+   * A runner whose loop, made on first use, is {@link #newEventLoop()}'s: asyncio's {@code
+   * Runner()}.
+   *
+   * @return a new runner; close it (try-with-resources) to close its loop
+   */
+  public static Runner runner() {
+    return new Runner(EventLoops::newEventLoop);
   }
 
-  /** Futures that complete when each task is done, whatever its outcome. */
-  private static List<Future<Void>> settledAll(EventLoop loop, List<Task<?>> tasks) {
-    List<Future<Void>> settled = new ArrayList<>(tasks.size());
-    for (Task<?> task : tasks) {
-      Future<Void> done = loop.createFuture();
-      task.addDoneCallback(t -> done.setResult(null));
-      settled.add(done);
-    }
-    return settled;
+  /**
+   * A runner whose loop, made on first use, comes from {@code loopFactory}: asyncio's {@code
+   * Runner(loop_factory=...)}.
+   *
+   * @param loopFactory makes the runner's loop, once
+   * @return a new runner; close it (try-with-resources) to close its loop
+   */
+  public static Runner runner(Supplier<? extends EventLoop> loopFactory) {
+    return new Runner(loopFactory);
+  }
+
+  /** The engine, for {@link Runner}. */
+  static EventLoopFactory engine() {
+    return factory();
   }
 
   private static EventLoopFactory factory() {

@@ -20,6 +20,32 @@ package zloop;
  * {@linkplain EventLoops#currentTask() current task}, and waits in {@code join()} like any other
  * thread. {@link EventLoop#close()} cancels and unwinds tasks that are still pending.
  *
+ * <h2>Blocking inside a task</h2>
+ *
+ * A task's virtual thread is carried by the loop thread. What happens when its body blocks depends
+ * on whether the JDK can unmount the thread:
+ *
+ * <ul>
+ *   <li><b>It parks the task, not the loop</b>: {@code java.util.concurrent} primitives ({@code
+ *       ReentrantLock}, {@code CountDownLatch}, {@code BlockingQueue}, {@code Semaphore}, {@code
+ *       CompletableFuture.join}...), {@code Object.wait()} in a {@code synchronized} block, and
+ *       {@code java.net} socket I/O ({@code Socket}, {@code SocketChannel} in blocking mode): the
+ *       thread unmounts, the loop runs other callbacks and tasks meanwhile, and the wake-up (from a
+ *       callback, another task or another thread) queues the task's next step on the loop. The
+ *       task still runs only on the loop thread, so it never races with callbacks. Such a wait is
+ *       not a loop future, though: {@link #cancel(String)} does not end it; the task sees its
+ *       {@link java.util.concurrent.CancellationException} at its next {@link Future#join()} once
+ *       the wait returns. Prefer zloop's futures (and its loop-affine primitives) in task code.
+ *   <li><b>It holds the loop thread</b>: file I/O ({@code FileInputStream}, {@code Files.read*},
+ *       {@code FileChannel}), DNS lookups through {@code InetAddress}, native (JNI) calls, and
+ *       long computations keep the task mounted: no callback, timer or I/O of the loop runs until
+ *       the call returns. Run them with {@link EventLoop#runInExecutor} (the default executor runs
+ *       each call on a virtual thread of the JDK's scheduler) and {@code join()} the result: the
+ *       task then parks. JDBC calls belong there too: a pure-Java driver's socket waits would park
+ *       the task, but drivers also read files, resolve names and may call native code, and each
+ *       call holds a connection that is not made for an event loop.
+ * </ul>
+ *
  * <p>Only the body completes a task: {@link #setResult} and {@link #setException} throw {@link
  * IllegalStateException}, and so does a task's {@code join()} on itself (asyncio raises {@code
  * RuntimeError} for both).

@@ -48,4 +48,18 @@ public interface EventLoopFactory {
    * @return the task, or {@code null}
    */
   Task<?> currentTask();
+
+  /**
+   * Routes SIGINT to {@code onInterrupt}, run on the loop's thread, while nothing else in zloop
+   * handles it: how {@link zloop.Runner} turns Ctrl-C into cancelling its main task.
+   *
+   * @param loop the loop that runs the callback
+   * @param onInterrupt what a SIGINT runs on that loop
+   * @return the action that gives SIGINT back (a no-op if a loop's own handler replaced the
+   *     callback meanwhile), or {@code null} when SIGINT is already handled or this JVM lets no
+   *     Java code handle it ({@code -Xrs}); this default returns {@code null}
+   */
+  default Runnable claimInterrupt(EventLoop loop, Runnable onInterrupt) {
+    return null;
+  }
 }

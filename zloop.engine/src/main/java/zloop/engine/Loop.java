@@ -51,6 +51,7 @@ import zloop.engine.net.Networking;
 import zloop.engine.net.Resolver;
 import zloop.engine.net.SocketOps;
 import zloop.engine.net.TransportsByFd;
+import zloop.engine.signal.SignalRegistry;
 import zloop.engine.spi.Backend;
 import zloop.engine.spi.IoCallback;
 import zloop.engine.spi.LoopContext;
@@ -293,6 +294,7 @@ public final class Loop implements EventLoop {
     }
     unwindTasks();
     closed = true;
+    SignalRegistry.removeAll(this); // gives each signal back to the handler it replaced
     ready.clear();
     timers.clear();
     while (inbox.poll() != null) {
@@ -801,6 +803,21 @@ public final class Loop implements EventLoop {
   public boolean removeWriter(int fd) {
     checkThread();
     return fdWatchers.remove(fd, Backend.WRITABLE);
+  }
+
+  // ---------------------------------------------------------------- signals
+
+  @Override
+  public void addSignalHandler(String signal, Runnable callback) {
+    Objects.requireNonNull(callback, "callback");
+    checkOpenOnLoopThread();
+    SignalRegistry.add(this, signal, callback);
+  }
+
+  @Override
+  public boolean removeSignalHandler(String signal) {
+    checkThread();
+    return SignalRegistry.remove(this, signal);
   }
 
   public Backend backend() {

@@ -6,6 +6,7 @@ import java.util.List;
 import zloop.BackendStatus;
 import zloop.EventLoop;
 import zloop.Task;
+import zloop.engine.signal.SignalRegistry;
 import zloop.engine.spi.BackendProvider;
 import zloop.engine.task.LoopTask;
 import zloop.spi.EventLoopFactory;
@@ -47,5 +48,10 @@ public final class ZloopEventLoopFactory implements EventLoopFactory {
   @Override
   public Task<?> currentTask() {
     return LoopTask.current();
+  }
+
+  @Override
+  public Runnable claimInterrupt(EventLoop loop, Runnable onInterrupt) {
+    return SignalRegistry.claimInterrupt(loop, onInterrupt);
   }
 }

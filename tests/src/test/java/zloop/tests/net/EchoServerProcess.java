@@ -108,7 +108,7 @@ final class EchoServerProcess implements AutoCloseable {
    * The test JVM's module path (the reactor's zloop modules) plus the examples module, found as a
    * dependency of this test module or next to it in the reactor.
    */
-  private static String modulePath() {
+  static String modulePath() {
     String path = System.getProperty("jdk.module.path", "");
     List<String> entries = new ArrayList<>(List.of(path.split(File.pathSeparator)));
     for (String e : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
