@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Timeout;
@@ -283,8 +284,8 @@ class TaskGroupTest {
                         // it sees the child's own failure, and close() adds the group's report.
                         try {
                           failing.join();
-                        } catch (ArithmeticException expected) {
-                          seen[0] = expected;
+                        } catch (CompletionException expected) {
+                          seen[0] = expected.getCause();
                         }
                       }
                     });
@@ -478,7 +479,7 @@ class TaskGroupTest {
             return null;
           });
       Throwable failure =
-          assertThrows(TaskGroupException.class, () -> loop.runUntilComplete(runner));
+          assertThrows(CompletionException.class, () -> loop.runUntilComplete(runner)).getCause();
       assertEquals(List.of(converted), ((TaskGroupException) failure).failures());
     }
   }
