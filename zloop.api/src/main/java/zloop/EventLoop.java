@@ -26,7 +26,7 @@ import java.util.function.Supplier;
  * marked <em>loop thread</em> must be called there (or from a task of this loop, which runs
  * there); before the loop runs they may be called from the thread that sets it up. Called from
  * another thread while the loop runs, they throw {@link IllegalStateException}. {@link
- * #callSoonThreadsafe} is the one entry for other threads; {@link #stop()}, {@link #isRunning()},
+ * #callSoonThreadSafe} is the one entry for other threads; {@link #stop()}, {@link #isRunning()},
  * {@link #isClosed()}, {@link #time()} and {@link #backendName()} are safe from any thread.
  *
  * <h2>Time</h2>
@@ -178,7 +178,20 @@ public interface EventLoop extends AutoCloseable {
    * @return a handle to cancel it
    * @throws EventLoopClosedException if the loop is closed
    */
-  Handle callSoonThreadsafe(Runnable callback);
+  Handle callSoonThreadSafe(Runnable callback);
+
+  /**
+   * The name {@link #callSoonThreadSafe} had before the naming rule split "threadsafe" into its
+   * words; kept for one release so code written against it keeps compiling.
+   *
+   * @param callback what to run on the loop thread
+   * @return a handle to cancel it
+   * @deprecated use {@link #callSoonThreadSafe}
+   */
+  @Deprecated(since = "0.1", forRemoval = true)
+  default Handle callSoonThreadsafe(Runnable callback) {
+    return callSoonThreadSafe(callback);
+  }
 
   /**
    * Schedules the callback to run after the delay. Equal deadlines run in scheduling order. Loop
@@ -614,7 +627,7 @@ public interface EventLoop extends AutoCloseable {
 
   /**
    * Connects to a Unix-domain stream server with options; only {@link ConnectOptions#tls()}
-   * applies (its {@link TlsOptions#serverHostname()} must be set: there is no host to default
+   * applies (its {@link TlsOptions#serverHostName()} must be set: there is no host to default
    * to).
    *
    * @param <P> the protocol type
@@ -652,7 +665,7 @@ public interface EventLoop extends AutoCloseable {
    * call on: the caller's {@link NetSocket#close()} throws {@link IllegalStateException}, closing
    * the transport closes it. Only {@link ConnectOptions#tls()} applies; the options about dialing
    * (a local address, happy eyeballs, interleave, all errors) are refused, as asyncio refuses
-   * host/port together with {@code sock}. TLS needs {@link TlsOptions#serverHostname()} set
+   * host/port together with {@code sock}. TLS needs {@link TlsOptions#serverHostName()} set
    * ({@code ""} to skip the host name check): there is no host to default to.
    *
    * @param <P> the protocol type
@@ -738,7 +751,7 @@ public interface EventLoop extends AutoCloseable {
    *
    * @param transport the connected transport to upgrade
    * @param protocol the protocol that receives the decrypted data
-   * @param options the TLS options; a client needs {@link TlsOptions#serverHostname()} set
+   * @param options the TLS options; a client needs {@link TlsOptions#serverHostName()} set
    *     ({@code ""} to skip the host name check)
    * @param side which end of the handshake this one plays
    * @return a future of the TLS transport, once the handshake is done
@@ -925,7 +938,7 @@ public interface EventLoop extends AutoCloseable {
   /**
    * asyncio's {@code open_connection(sock=)}: a reader and a writer over a socket the caller
    * already connected; the rules of {@link #createConnection(Supplier, NetSocket, ConnectOptions)}
-   * apply (TLS needs {@link TlsOptions#serverHostname()}).
+   * apply (TLS needs {@link TlsOptions#serverHostName()}).
    *
    * @param socket a connected socket of this loop
    * @param options the reader's limit and the connection's options (only TLS applies)

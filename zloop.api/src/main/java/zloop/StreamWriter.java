@@ -103,7 +103,7 @@ public interface StreamWriter {
    * once the handshake is done; from then on this writer and its reader speak TLS. Nothing may be
    * written meanwhile, and bytes buffered in the reader before the upgrade stay plaintext.
    *
-   * @param options the TLS options; a client needs {@link TlsOptions#serverHostname()} set
+   * @param options the TLS options; a client needs {@link TlsOptions#serverHostName()} set
    * @param side which end of the handshake this one plays ({@link Side#SERVER} on the accepting
    *     side, usually)
    * @return a future that completes once the handshake is done

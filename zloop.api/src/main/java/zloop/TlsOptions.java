@@ -52,7 +52,7 @@ public final class TlsOptions {
   }
 
   private final SSLContext context;
-  private final String serverHostname;
+  private final String serverHostName;
   private final List<String> alpnProtocols;
   private final List<String> protocols;
   private final ClientAuth clientAuth;
@@ -62,7 +62,7 @@ public final class TlsOptions {
 
   private TlsOptions(
       SSLContext context,
-      String serverHostname,
+      String serverHostName,
       List<String> alpnProtocols,
       List<String> protocols,
       ClientAuth clientAuth,
@@ -70,7 +70,7 @@ public final class TlsOptions {
       Duration handshakeTimeout,
       Duration shutdownTimeout) {
     this.context = Objects.requireNonNull(context, "context");
-    this.serverHostname = serverHostname;
+    this.serverHostName = serverHostName;
     this.alpnProtocols = List.copyOf(alpnProtocols);
     this.protocols = List.copyOf(protocols);
     this.clientAuth = Objects.requireNonNull(clientAuth, "clientAuth");
@@ -140,8 +140,8 @@ public final class TlsOptions {
    *
    * @return the name, {@code ""}, or {@code null}
    */
-  public String serverHostname() {
-    return serverHostname;
+  public String serverHostName() {
+    return serverHostName;
   }
 
   /**
@@ -209,17 +209,17 @@ public final class TlsOptions {
    */
   public TlsOptions withContext(SSLContext value) {
     return new TlsOptions(
-        value, serverHostname, alpnProtocols, protocols, clientAuth, contextForName,
+        value, serverHostName, alpnProtocols, protocols, clientAuth, contextForName,
         handshakeTimeout, shutdownTimeout);
   }
 
   /**
-   * A copy with another expected server name (see {@link #serverHostname()}).
+   * A copy with another expected server name (see {@link #serverHostName()}).
    *
    * @param value the name, {@code ""} for no check, or {@code null} for the host connected to
    * @return the copy
    */
-  public TlsOptions withServerHostname(String value) {
+  public TlsOptions withServerHostName(String value) {
     return new TlsOptions(
         context, value, alpnProtocols, protocols, clientAuth, contextForName, handshakeTimeout,
         shutdownTimeout);
@@ -233,7 +233,7 @@ public final class TlsOptions {
    */
   public TlsOptions withAlpnProtocols(String... value) {
     return new TlsOptions(
-        context, serverHostname, List.of(value), protocols, clientAuth, contextForName,
+        context, serverHostName, List.of(value), protocols, clientAuth, contextForName,
         handshakeTimeout, shutdownTimeout);
   }
 
@@ -245,7 +245,7 @@ public final class TlsOptions {
    */
   public TlsOptions withProtocols(String... value) {
     return new TlsOptions(
-        context, serverHostname, alpnProtocols, List.of(value), clientAuth, contextForName,
+        context, serverHostName, alpnProtocols, List.of(value), clientAuth, contextForName,
         handshakeTimeout, shutdownTimeout);
   }
 
@@ -257,7 +257,7 @@ public final class TlsOptions {
    */
   public TlsOptions withClientAuth(ClientAuth value) {
     return new TlsOptions(
-        context, serverHostname, alpnProtocols, protocols, value, contextForName,
+        context, serverHostName, alpnProtocols, protocols, value, contextForName,
         handshakeTimeout, shutdownTimeout);
   }
 
@@ -269,7 +269,7 @@ public final class TlsOptions {
    */
   public TlsOptions withContextForName(Function<String, SSLContext> value) {
     return new TlsOptions(
-        context, serverHostname, alpnProtocols, protocols, clientAuth, value, handshakeTimeout,
+        context, serverHostName, alpnProtocols, protocols, clientAuth, value, handshakeTimeout,
         shutdownTimeout);
   }
 
@@ -282,7 +282,7 @@ public final class TlsOptions {
    */
   public TlsOptions withHandshakeTimeout(Duration value) {
     return new TlsOptions(
-        context, serverHostname, alpnProtocols, protocols, clientAuth, contextForName, value,
+        context, serverHostName, alpnProtocols, protocols, clientAuth, contextForName, value,
         shutdownTimeout);
   }
 
@@ -295,7 +295,7 @@ public final class TlsOptions {
    */
   public TlsOptions withShutdownTimeout(Duration value) {
     return new TlsOptions(
-        context, serverHostname, alpnProtocols, protocols, clientAuth, contextForName,
+        context, serverHostName, alpnProtocols, protocols, clientAuth, contextForName,
         handshakeTimeout, value);
   }
 
@@ -303,7 +303,7 @@ public final class TlsOptions {
   public boolean equals(Object o) {
     return o instanceof TlsOptions t
         && context.equals(t.context)
-        && Objects.equals(serverHostname, t.serverHostname)
+        && Objects.equals(serverHostName, t.serverHostName)
         && alpnProtocols.equals(t.alpnProtocols)
         && protocols.equals(t.protocols)
         && clientAuth == t.clientAuth
@@ -315,13 +315,13 @@ public final class TlsOptions {
   @Override
   public int hashCode() {
     return Objects.hash(
-        context, serverHostname, alpnProtocols, protocols, clientAuth, contextForName,
+        context, serverHostName, alpnProtocols, protocols, clientAuth, contextForName,
         handshakeTimeout, shutdownTimeout);
   }
 
   @Override
   public String toString() {
-    return "TlsOptions[serverHostname=" + serverHostname + ", alpnProtocols=" + alpnProtocols
+    return "TlsOptions[serverHostName=" + serverHostName + ", alpnProtocols=" + alpnProtocols
         + ", protocols=" + protocols + ", clientAuth=" + clientAuth + ", handshakeTimeout="
         + handshakeTimeout + ", shutdownTimeout=" + shutdownTimeout + "]";
   }

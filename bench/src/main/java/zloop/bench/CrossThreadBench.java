@@ -17,7 +17,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import zloop.EventLoop;
 
 /**
- * Submitting work to a running loop from another thread: zloop's {@code callSoonThreadsafe}
+ * Submitting work to a running loop from another thread: zloop's {@code callSoonThreadSafe}
  * against Netty's {@code execute} from a foreign thread. Both loops run on their own thread,
  * started in {@code @Setup}. One operation is one no-op callback submitted by the benchmark thread
  * and run by the loop; each invocation submits {@link Batch#N} and then a {@link Signal}, and spins
@@ -83,11 +83,11 @@ public class CrossThreadBench {
     Counter cb = s.counter;
     s.done.reset();
     for (int i = 0; i < Batch.N; i++) {
-      loop.callSoonThreadsafe(cb);
+      loop.callSoonThreadSafe(cb);
     }
-    loop.callSoonThreadsafe(s.done);
+    loop.callSoonThreadSafe(s.done);
     s.done.await();
-    return Batch.expect("zloop callSoonThreadsafe", cb.take(), Batch.N);
+    return Batch.expect("zloop callSoonThreadSafe", cb.take(), Batch.N);
   }
 
   @Benchmark

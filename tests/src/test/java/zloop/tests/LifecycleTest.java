@@ -129,7 +129,7 @@ class LifecycleTest {
     List<Runnable> attempts =
         List.of(
             () -> loop.callSoon(() -> {}),
-            () -> loop.callSoonThreadsafe(() -> {}),
+            () -> loop.callSoonThreadSafe(() -> {}),
             () -> loop.callLater(Duration.ofMillis(1), () -> {}),
             () -> loop.callAt(loop.time(), () -> {}),
             loop::runForever,

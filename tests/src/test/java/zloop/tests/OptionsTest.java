@@ -60,7 +60,7 @@ class OptionsTest {
     assertEquals(Duration.ofSeconds(30), tls.shutdownTimeout());
     assertEquals(TlsOptions.ClientAuth.NONE, tls.clientAuth());
     assertEquals(List.of(), tls.alpnProtocols());
-    assertNull(tls.serverHostname());
+    assertNull(tls.serverHostName());
     assertEquals(new WriteBufferLimits(64 * 1024, 16 * 1024), WriteBufferLimits.DEFAULT);
   }
 

@@ -170,7 +170,7 @@ class SchedulingTest {
                       awaitQuietly(loopIsRunning);
                       for (int i = 0; i < perThread; i++) {
                         int id = base + i;
-                        loop.callSoonThreadsafe(
+                        loop.callSoonThreadSafe(
                             () -> {
                               if (seen.get(id)) {
                                 duplicates[0]++;
@@ -203,7 +203,7 @@ class SchedulingTest {
                   () -> {
                     awaitQuietly(running);
                     sleepQuietly(100); // let the loop settle into a wait with no deadline
-                    loop.callSoonThreadsafe(loop::stop);
+                    loop.callSoonThreadSafe(loop::stop);
                   });
       loop.runForever(); // no timers, no I/O: only the wake-up can end this
       other.join();
@@ -249,7 +249,7 @@ class SchedulingTest {
                         failures.add(e);
                       }
                     }
-                    loop.callSoonThreadsafe(loop::stop);
+                    loop.callSoonThreadSafe(loop::stop);
                   });
       loop.runForever();
       other.join();

@@ -24,11 +24,11 @@ public interface TlsProvider {
    * @param app the application's protocol
    * @param options the TLS options
    * @param side which end of the handshake this one plays
-   * @param serverHostname a client's server name ({@code ""}: none), ignored for servers
+   * @param serverHostName a client's server name ({@code ""}: none), ignored for servers
    * @return the layer
    */
   TlsLayer newLayer(
-      EventLoop loop, BaseProtocol app, TlsOptions options, Side side, String serverHostname);
+      EventLoop loop, BaseProtocol app, TlsOptions options, Side side, String serverHostName);
 
   /**
    * Upgrades a connected transport to TLS: asyncio's {@code start_tls}. From now on the raw

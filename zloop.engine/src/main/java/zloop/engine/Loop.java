@@ -398,7 +398,7 @@ public final class Loop implements EventLoop {
   }
 
   @Override
-  public Handle callSoonThreadsafe(Runnable callback) {
+  public Handle callSoonThreadSafe(Runnable callback) {
     Objects.requireNonNull(callback, "callback");
     checkClosed();
     LoopHandle h = new LoopHandle(callback);
@@ -908,7 +908,7 @@ public final class Loop implements EventLoop {
           "Non-thread-safe operation invoked on an event loop other than the current one"
               + " (thread "
               + Thread.currentThread().getName()
-              + "); use callSoonThreadsafe");
+              + "); use callSoonThreadSafe");
     }
   }
 

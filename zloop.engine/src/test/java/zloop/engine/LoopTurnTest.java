@@ -70,7 +70,7 @@ class LoopTurnTest {
   void threadsafeCallsOnAnAwakeLoopDoNotPokeTheBackend() throws Exception {
     try (Loop loop = newLoop()) {
       for (int i = 0; i < 100; i++) {
-        loop.callSoonThreadsafe(() -> {});
+        loop.callSoonThreadSafe(() -> {});
       }
       assertEquals(0, backend.wakeups, "the loop is not waiting: nobody needs waking");
       loop.runOnce();

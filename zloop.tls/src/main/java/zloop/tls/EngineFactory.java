@@ -12,13 +12,13 @@ final class EngineFactory {
   private EngineFactory() {}
 
   /**
-   * @param serverHostname a client's expected server name; {@code null} or {@code ""} for none
+   * @param serverHostName a client's expected server name; {@code null} or {@code ""} for none
    * @param peerPort the peer's port (a hint for session resumption), or -1
    */
   static SSLEngine create(
-      SSLContext context, TlsOptions options, boolean serverSide, String serverHostname, int peerPort) {
-    boolean named = !serverSide && serverHostname != null && !serverHostname.isEmpty();
-    String host = named ? stripBrackets(serverHostname) : null;
+      SSLContext context, TlsOptions options, boolean serverSide, String serverHostName, int peerPort) {
+    boolean named = !serverSide && serverHostName != null && !serverHostName.isEmpty();
+    String host = named ? stripBrackets(serverHostName) : null;
     SSLEngine engine = named ? context.createSSLEngine(host, peerPort) : context.createSSLEngine();
     engine.setUseClientMode(!serverSide);
     SSLParameters p = engine.getSSLParameters();

@@ -21,9 +21,9 @@ public final class SslEngineTlsProvider implements TlsProvider {
 
   @Override
   public TlsLayer newLayer(
-      EventLoop loop, BaseProtocol app, TlsOptions options, Side side, String serverHostname) {
+      EventLoop loop, BaseProtocol app, TlsOptions options, Side side, String serverHostName) {
     TlsProtocol tls =
-        new TlsProtocol(loop, app, options, isServer(side), serverHostname, false);
+        new TlsProtocol(loop, app, options, isServer(side), serverHostName, false);
     return new TlsLayer() {
       @Override
       public BaseProtocol rawProtocol() {
@@ -44,9 +44,9 @@ public final class SslEngineTlsProvider implements TlsProvider {
     boolean serverSide = isServer(side);
     Objects.requireNonNull(raw, "transport");
     AppProtocolCaller.requireStreamProtocol(app);
-    if (!serverSide && options.serverHostname() == null) {
+    if (!serverSide && options.serverHostName() == null) {
       throw new IllegalArgumentException(
-          "startTls on the client side needs TlsOptions.serverHostname (\"\" to skip the host name"
+          "startTls on the client side needs TlsOptions.serverHostName (\"\" to skip the host name"
               + " check)");
     }
     if (raw.isClosing()) {
@@ -55,7 +55,7 @@ public final class SslEngineTlsProvider implements TlsProvider {
       return closing;
     }
     TlsProtocol tls =
-        new TlsProtocol(loop, app, options, serverSide, options.serverHostname(), true);
+        new TlsProtocol(loop, app, options, serverSide, options.serverHostName(), true);
     // asyncio's order: no reads reach the old protocol meanwhile; the handshake starts on the
     // next turn, reading resumes after it.
     raw.pauseReading();

@@ -118,7 +118,7 @@ final class TlsProtocol implements BufferedProtocol, ProtocolFailures {
   private final EventLoop loop;
   private final TlsOptions options;
   private final boolean serverSide;
-  private final String serverHostname;
+  private final String serverHostName;
   private final Future<Transport> established;
   private final TlsTransport appTransport;
   private final BufferPool pool;
@@ -158,7 +158,7 @@ final class TlsProtocol implements BufferedProtocol, ProtocolFailures {
   private boolean again;
 
   /**
-   * @param serverHostname a client's server name ({@code ""}: none)
+   * @param serverHostName a client's server name ({@code ""}: none)
    * @param appConnected the application already heard connectionMade (start_tls): it does not
    *     hear it again
    */
@@ -167,12 +167,12 @@ final class TlsProtocol implements BufferedProtocol, ProtocolFailures {
       BaseProtocol app,
       TlsOptions options,
       boolean serverSide,
-      String serverHostname,
+      String serverHostName,
       boolean appConnected) {
     this.loop = loop;
     this.options = options;
     this.serverSide = serverSide;
-    this.serverHostname = serverHostname;
+    this.serverHostName = serverHostName;
     setAppProtocol(app);
     this.appState = appConnected ? AppState.MADE : AppState.INIT;
     this.established = loop.createFuture();
@@ -216,7 +216,7 @@ final class TlsProtocol implements BufferedProtocol, ProtocolFailures {
 
   private void createEngine(SSLContext ctx) throws SSLException {
     context = ctx;
-    engine = EngineFactory.create(ctx, options, serverSide, serverHostname, peerPort());
+    engine = EngineFactory.create(ctx, options, serverSide, serverHostName, peerPort());
     engine.beginHandshake();
   }
 

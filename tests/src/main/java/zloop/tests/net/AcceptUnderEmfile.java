@@ -108,7 +108,7 @@ public final class AcceptUnderEmfile {
         .start(
             () -> {
               String r = roundTrip(port);
-              loop.callSoonThreadsafe(() -> warm.setResult(r));
+              loop.callSoonThreadSafe(() -> warm.setResult(r));
             });
     String warmResult = loop.runUntilComplete(warm);
     if (!warmResult.equals("ok")) {
@@ -148,18 +148,18 @@ public final class AcceptUnderEmfile {
       String line;
       while ((line = in.readLine()) != null) {
         switch (line.trim()) {
-          case "stats" -> loop.callSoonThreadsafe(() -> stats(server));
-          case "free-all" -> loop.callSoonThreadsafe(this::freeAll);
+          case "stats" -> loop.callSoonThreadSafe(() -> stats(server));
+          case "free-all" -> loop.callSoonThreadSafe(this::freeAll);
           case "quit" -> {
-            loop.callSoonThreadsafe(loop::stop);
+            loop.callSoonThreadSafe(loop::stop);
             return;
           }
           default -> System.out.println("ERROR unknown command " + line);
         }
       }
-      loop.callSoonThreadsafe(loop::stop); // the parent went away
+      loop.callSoonThreadSafe(loop::stop); // the parent went away
     } catch (IOException e) {
-      loop.callSoonThreadsafe(loop::stop);
+      loop.callSoonThreadSafe(loop::stop);
     }
   }
 

@@ -345,7 +345,7 @@ class LoopConformanceTest {
     CompletableFuture<Throwable> seen = new CompletableFuture<>();
     Thread.ofPlatform().start(() -> {
       try {
-        loop.callSoonThreadsafe(() -> {});
+        loop.callSoonThreadSafe(() -> {});
         seen.complete(null);
       } catch (Throwable t) {
         seen.complete(t);
@@ -389,8 +389,8 @@ class LoopConformanceTest {
       Thread[] ranOn = {null};
       // started once the loop is about to block on I/O with nothing else to do
       loop.callSoon(() -> Thread.ofPlatform().start(() -> {
-        loop.callSoonThreadsafe(() -> calls.add("hello"));
-        loop.callSoonThreadsafe(() -> {
+        loop.callSoonThreadSafe(() -> calls.add("hello"));
+        loop.callSoonThreadSafe(() -> {
           calls.add("world");
           ranOn[0] = Thread.currentThread();
           f.setResult("woken");
@@ -407,7 +407,7 @@ class LoopConformanceTest {
     try (EventLoop loop = Backends.open(backend)) {
       List<String> calls = new ArrayList<>();
       loop.callSoon(() -> {
-        loop.callSoonThreadsafe(() -> calls.add("threadsafe"));
+        loop.callSoonThreadSafe(() -> calls.add("threadsafe"));
         loop.callSoon(() -> calls.add("soon"));
       });
       Turns.briefly(loop);
@@ -427,7 +427,7 @@ class LoopConformanceTest {
           t = e;
         }
         Throwable result = t;
-        loop.callSoonThreadsafe(() -> seen.setResult(result));
+        loop.callSoonThreadSafe(() -> seen.setResult(result));
       }));
       Throwable t = Turns.await(loop, seen, "the foreign callSoon");
       assertTrue(t instanceof IllegalStateException, String.valueOf(t));

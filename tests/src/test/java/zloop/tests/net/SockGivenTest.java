@@ -178,7 +178,7 @@ class SockGivenTest {
   @BackendTest
   void connectAcceptedSocketWithTlsIsTheTlsServer(String backend) throws IOException {
     TlsOptions server = TlsOptions.of(TlsCerts.get().context("server"));
-    TlsOptions client = TlsOptions.of(TlsCerts.get().clientContext()).withServerHostname("localhost");
+    TlsOptions client = TlsOptions.of(TlsCerts.get().clientContext()).withServerHostName("localhost");
     acceptedSocketExchange(backend, server, client);
   }
 
@@ -252,7 +252,7 @@ class SockGivenTest {
               () ->
                   loop.createConnection(
                       Echo.Plain::new, sock, ConnectOptions.DEFAULT.withTls(TlsOptions.client())));
-      assertTrue(tls.getMessage().contains("serverHostname"), tls.getMessage());
+      assertTrue(tls.getMessage().contains("serverHostName"), tls.getMessage());
       sock.bind(new InetSocketAddress(Net.LOOPBACK4, 0)); // still the caller's, nothing changed
       assertTrue(sock.isOpen());
     }

@@ -196,11 +196,11 @@ class SockOwnershipTest {
                           r = e;
                         }
                         Object result = r;
-                        loop.callSoonThreadsafe(() -> outcome.setResult(result));
+                        loop.callSoonThreadSafe(() -> outcome.setResult(result));
                       }));
       IllegalStateException e =
           assertInstanceOf(IllegalStateException.class, await(loop, outcome, "the other thread's call"));
-      assertTrue(e.getMessage().contains("callSoonThreadsafe"), e.getMessage());
+      assertTrue(e.getMessage().contains("callSoonThreadSafe"), e.getMessage());
     }
   }
 

@@ -167,7 +167,7 @@ class StreamsOptionsTest {
       int port = Net.port(server);
       StreamOptions clientSide =
           StreamOptions.DEFAULT.withTls(
-              TlsOptions.of(certs.clientContext()).withServerHostname("localhost"));
+              TlsOptions.of(certs.clientContext()).withServerHostName("localhost"));
       Task<String> client =
           loop.createTask(
               () -> {

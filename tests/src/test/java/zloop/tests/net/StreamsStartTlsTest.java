@@ -63,7 +63,7 @@ class StreamsStartTlsTest {
                 p.writer().write(ascii("STARTTLS\n"));
                 assertEquals("GO\n", new String(p.reader().readLine().join(), StandardCharsets.US_ASCII));
                 p.writer()
-                    .startTls(TlsOptions.of(certs.clientContext()).withServerHostname("localhost"), Side.CLIENT)
+                    .startTls(TlsOptions.of(certs.clientContext()).withServerHostName("localhost"), Side.CLIENT)
                     .join();
                 assertNotNull(p.writer().getExtraInfo("cipher"), "the writer now reports TLS details");
                 p.writer().write(ascii("secret\n"));

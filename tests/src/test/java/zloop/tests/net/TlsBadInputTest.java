@@ -84,7 +84,7 @@ class TlsBadInputTest {
         await(
             loop,
             loop.createConnection(
-                () -> r, "127.0.0.1", port(server), ConnectOptions.DEFAULT.withTls(client().withServerHostname("localhost"))),
+                () -> r, "127.0.0.1", port(server), ConnectOptions.DEFAULT.withTls(client().withServerHostName("localhost"))),
             "a good TLS connection meanwhile");
     r.expect(5);
     c.transport().write("hello".getBytes(StandardCharsets.US_ASCII));
@@ -456,7 +456,7 @@ class TlsBadInputTest {
         Server server = echoServer(loop, TlsOptions.of(certs.context(k.cert())), accepted);
         try {
           Recorder.Plain r = new Recorder.Plain(loop);
-          TlsOptions tls = k.hostname() != null ? client().withServerHostname(k.hostname()) : client();
+          TlsOptions tls = k.hostname() != null ? client().withServerHostName(k.hostname()) : client();
           Throwable failure =
               awaitFailure(
                   loop,
@@ -481,8 +481,8 @@ class TlsBadInputTest {
             await(
                 loop,
                 loop.createConnection(
-                    () -> r, "127.0.0.1", port(server), ConnectOptions.DEFAULT.withTls(client().withServerHostname(""))),
-                "serverHostname \"\" skips the host name check");
+                    () -> r, "127.0.0.1", port(server), ConnectOptions.DEFAULT.withTls(client().withServerHostName(""))),
+                "serverHostName \"\" skips the host name check");
         assertTrue(c.transport().getExtraInfo("peercert") != null, "peercert");
         c.transport().close();
         assertNull(await(loop, r.lost, "close"));

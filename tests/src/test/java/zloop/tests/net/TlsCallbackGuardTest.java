@@ -52,7 +52,7 @@ class TlsCallbackGuardTest {
   }
 
   private static ConnectOptions clientTls() {
-    return ConnectOptions.DEFAULT.withTls(TlsOptions.of(TlsCerts.get().clientContext()).withServerHostname("localhost"));
+    return ConnectOptions.DEFAULT.withTls(TlsOptions.of(TlsCerts.get().clientContext()).withServerHostName("localhost"));
   }
 
   /** Echoes what it receives: the well-behaved protocol of the connections after the failure. */

@@ -200,7 +200,7 @@ class TlsEchoTest {
                 loop.createUnixConnection(
                     () -> client,
                     address,
-                    ConnectOptions.DEFAULT.withTls(clientTls().withServerHostname("localhost"))),
+                    ConnectOptions.DEFAULT.withTls(clientTls().withServerHostName("localhost"))),
                 "TLS connect over a Unix socket");
         await(loop, client.gotAll, "echo over TLS over a Unix socket");
         assertEquals(crc(data), client.crcValue());

@@ -114,7 +114,7 @@ class TlsFeaturesTest {
                     server,
                     client,
                     TlsOptions.of(certs.clientContext())
-                        .withServerHostname("localhost")
+                        .withServerHostName("localhost")
                         .withAlpnProtocols("http/1.1", "spdy/1")),
                 "connect with ALPN");
         assertEquals("http/1.1", c.transport().getExtraInfo("alpn"), "the client's view");
@@ -135,7 +135,7 @@ class TlsFeaturesTest {
       List<EchoRecorder> accepted = new ArrayList<>();
       Server server = echoServer(loop, TlsOptions.of(certs.context("server")), accepted);
       try {
-        // serverHostname defaults to the host: 127.0.0.1, in the certificate's IP names (no SNI).
+        // serverHostName defaults to the host: 127.0.0.1, in the certificate's IP names (no SNI).
         Recorder.Plain client = new Recorder.Plain(loop);
         Connection<Recorder.Plain> c =
             await(loop, connect(loop, server, client, TlsOptions.of(certs.clientContext())), "connect by IP");
@@ -182,7 +182,7 @@ class TlsFeaturesTest {
           Connection<Recorder.Plain> c =
               await(
                   loop,
-                  connect(loop, server, client, TlsOptions.of(certs.clientContext()).withServerHostname(name)),
+                  connect(loop, server, client, TlsOptions.of(certs.clientContext()).withServerHostName(name)),
                   "connect asking for " + name);
           assertTrue(
               subjectOf(c.transport().getExtraInfo("peercert")).contains("CN=" + name),
@@ -220,7 +220,7 @@ class TlsFeaturesTest {
           Connection<Recorder.Plain> c =
               await(
                   loop,
-                  connect(loop, need, client, TlsOptions.of(certs.context("client")).withServerHostname("localhost")),
+                  connect(loop, need, client, TlsOptions.of(certs.context("client")).withServerHostName("localhost")),
                   "connect with a client certificate");
           EchoRecorder srv = Net.serverSide(loop, accepted, c.transport());
           assertTrue(subjectOf(srv.transport.getExtraInfo("peercert")).contains("CN=zloop test client"));
@@ -229,7 +229,7 @@ class TlsFeaturesTest {
           // Without one: refused. In TLS 1.3 the client finishes first and hears the alert after.
           Recorder.Plain anonymous = new Recorder.Plain(loop);
           Future<Connection<Recorder.Plain>> f =
-              connect(loop, need, anonymous, TlsOptions.of(certs.clientContext()).withServerHostname("localhost"));
+              connect(loop, need, anonymous, TlsOptions.of(certs.clientContext()).withServerHostName("localhost"));
           Throwable failure;
           Object outcome = TlsSupport.outcome(loop, f, "connect without a needed certificate");
           if (outcome instanceof Throwable t) {
@@ -256,7 +256,7 @@ class TlsFeaturesTest {
           Connection<Recorder.Plain> c =
               await(
                   loop,
-                  connect(loop, want, anonymous, TlsOptions.of(certs.clientContext()).withServerHostname("localhost")),
+                  connect(loop, want, anonymous, TlsOptions.of(certs.clientContext()).withServerHostName("localhost")),
                   "connect without a wanted certificate");
           EchoRecorder srv = Net.serverSide(loop, accepted, c.transport());
           assertNull(srv.transport.getExtraInfo("peercert"), "no client certificate");
@@ -300,7 +300,7 @@ class TlsFeaturesTest {
                               "127.0.0.1",
                               port(server),
                               StreamOptions.DEFAULT.withTls(
-                                  TlsOptions.of(certs.clientContext()).withServerHostname("localhost")))
+                                  TlsOptions.of(certs.clientContext()).withServerHostName("localhost")))
                           .join();
                   StringBuilder sb = new StringBuilder();
                   for (int i = 0; i < 100; i++) {
@@ -377,14 +377,14 @@ class TlsFeaturesTest {
         assertThrows(
             IllegalArgumentException.class,
             () -> loop.startTls(c.transport(), client, TlsOptions.of(certs.clientContext()), Side.CLIENT),
-            "a client's startTls needs serverHostname");
+            "a client's startTls needs serverHostName");
         Transport secure =
             await(
                 loop,
                 loop.startTls(
                     c.transport(),
                     client,
-                    TlsOptions.of(certs.clientContext()).withServerHostname("localhost"), Side.CLIENT),
+                    TlsOptions.of(certs.clientContext()).withServerHostName("localhost"), Side.CLIENT),
                 "startTls (client)");
         assertEquals("TLSv1.3", secure.getExtraInfo("protocol"));
         assertEquals(1, client.madeCalls, "the protocol does not hear connectionMade again");
@@ -449,7 +449,7 @@ class TlsFeaturesTest {
                     "127.0.0.1",
                     port(server),
                     ConnectOptions.DEFAULT.withTls(
-                        TlsOptions.of(certs.clientContext()).withServerHostname("localhost"))),
+                        TlsOptions.of(certs.clientContext()).withServerHostName("localhost"))),
                 "connect");
         SlowReader srv = Net.serverSide(loop, accepted, c.transport());
         // The server reads nothing: the client's buffers fill and it is told to pause.
@@ -490,7 +490,7 @@ class TlsFeaturesTest {
           Recorder.Plain r = new Recorder.Plain(loop);
           clients.add(r);
           connecting.add(
-              connect(loop, server, r, TlsOptions.of(certs.clientContext()).withServerHostname("localhost")));
+              connect(loop, server, r, TlsOptions.of(certs.clientContext()).withServerHostName("localhost")));
         }
         List<Connection<Recorder.Plain>> conns = await(loop, loop.gather(connecting), n + " handshakes");
         byte[] data = Net.payload(100_000, 13);

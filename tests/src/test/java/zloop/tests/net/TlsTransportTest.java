@@ -69,7 +69,7 @@ class TlsTransportTest {
   }
 
   private static ConnectOptions clientTls() {
-    return ConnectOptions.DEFAULT.withTls(TlsOptions.of(TlsCerts.get().clientContext()).withServerHostname("localhost"));
+    return ConnectOptions.DEFAULT.withTls(TlsOptions.of(TlsCerts.get().clientContext()).withServerHostName("localhost"));
   }
 
   /** A buffered protocol with a buffer far smaller than a TLS record; pauses now and then. */
@@ -459,7 +459,7 @@ class TlsTransportTest {
                 () -> client,
                 "127.0.0.1",
                 port(server),
-                ConnectOptions.DEFAULT.withTls(TlsOptions.of(ctx).withServerHostname("localhost")));
+                ConnectOptions.DEFAULT.withTls(TlsOptions.of(ctx).withServerHostName("localhost")));
         Thread loopThread = Thread.currentThread();
         // Only a loop that is free while the certificate check runs can open the gate.
         openWhenWaiting(loop, gated);

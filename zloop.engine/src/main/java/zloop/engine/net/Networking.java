@@ -306,9 +306,9 @@ public final class Networking {
               + opts);
     }
     TlsOptions tlsOptions = opts.tls();
-    if (tlsOptions != null && tlsOptions.serverHostname() == null) {
+    if (tlsOptions != null && tlsOptions.serverHostName() == null) {
       throw new IllegalArgumentException(
-          "TLS over a given socket needs TlsOptions.serverHostname (\"\" to skip the host name"
+          "TLS over a given socket needs TlsOptions.serverHostName (\"\" to skip the host name"
               + " check): there is no host to default to");
     }
     UserSocket given = connectedFreeSocket(socket);
@@ -331,9 +331,9 @@ public final class Networking {
     Objects.requireNonNull(factory, "protocolFactory");
     Objects.requireNonNull(address, "address");
     TlsOptions tlsOptions = options != null ? options.tls() : null;
-    if (tlsOptions != null && tlsOptions.serverHostname() == null) {
+    if (tlsOptions != null && tlsOptions.serverHostName() == null) {
       throw new IllegalArgumentException(
-          "TLS over a Unix socket needs TlsOptions.serverHostname (\"\" to skip the host name check)");
+          "TLS over a Unix socket needs TlsOptions.serverHostName (\"\" to skip the host name check)");
     }
     TlsClient tls = tlsClient(tlsOptions, null);
     LoopFuture<Connection<P>> result = new LoopFuture<>(loop);
@@ -424,13 +424,13 @@ public final class Networking {
    * serverSide} for an accepted socket given to {@code connectAcceptedSocket}.
    */
   private record TlsClient(
-      TlsProvider provider, TlsOptions options, String serverHostname, boolean serverSide) {}
+      TlsProvider provider, TlsOptions options, String serverHostName, boolean serverSide) {}
 
   private static TlsClient tlsClient(TlsOptions options, String host) {
     if (options == null) {
       return null;
     }
-    String name = options.serverHostname() != null ? options.serverHostname() : host;
+    String name = options.serverHostName() != null ? options.serverHostName() : host;
     return new TlsClient(TlsProviders.get(), options, name, false);
   }
 
@@ -466,7 +466,7 @@ public final class Networking {
                   protocol,
                   tls.options(),
                   tls.serverSide() ? Side.SERVER : Side.CLIENT,
-                  tls.serverHostname());
+                  tls.serverHostName());
       transport = new StreamTransport(loop, socket, layer.rawProtocol(), null);
     } catch (Throwable t) { // the user's factory: the loop's guard rule (CallbackGuard)
       socket.close();

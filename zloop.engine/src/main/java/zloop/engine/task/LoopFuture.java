@@ -99,7 +99,7 @@ public class LoopFuture<T> implements Future<T> {
   @Override
   public void setResult(T value) {
     if (!loop.inLoopThread()) {
-      loop.callSoonThreadsafe(() -> completeFromAnotherThread(SUCCEEDED, value));
+      loop.callSoonThreadSafe(() -> completeFromAnotherThread(SUCCEEDED, value));
       return;
     }
     complete(SUCCEEDED, value);
@@ -112,7 +112,7 @@ public class LoopFuture<T> implements Future<T> {
       throw new IllegalArgumentException("a CancellationException cannot be set: cancel instead");
     }
     if (!loop.inLoopThread()) {
-      loop.callSoonThreadsafe(() -> completeFromAnotherThread(FAILED, exception));
+      loop.callSoonThreadSafe(() -> completeFromAnotherThread(FAILED, exception));
       return;
     }
     complete(FAILED, exception);
@@ -121,7 +121,7 @@ public class LoopFuture<T> implements Future<T> {
   @Override
   public boolean cancel(String message) {
     if (!loop.inLoopThread()) {
-      loop.callSoonThreadsafe(() -> cancel(message));
+      loop.callSoonThreadSafe(() -> cancel(message));
       return true;
     }
     if (state != PENDING) {
@@ -325,7 +325,7 @@ public class LoopFuture<T> implements Future<T> {
     }
     Waker waker = new Waker(Thread.currentThread());
     try {
-      loop.callSoonThreadsafe(() -> addDoneCallback(waker));
+      loop.callSoonThreadSafe(() -> addDoneCallback(waker));
     } catch (zloop.EventLoopClosedException closed) {
       if (state != PENDING) {
         return WAIT_DONE; // it finished while the loop closed (close() settles every task first)
@@ -365,7 +365,7 @@ public class LoopFuture<T> implements Future<T> {
     if (loop.inLoopThread()) {
       addDoneCallback(waker);
     } else {
-      loop.callSoonThreadsafe(() -> addDoneCallback(waker));
+      loop.callSoonThreadSafe(() -> addDoneCallback(waker));
     }
   }
 
@@ -373,7 +373,7 @@ public class LoopFuture<T> implements Future<T> {
     if (loop.inLoopThread()) {
       removeDoneCallback(waker);
     } else if (!loop.isClosed()) {
-      loop.callSoonThreadsafe(() -> removeDoneCallback(waker));
+      loop.callSoonThreadSafe(() -> removeDoneCallback(waker));
     }
   }
 
@@ -493,7 +493,7 @@ public class LoopFuture<T> implements Future<T> {
     if (loop.inLoopThread()) {
       addDoneCallback(bridge);
     } else {
-      loop.callSoonThreadsafe(() -> addDoneCallback(bridge));
+      loop.callSoonThreadSafe(() -> addDoneCallback(bridge));
     }
     // The view's cancellation, from any thread, cancels this future (a no-op once it is done).
     cf.whenComplete(
@@ -621,7 +621,7 @@ public class LoopFuture<T> implements Future<T> {
       }
       ExceptionContext context = ExceptionContext.of(message, exception);
       try {
-        loop.callSoonThreadsafe(() -> loop.errors().call(context));
+        loop.callSoonThreadSafe(() -> loop.errors().call(context));
       } catch (zloop.EventLoopClosedException closed) {
         loop.errors().logDefault(context);
       }

@@ -203,7 +203,7 @@ public final class LoopTask<T> extends LoopFuture<T> implements Task<T> {
   @Override
   public boolean cancel(String message) {
     if (!loop.inLoopThread()) {
-      loop.callSoonThreadsafe(() -> cancel(message));
+      loop.callSoonThreadSafe(() -> cancel(message));
       return true;
     }
     if (isDone()) {

@@ -52,7 +52,7 @@ final class TaskCarrier extends Callback implements Executor {
     }
     // An unpark from another thread (a timed park, another loop's future): hop in.
     try {
-      loop.callSoonThreadsafe(() -> loop.runMounted(task, command));
+      loop.callSoonThreadSafe(() -> loop.runMounted(task, command));
     } catch (zloop.EventLoopClosedException closedMeanwhile) {
       abandon();
     }
