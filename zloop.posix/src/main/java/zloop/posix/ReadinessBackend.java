@@ -115,17 +115,56 @@ public abstract class ReadinessBackend implements Backend {
    */
   protected abstract void unregister(ReadinessRegistration r);
 
-  /** Releases the poller's own resources: the backend is closing and every registration is gone. */
-  protected abstract void closePoller();
+  /**
+   * Waits for events (applying whatever changes the poller batched) and keeps them for {@link
+   * #handleEvent}.
+   *
+   * @param timeoutNanos how long to wait at most: {@code 0} not at all, negative without limit
+   * @return how many events were fetched, or {@code -errno} ({@code EINTR} included)
+   */
+  protected abstract int await(long timeoutNanos);
 
   /**
-   * Whether {@link #close} has started.
+   * The name of the waiting call, for messages ({@code "epoll_wait"}).
    *
-   * @return {@code true} once closing
+   * @return the call's name
    */
-  protected final boolean closed() {
-    return closed;
+  protected abstract String waitCall();
+
+  /**
+   * Handles event {@code i} of those {@link #await} fetched: finds its registration ({@link
+   * #registration}) and {@link #dispatch}es to it, or handles the poller's own events.
+   *
+   * @param i the event's index
+   * @return how many callbacks ran
+   * @throws IOException if the poller's own event failed
+   */
+  protected abstract int handleEvent(int i) throws IOException;
+
+  /**
+   * One turn: waits (not at all while a failure waits to be reported), hands each event to its
+   * registration, then reports the deferred failures.
+   */
+  @Override
+  public final int poll(long timeoutNanos) throws IOException {
+    ensureOpen();
+    // A deferred failure is an event too: report it without waiting.
+    int n = await(failures.isEmpty() ? timeoutNanos : 0);
+    if (n < 0) {
+      if (n != -Errno.EINTR) {
+        throw Errno.exception(waitCall(), -n);
+      }
+      n = 0; // a signal: the engine recomputes its timeout and polls again
+    }
+    int dispatched = 0;
+    for (int i = 0; i < n && !closed; i++) {
+      dispatched += handleEvent(i);
+    }
+    return dispatched + deliverFailures();
   }
+
+  /** Releases the poller's own resources: the backend is closing and every registration is gone. */
+  protected abstract void closePoller();
 
   /**
    * The token of {@code r}'s slot: {@code [generation:32 | slot:32]}.
@@ -165,26 +204,13 @@ public abstract class ReadinessBackend implements Backend {
     return context.dispatch(ON_EVENTS, r, events, socketError, 0);
   }
 
-  /**
-   * Reports the failures queued since the last poll (under the loop's guard).
-   *
-   * @return how many were reported
-   */
-  protected final int deliverFailures() {
+  /** Reports the failures queued since the last poll (under the loop's guard). */
+  private int deliverFailures() {
     int dispatched = 0;
     while (!failures.isEmpty() && !closed) {
       dispatched += context.dispatch(DELIVER_FAILURE, failures.poll(), 0, 0, 0);
     }
     return dispatched;
-  }
-
-  /**
-   * Whether a failure waits to be reported: the next wait must not block.
-   *
-   * @return {@code true} if {@link #deliverFailures} has work
-   */
-  protected final boolean failuresPending() {
-    return !failures.isEmpty();
   }
 
   // Static and non-capturing, so dispatching allocates nothing.

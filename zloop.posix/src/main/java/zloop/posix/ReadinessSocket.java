@@ -124,13 +124,8 @@ final class ReadinessSocket extends ReadinessRegistration implements PosixSocket
           acceptBatch();
         }
       } else {
-        if (socketError != 0 && (reading || flushing != null || whenWritable != null)) {
-          // The poller took the error out of SO_ERROR (libkqueue does): a recv or send now
-          // could see a plain EOF, so the error it carried is the one reported.
-          fail(Errno.exception(reading ? "recv" : "sendmsg", socketError));
-        }
         if (in && reading && !failed) {
-          readOnce();
+          readOnce(socketError);
         }
         if (out && core.isOpen() && !failed && flushing != null) {
           flushOnce();
@@ -246,7 +241,7 @@ final class ReadinessSocket extends ReadinessRegistration implements PosixSocket
    * One {@code recv}: into the protocol's buffer if it has one (directly if it is direct, through
    * the receive buffer if not), else into the receive buffer, delivered as a read-only view.
    */
-  private void readOnce() {
+  private void readOnce(int socketError) {
     ByteBuffer target = stream.readBuffer();
     if (!core.isOpen() || !reading) {
       return; // readBuffer() failed the connection: it stopped reading or closed the socket
@@ -262,6 +257,12 @@ final class ReadinessSocket extends ReadinessRegistration implements PosixSocket
       } else {
         stream.onDataInto((int) n);
       }
+    } else if (n == 0 && socketError != 0 && socketError != Errno.EPIPE) {
+      // The poller took the error out of SO_ERROR (libkqueue reads it to fill fflags), so recv
+      // says EOF where the kernel would have said what the event carried (a reset). EPIPE is
+      // Linux's error for a reset after the peer's FIN: the FIN came first, so that is an EOF,
+      // as recv reports it when the error is still there.
+      fail(Errno.exception("recv", socketError));
     } else if (n == 0) {
       eof = true;
       reading = false;

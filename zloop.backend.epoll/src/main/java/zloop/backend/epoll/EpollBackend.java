@@ -89,31 +89,24 @@ final class EpollBackend extends ReadinessBackend {
   // ------------------------------------------------------------------ polling
 
   @Override
-  public int poll(long timeoutNanos) throws IOException {
-    ensureOpen();
-    // A deferred failure is an event too: report it without waiting.
-    long timeout = failuresPending() ? 0 : timeoutNanos;
-    int n = Epoll.wait(epfd, events, maxEvents, Epoll.timeoutMillis(timeout), errno);
-    if (n < 0) {
-      if (n != -Errno.EINTR) {
-        throw Errno.exception("epoll_wait", -n);
-      }
-      n = 0; // a signal: the engine recomputes its timeout and polls again
+  protected int await(long timeoutNanos) {
+    return Epoll.wait(epfd, events, maxEvents, Epoll.timeoutMillis(timeoutNanos), errno);
+  }
+
+  @Override
+  protected String waitCall() {
+    return "epoll_wait";
+  }
+
+  @Override
+  protected int handleEvent(int i) throws IOException {
+    long token = Epoll.data(events, i);
+    if (token == WAKEUP_TOKEN) {
+      wakeup.drain();
+      return 1;
     }
-    int dispatched = 0;
-    for (int i = 0; i < n && !closed(); i++) {
-      long token = Epoll.data(events, i);
-      if (token == WAKEUP_TOKEN) {
-        wakeup.drain();
-        dispatched++;
-        continue;
-      }
-      ReadinessRegistration r = registration(token);
-      if (r != null) {
-        dispatched += dispatch(r, Epoll.events(events, i), 0);
-      }
-    }
-    return dispatched + deliverFailures();
+    ReadinessRegistration r = registration(token);
+    return r == null ? 0 : dispatch(r, Epoll.events(events, i), 0);
   }
 
   /** Signals the eventfd. Any thread; after {@link #close} it does nothing. */

@@ -1,11 +1,10 @@
 package zloop.backend.kqueue;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.StructLayout;
+import java.util.stream.Stream;
 
 /**
  * FreeBSD 12+'s {@code struct kevent} and the one kqueue constant where FreeBSD differs from
@@ -26,15 +25,13 @@ final class FreeBsdKevent {
 
   static final short EVFILT_USER = -11;
 
+  /** The first six fields are libkqueue's (the same types on 64-bit hosts), then {@code ext}. */
   static final StructLayout KEVENT =
       MemoryLayout.structLayout(
-          JAVA_LONG.withName("ident"),
-          JAVA_SHORT.withName("filter"),
-          JAVA_SHORT.withName("flags"),
-          JAVA_INT.withName("fflags"),
-          JAVA_LONG.withName("data"),
-          JAVA_LONG.withName("udata"),
-          MemoryLayout.sequenceLayout(4, JAVA_LONG).withName("ext"));
+          Stream.concat(
+                  LibkqueueKevent.KEVENT.memberLayouts().stream(),
+                  Stream.of(MemoryLayout.sequenceLayout(4, JAVA_LONG).withName("ext")))
+              .toArray(MemoryLayout[]::new));
 
   private FreeBsdKevent() {}
 }

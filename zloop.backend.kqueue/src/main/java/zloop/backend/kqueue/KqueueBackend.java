@@ -123,42 +123,38 @@ final class KqueueBackend extends ReadinessBackend {
 
   // ------------------------------------------------------------------ polling
 
+  /** The one {@code kevent} of a turn: the queued changes in, the events out. */
   @Override
-  public int poll(long timeoutNanos) throws IOException {
-    ensureOpen();
-    // A deferred failure is an event too: report it without waiting.
-    long timeout = failuresPending() ? 0 : timeoutNanos;
+  protected int await(long timeoutNanos) {
     int pending = changeCount;
     changeCount = 0; // handed to the kernel now, applied before it waits
-    int n =
-        Kqueue.kevent(
-            kq, changes, pending, events, maxEvents, Kqueue.timeout(timespec, timeout), errno);
-    if (n < 0) {
-      if (n != -Errno.EINTR) {
-        throw Errno.exception("kevent", -n);
-      }
-      n = 0; // a signal: the engine recomputes its timeout and polls again
+    return Kqueue.kevent(
+        kq, changes, pending, events, maxEvents, Kqueue.timeout(timespec, timeoutNanos), errno);
+  }
+
+  @Override
+  protected String waitCall() {
+    return "kevent";
+  }
+
+  @Override
+  protected int handleEvent(int i) {
+    long token = Kqueue.udata(events, i);
+    if (token == WAKEUP_TOKEN) {
+      return 1; // EV_CLEAR: reporting it reset it
     }
-    int dispatched = 0;
-    for (int i = 0; i < n && !closed(); i++) {
-      long token = Kqueue.udata(events, i);
-      int flags = Kqueue.flags(events, i);
-      if (token == WAKEUP_TOKEN) {
-        dispatched++; // EV_CLEAR: reporting it reset it
-        continue;
-      }
-      if ((flags & Kqueue.EV_ERROR) != 0) {
-        changeFailed(events, i);
-        continue;
-      }
-      ReadinessRegistration r = registration(token);
-      if (r != null) {
-        int fflags = Kqueue.fflags(events, i);
-        int socketError = (flags & Kqueue.EV_EOF) != 0 ? fflags : 0;
-        dispatched += dispatch(r, pollEvents(Kqueue.filter(events, i), flags, fflags), socketError);
-      }
+    int flags = Kqueue.flags(events, i);
+    if ((flags & Kqueue.EV_ERROR) != 0) {
+      changeFailed(events, i);
+      return 0;
     }
-    return dispatched + deliverFailures();
+    ReadinessRegistration r = registration(token);
+    if (r == null) {
+      return 0;
+    }
+    int fflags = Kqueue.fflags(events, i);
+    int socketError = (flags & Kqueue.EV_EOF) != 0 ? fflags : 0;
+    return dispatch(r, pollEvents(Kqueue.filter(events, i), flags, fflags), socketError);
   }
 
   /** A kevent entry as {@code poll(2)} bits (see the class comment). */
