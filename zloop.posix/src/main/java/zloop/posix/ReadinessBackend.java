@@ -144,6 +144,10 @@ public abstract class ReadinessBackend implements Backend {
   /**
    * One turn: waits (not at all while a failure waits to be reported), hands each event to its
    * registration, then reports the deferred failures.
+   *
+   * @param timeoutNanos how long to wait at most: {@code 0} not at all, negative without limit
+   * @return how many callbacks ran
+   * @throws IOException if the wait failed (other than by a signal)
    */
   @Override
   public final int poll(long timeoutNanos) throws IOException {
