@@ -12,5 +12,6 @@ module zloop.posix {
 
   exports zloop.posix to
       zloop.backend.epoll,
-      zloop.backend.iouring;
+      zloop.backend.iouring,
+      zloop.backend.kqueue;
 }

@@ -43,6 +43,20 @@ public final class Backends {
         .map(name -> Arguments.of(name));
   }
 
+  /** The backend configuration a child JVM needs to see the backends this one sees. */
+  private static final List<String> CHILD_JVM_PROPERTIES = List.of("zloop.kqueue.library");
+
+  /**
+   * {@code -Dname=value} for each backend setting this JVM has (where libkqueue is), for tests that
+   * run zloop in a child JVM: without them the child would find fewer backends than the test.
+   */
+  public static List<String> childJvmProperties() {
+    return CHILD_JVM_PROPERTIES.stream()
+        .filter(name -> !System.getProperty(name, "").isBlank())
+        .map(name -> "-D" + name + "=" + System.getProperty(name))
+        .toList();
+  }
+
   /** The names of the backends available on this host. */
   public static List<String> availableNames() {
     return EventLoops.backends().stream().filter(BackendStatus::available).map(BackendStatus::name).toList();

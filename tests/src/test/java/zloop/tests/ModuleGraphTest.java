@@ -64,7 +64,7 @@ class ModuleGraphTest {
           """
           requires zloop.api
           requires zloop.engine
-          exports zloop.posix to zloop.backend.epoll, zloop.backend.iouring
+          exports zloop.posix to zloop.backend.epoll, zloop.backend.iouring, zloop.backend.kqueue
           """,
           "zloop.backend.epoll",
           """
@@ -81,6 +81,7 @@ class ModuleGraphTest {
           "zloop.backend.kqueue",
           """
           requires zloop.engine
+          requires zloop.posix
           provides zloop.engine.spi.BackendProvider with zloop.backend.kqueue.KqueueBackendProvider
           """,
           "zloop.backend.nio",

@@ -9,7 +9,6 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An eventfd(2) counter used as a wake-up: any thread {@link #signal}s it, the loop sees it
@@ -42,19 +41,15 @@ public final class EventFd implements AutoCloseable {
     ONE.set(JAVA_LONG, 0, 1L);
   }
 
-  /** Set in {@link #state} by {@link #close}; the bits below count signals in progress. */
-  private static final int CLOSED = 1 << 30;
-
   private final int fd;
   private final MemorySegment drainBuffer;
   private final ErrnoCapture errno;
 
   /**
-   * {@link #CLOSED} plus the number of {@link #signal} calls inside {@code write}. close() waits
-   * for that number to reach zero, so a late signal never writes 8 bytes into a descriptor number
-   * the kernel has already handed to someone else.
+   * close() waits for the {@link #signal} calls inside {@code write}, so a late signal never writes
+   * 8 bytes into a descriptor number the kernel has already handed to someone else.
    */
-  private final AtomicInteger state = new AtomicInteger();
+  private final CloseGate gate = new CloseGate();
 
   private EventFd(int fd, MemorySegment drainBuffer, ErrnoCapture errno) {
     this.fd = fd;
@@ -92,10 +87,10 @@ public final class EventFd implements AutoCloseable {
    * at all.
    */
   public void signal() {
-    if ((state.getAndIncrement() & CLOSED) == 0) {
+    if (gate.enter()) {
       Libc.writeIgnoringErrno(fd, ONE, Long.BYTES);
     }
-    state.getAndDecrement();
+    gate.exit();
   }
 
   /** Resets the counter so the eventfd is no longer readable. {@code EAGAIN}: nothing to drain. */
@@ -113,11 +108,8 @@ public final class EventFd implements AutoCloseable {
    */
   @Override
   public void close() throws IOException {
-    if ((state.getAndUpdate(s -> s | CLOSED) & CLOSED) != 0) {
+    if (!gate.close()) {
       return;
-    }
-    while (state.get() != CLOSED) {
-      Thread.onSpinWait(); // a signal is inside one non-blocking write: microseconds
     }
     Errno.check("close", Libc.close(fd, errno));
   }

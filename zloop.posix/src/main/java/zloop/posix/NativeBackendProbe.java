@@ -35,6 +35,21 @@ public final class NativeBackendProbe {
       return BackendStatus.unavailable(
           name, name + " needs Linux; this host is " + System.getProperty("os.name"));
     }
+    return status(name, module, layouts, trial);
+  }
+
+  /**
+   * The status of the native backend {@code name} on a host whose OS it supports: the
+   * architecture, native access, then the trial, as {@link #linuxStatus} checks them after the OS.
+   *
+   * @param name the backend's name
+   * @param module the module holding the backend's classes
+   * @param layouts what the backend's structs were written for, said when the architecture is
+   *     another (the host is appended)
+   * @param trial opens and closes a backend; called only when everything before passed
+   * @return the status
+   */
+  public static BackendStatus status(String name, Module module, String layouts, Trial trial) {
     if (Os.arch() == Os.Arch.OTHER) {
       return BackendStatus.unavailable(name, layouts + "; this host is " + Os.describe());
     }

@@ -141,6 +141,7 @@ class AcceptExhaustionTest {
       cmd.add("--add-opens");
       cmd.add("java.base/java.lang=zloop.engine");
       cmd.add("-Xmx256m");
+      cmd.addAll(Backends.childJvmProperties());
       cmd.add("--module-path");
       cmd.add(System.getProperty("jdk.module.path"));
       cmd.add("--add-modules");

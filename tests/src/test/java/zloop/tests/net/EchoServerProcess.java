@@ -58,6 +58,7 @@ final class EchoServerProcess implements AutoCloseable {
     cmd.add("--enable-native-access=zloop.posix,zloop.backend.epoll,zloop.backend.iouring,zloop.backend.kqueue");
     cmd.add("--add-opens");
     cmd.add("java.base/java.lang=zloop.engine");
+    cmd.addAll(Backends.childJvmProperties());
     cmd.addAll(List.of("-XX:+UseSerialGC", "-Xmn16m", "-Xms64m", "-Xmx512m", "-XX:TieredStopAtLevel=1"));
     cmd.add("--module-path");
     cmd.add(modulePath());

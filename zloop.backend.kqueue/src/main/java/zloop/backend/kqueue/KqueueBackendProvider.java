@@ -1,45 +1,70 @@
 package zloop.backend.kqueue;
 
 import java.io.IOException;
-import java.util.Locale;
 import zloop.BackendStatus;
 import zloop.engine.spi.Backend;
 import zloop.engine.spi.BackendProvider;
 import zloop.engine.spi.LoopContext;
+import zloop.engine.spi.ProbeContext;
+import zloop.posix.NativeBackendProbe;
+import zloop.posix.Os;
 
 /**
- * The kqueue backend's provider. The backend itself is not written yet (no macOS or BSD host is
- * available to test it), so the provider reports exactly that instead of offering untested code.
+ * The {@code kqueue} backend: readiness through kqueue/kevent, on macOS and FreeBSD from libc and
+ * on Linux from libkqueue (named by {@code -Dzloop.kqueue.library} or {@code
+ * ZLOOP_KQUEUE_LIBRARY}).
+ *
+ * <p>{@link #status()} checks the library's configuration, the architecture and native access
+ * before it loads any class that links native code. On macOS and the BSDs it reports the backend
+ * unavailable for now: the shared socket core ({@code zloop.posix}) still has only Linux's
+ * {@code sockaddr}, errno and socket-option numbers, and this backend has never run on a BSD
+ * kernel.
  */
 public final class KqueueBackendProvider implements BackendProvider {
+
+  static final String NAME = "kqueue";
 
   /** Public for {@link java.util.ServiceLoader}. */
   public KqueueBackendProvider() {}
 
   @Override
   public String name() {
-    return "kqueue";
+    return NAME;
   }
 
   @Override
   public BackendStatus status() {
-    String os = System.getProperty("os.name", "unknown");
-    String lower = os.toLowerCase(Locale.ROOT);
-    boolean bsdFamily = lower.contains("mac") || lower.contains("bsd") || lower.contains("darwin");
-    if (!bsdFamily) {
-      return BackendStatus.unavailable(name(), "kqueue needs macOS or a BSD; this host is " + os);
+    String missing = KqueueLibrary.unavailableReason();
+    if (missing != null) {
+      return BackendStatus.unavailable(NAME, missing);
     }
-    return BackendStatus.unavailable(
-        name(), "the kqueue backend is not implemented yet; use -Dzloop.backend=nio on " + os);
+    if (!Os.isLinux()) {
+      return BackendStatus.unavailable(
+          NAME,
+          "the POSIX socket core has only Linux's sockaddr, errno and option layouts so far, and"
+              + " kqueue has been tested only on Linux through libkqueue; use nio on "
+              + Os.describe());
+    }
+    return NativeBackendProbe.status(
+        NAME,
+        KqueueBackendProvider.class.getModule(),
+        "struct kevent is laid out for 64-bit x86_64 and aarch64 only",
+        // Only reached once native code may be linked: open and close one backend to learn
+        // whether the library loads and kqueue() works.
+        () -> KqueueBackend.open(ProbeContext.INSTANCE, 1).close());
   }
 
+  /**
+   * First choice on macOS and the BSDs, whose native readiness API kqueue is; never on Linux,
+   * where libkqueue emulates it over epoll and the epoll backend is the direct path.
+   */
   @Override
   public int autoRank() {
-    return -1;
+    return Os.isMacOs() || Os.isFreeBsd() ? 100 : -1;
   }
 
   @Override
   public Backend open(LoopContext context) throws IOException {
-    throw new IOException("the kqueue backend is not implemented yet");
+    return KqueueBackend.open(context, KqueueBackend.DEFAULT_MAX_EVENTS);
   }
 }

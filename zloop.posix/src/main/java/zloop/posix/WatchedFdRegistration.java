@@ -1,35 +1,35 @@
-package zloop.backend.epoll;
+package zloop.posix;
 
 import zloop.engine.spi.WatchedFd;
 
 /**
  * A raw descriptor watched for the user ({@code addReader}/{@code addWriter}): the backend never
  * reads, writes or closes it, and only reports readiness. Interest, handler and the translation of
- * events are the shared {@link WatchedFd}'s (epoll's event bits are poll(2)'s); what is epoll's own
- * is the {@code epoll_ctl} interest the backend keeps in line with it.
+ * events are the shared {@link WatchedFd}'s; what is the readiness backend's own is the poller
+ * interest it keeps in line with it.
  */
-final class FdWatch extends Registration {
+final class WatchedFdRegistration extends ReadinessRegistration {
 
   final WatchedFd watched;
 
-  FdWatch(int fd) {
+  WatchedFdRegistration(int fd) {
     super(fd);
     watched = new WatchedFd(fd);
   }
 
   @Override
-  int interest() {
+  public int interest() {
     return watched.pollEvents();
   }
 
   /** A side no longer watched (changed earlier in the same batch) is not reported. */
   @Override
-  void onEvents(int events) {
+  public void onEvents(int events, int socketError) {
     watched.reportPoll(events);
   }
 
   @Override
-  void closeWithBackend() {
+  public void closeWithBackend() {
     watched.clear(); // the descriptor is the user's: it stays open
   }
 

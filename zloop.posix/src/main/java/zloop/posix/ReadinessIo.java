@@ -1,13 +1,10 @@
-package zloop.backend.epoll;
+package zloop.posix;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
-import zloop.posix.ErrnoCapture;
-import zloop.posix.IoVecs;
-import zloop.posix.Sockets;
 
 /**
  * The reads and writes one loop makes on readiness, with the native memory they share, allocated
@@ -16,10 +13,10 @@ import zloop.posix.Sockets;
  * zloop.posix.PosixSocket}, {@link zloop.posix.SocketCalls}).
  *
  * <p>Mechanics only: calls return raw results ({@code >= 0} or {@code -errno}); which handler
- * hears of what is {@link EpollSocket}'s policy. One loop thread, one call at a time, nothing
+ * hears of what is {@link ReadinessSocket}'s policy. One loop thread, one call at a time, nothing
  * allocated per call.
  */
-final class SocketIo {
+final class ReadinessIo {
 
   /** The receive buffer: what one {@code recv} into the backend's own memory reads at most. */
   static final int RECEIVE_SIZE = 256 * 1024;
@@ -32,7 +29,7 @@ final class SocketIo {
   private final MemorySegment receive;
   private final ByteBuffer receiveView; // read-only, over receive; its limit is set per read
 
-  SocketIo(Arena arena, ErrnoCapture errno) {
+  ReadinessIo(Arena arena, ErrnoCapture errno) {
     this.errno = errno;
     this.iovecs = new IoVecs(arena, STAGING_SIZE);
     this.receive = arena.allocate(RECEIVE_SIZE, 64);

@@ -1,4 +1,4 @@
-package zloop.backend.epoll;
+package zloop.posix;
 
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -7,23 +7,19 @@ import zloop.engine.spi.AcceptHandler;
 import zloop.engine.spi.ConnectHandler;
 import zloop.engine.spi.SocketHandle;
 import zloop.engine.spi.StreamHandler;
+import zloop.engine.spi.WatchedFd;
 import zloop.engine.spi.WriteQueue;
-import zloop.posix.AcceptErrors;
-import zloop.posix.Errno;
-import zloop.posix.IoVecs;
-import zloop.posix.PosixSocket;
-import zloop.posix.PosixSocketHandle;
 
 /**
- * A non-blocking socket on the epoll backend, in whichever role the engine gives it: connecting,
- * connected, or listening.
+ * A non-blocking socket on a readiness backend (epoll, kqueue), in whichever role the engine gives
+ * it: connecting, connected, or listening. The policy is the same for every poller; only the
+ * poller, reached through its {@link ReadinessBackend}, differs.
  *
  * <p>Level-triggered readiness, one operation per event: a readable socket gets one {@code recv}, a
  * writable one flushing its queue one {@code sendmsg}, a listening one up to {@link #ACCEPT_BATCH}
- * {@code accept4}s; whatever is left makes the next {@code epoll_wait} report it again, so no
- * connection starves the others. Its epoll interest is recomputed from what it is doing ({@link
- * #interest()}) after each event and after each call that changes it, and epoll is told only when
- * it changed.
+ * {@code accept}s; whatever is left makes the next wait report it again, so no connection starves
+ * the others. Its interest is recomputed from what it is doing ({@link #interest()}) after each
+ * event and after each call that changes it, and the poller is told only when it changed.
  *
  * <p>After a failure has been reported (a reset, a refused connect) the socket wants no more events
  * until it is closed: a level-triggered error would otherwise repeat on every wait.
@@ -36,13 +32,13 @@ import zloop.posix.PosixSocketHandle;
  * from {@link #deliverFailure}, never from one of the {@link SocketHandle} methods, and never after
  * {@link #close()}.
  */
-final class EpollSocket extends Registration implements PosixSocketHandle {
+final class ReadinessSocket extends ReadinessRegistration implements PosixSocketHandle {
 
   /** Connections accepted per readiness event at most (asyncio accepts a backlog's worth). */
   static final int ACCEPT_BATCH = 128;
 
-  private final EpollBackend backend;
-  private final SocketIo io;
+  private final ReadinessBackend backend;
+  private final ReadinessIo io;
   private final PosixSocket core;
 
   private boolean failed;
@@ -57,7 +53,7 @@ final class EpollSocket extends Registration implements PosixSocketHandle {
   private Runnable whenWritable;
   private IOException pendingFailure;
 
-  EpollSocket(EpollBackend backend, PosixSocket core) {
+  ReadinessSocket(ReadinessBackend backend, PosixSocket core) {
     super(core.fd());
     this.backend = backend;
     this.io = backend.io();
@@ -67,21 +63,21 @@ final class EpollSocket extends Registration implements PosixSocketHandle {
   // ------------------------------------------------------------------ interest and events
 
   @Override
-  int interest() {
+  public int interest() {
     if (!core.isOpen() || failed) {
       return 0;
     }
     int events = 0;
     if ((reading && !eof) || acceptor != null) {
-      events |= Epoll.EPOLLIN;
+      events |= WatchedFd.POLLIN;
     }
     if (connecting != null || flushing != null || whenWritable != null) {
-      events |= Epoll.EPOLLOUT;
+      events |= WatchedFd.POLLOUT;
     }
     return events;
   }
 
-  /** Tells epoll about a new interest, unless an event is being handled (it updates at the end). */
+  /** Tells the poller about a new interest, unless an event is being handled (it updates at the end). */
   private void interestChanged() {
     if (core.isOpen() && !dispatching) {
       updateInterest();
@@ -93,23 +89,35 @@ final class EpollSocket extends Registration implements PosixSocketHandle {
     if (r < 0) {
       // No memory for the registration (ENOMEM, or ENOSPC past max_user_watches): the socket
       // cannot be served. Report it from the next poll, since handlers never run inside calls.
-      pendingFailure = Errno.exception("epoll_ctl", -r);
-      failed = true;
-      backend.update(this); // interest 0 now: leave epoll
-      backend.deferFailure(this);
+      failLater(backend.control(), -r);
+      backend.update(this); // interest 0 now: leave the poller
     }
   }
 
+  /** A batched change the poller refused: reported from the poll that learnt it. */
   @Override
-  void onEvents(int events) {
-    boolean error = (events & (Epoll.EPOLLERR | Epoll.EPOLLHUP)) != 0;
-    boolean in = error || (events & Epoll.EPOLLIN) != 0;
-    boolean out = error || (events & Epoll.EPOLLOUT) != 0;
+  public void changeFailed(String call, int errno) {
+    if (core.isOpen() && !failed) {
+      failLater(call, errno);
+    }
+  }
+
+  private void failLater(String call, int errno) {
+    pendingFailure = Errno.exception(call, errno);
+    failed = true;
+    backend.deferFailure(this);
+  }
+
+  @Override
+  public void onEvents(int events, int socketError) {
+    boolean error = (events & (WatchedFd.POLLERR | WatchedFd.POLLHUP)) != 0;
+    boolean in = error || (events & WatchedFd.POLLIN) != 0;
+    boolean out = error || (events & WatchedFd.POLLOUT) != 0;
     dispatching = true;
     try {
       if (connecting != null) {
         if (out) {
-          finishConnect();
+          finishConnect(socketError);
         }
       } else if (acceptor != null) {
         if (in) {
@@ -117,7 +125,7 @@ final class EpollSocket extends Registration implements PosixSocketHandle {
         }
       } else {
         if (in && reading && !failed) {
-          readOnce();
+          readOnce(socketError);
         }
         if (out && core.isOpen() && !failed && flushing != null) {
           flushOnce();
@@ -142,6 +150,9 @@ final class EpollSocket extends Registration implements PosixSocketHandle {
     pendingFailure = null;
     if (core.isOpen() && e != null) {
       report(e);
+      if (core.isOpen()) {
+        updateInterest(); // failed: wants nothing more (no-op where it left the poller already)
+      }
     }
   }
 
@@ -183,8 +194,8 @@ final class EpollSocket extends Registration implements PosixSocketHandle {
     interestChanged();
   }
 
-  private void finishConnect() {
-    int error = core.pendingError();
+  private void finishConnect(int socketError) {
+    int error = socketError != 0 ? socketError : core.pendingError();
     ConnectHandler done = connecting;
     connecting = null;
     if (error == 0) {
@@ -230,7 +241,7 @@ final class EpollSocket extends Registration implements PosixSocketHandle {
    * One {@code recv}: into the protocol's buffer if it has one (directly if it is direct, through
    * the receive buffer if not), else into the receive buffer, delivered as a read-only view.
    */
-  private void readOnce() {
+  private void readOnce(int socketError) {
     ByteBuffer target = stream.readBuffer();
     if (!core.isOpen() || !reading) {
       return; // readBuffer() failed the connection: it stopped reading or closed the socket
@@ -246,6 +257,12 @@ final class EpollSocket extends Registration implements PosixSocketHandle {
       } else {
         stream.onDataInto((int) n);
       }
+    } else if (n == 0 && socketError != 0 && socketError != Errno.EPIPE) {
+      // The poller took the error out of SO_ERROR (libkqueue reads it to fill fflags), so recv
+      // says EOF where the kernel would have said what the event carried (a reset). EPIPE is
+      // Linux's error for a reset after the peer's FIN: the FIN came first, so that is an EOF,
+      // as recv reports it when the error is still there.
+      fail(Errno.exception("recv", socketError));
     } else if (n == 0) {
       eof = true;
       reading = false;
@@ -367,7 +384,7 @@ final class EpollSocket extends Registration implements PosixSocketHandle {
     return core;
   }
 
-  /** Leaves epoll, closes the descriptor and frees the slot (its pending events go stale). */
+  /** Leaves the poller, closes the descriptor and frees the slot (its pending events go stale). */
   @Override
   public void close() {
     if (!core.markClosed()) {
@@ -387,12 +404,12 @@ final class EpollSocket extends Registration implements PosixSocketHandle {
   }
 
   @Override
-  void closeWithBackend() {
+  public void closeWithBackend() {
     close();
   }
 
   @Override
   public String toString() {
-    return "EpollSocket[fd=" + fd + (core.isOpen() ? "" : ", closed") + "]";
+    return "ReadinessSocket[fd=" + fd + (core.isOpen() ? "" : ", closed") + "]";
   }
 }
