@@ -18,6 +18,7 @@ final class LoopJvm {
     flags.add("--enable-native-access=zloop.posix,zloop.backend.epoll,zloop.backend.iouring,zloop.backend.kqueue");
     flags.add("--add-opens");
     flags.add("java.base/java.lang=zloop.engine");
+    flags.addAll(Backends.childJvmProperties()); // the kqueue library, where configured
     return ForkedJvm.run(flags, System.getProperty("jdk.module.path"), mainClass, args);
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
@@ -30,21 +31,24 @@ class CtrlCDemoTest {
         Backends.availableNames().contains(backend), () -> backend + " is unavailable here");
     String java = ProcessHandle.current().info().command().orElseThrow();
     Path log = Files.createTempFile("zloop-demo", ".log");
+    List<String> command = new ArrayList<>();
+    command.add(java);
+    command.add(
+        "--enable-native-access=zloop.posix,zloop.backend.epoll,zloop.backend.iouring,zloop.backend.kqueue");
+    command.addAll(List.of("--add-opens", "java.base/java.lang=zloop.engine"));
+    command.add("-Dzloop.backend=" + backend);
+    command.addAll(Backends.childJvmProperties()); // the kqueue library, where configured
+    command.addAll(
+        List.of(
+            "--module-path",
+            EchoServerProcess.modulePath(),
+            "--add-modules",
+            "ALL-MODULE-PATH",
+            "-m",
+            "zloop.examples/zloop.examples.Hello",
+            "--wait"));
     Process demo =
-        new ProcessBuilder(
-                List.of(
-                    java,
-                    "--enable-native-access=zloop.posix,zloop.backend.epoll,zloop.backend.iouring,zloop.backend.kqueue",
-                    "--add-opens",
-                    "java.base/java.lang=zloop.engine",
-                    "-Dzloop.backend=" + backend,
-                    "--module-path",
-                    EchoServerProcess.modulePath(),
-                    "--add-modules",
-                    "ALL-MODULE-PATH",
-                    "-m",
-                    "zloop.examples/zloop.examples.Hello",
-                    "--wait"))
+        new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();
