@@ -7,6 +7,7 @@ import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -269,6 +270,133 @@ public interface EventLoop extends AutoCloseable {
 
   /** Wraps a {@link CompletionStage} of any thread as a future of this loop. */
   <T> Future<T> wrap(CompletionStage<T> stage);
+
+  // ---- task coordination: task groups, wait, asCompleted, shield, timeout scopes ----
+
+  /**
+   * A task group for a {@code try}-with-resources block in the current task: {@code try (var g =
+   * loop.taskGroup()) { g.createTask(...); }}, where {@link TaskGroup#close()} waits for the
+   * children. See {@link TaskGroup} for how this form differs from {@link #withTaskGroup}: a
+   * failing child cancels the other children but not the body, and the body's own exceptions do
+   * not reach the group.
+   *
+   * @return a new group owned by the current task
+   * @throws IllegalStateException outside a task of this loop ("TaskGroup cannot determine the
+   *     parent task")
+   */
+  TaskGroup taskGroup();
+
+  /**
+   * Runs the body with a new task group and returns its value once every child is done: asyncio's
+   * {@code async with TaskGroup() as g}, with its semantics in full (see {@link TaskGroup}): the
+   * first failure, a child's or the body's, cancels the children and the body, and all failures
+   * are thrown together as one {@link TaskGroupException}. Must be called from a task of this
+   * loop.
+   *
+   * @param <T> the result type
+   * @param body the code that starts the children
+   * @return what the body returned
+   * @throws TaskGroupException carrying the failures of the children and the body, in order
+   * @throws CancellationException if the calling task was cancelled from outside and nothing
+   *     failed
+   * @throws Error the first {@link Error} a child or the body threw, as it is
+   * @throws IllegalStateException outside a task of this loop
+   */
+  <T> T withTaskGroup(TaskGroup.Body<T> body);
+
+  /**
+   * {@link #wait(Collection, ReturnWhen, Duration)} without a timeout.
+   *
+   * @param <F> the type of the futures
+   * @param futures the futures to wait on, of this loop; duplicates count once
+   * @param returnWhen when the wait completes
+   * @return a future of the done and pending futures
+   * @throws IllegalArgumentException if {@code futures} is empty or holds another loop's future
+   */
+  <F extends Future<?>> Future<WaitResult<F>> wait(
+      Collection<? extends F> futures, ReturnWhen returnWhen);
+
+  /**
+   * A future that completes when {@code returnWhen} is met or the timeout passes, with the futures
+   * then done and those still pending: {@code asyncio.wait}. It never cancels, completes or reads
+   * the futures (except that {@link ReturnWhen#FIRST_EXCEPTION} reads an exception to see it, which
+   * counts as retrieving it), and a timeout leaves the pending ones running. Cancelling the
+   * returned future stops the wait and nothing else. The sets are taken when the wait completes;
+   * a future done in the same turn may be in either. Loop thread.
+   *
+   * <p>The name overloads {@link Object#wait()} only by its arguments: this one never blocks.
+   *
+   * @param <F> the type of the futures
+   * @param futures the futures to wait on, of this loop; duplicates count once
+   * @param returnWhen when the wait completes
+   * @param timeout the longest wait; zero or negative: one look on the next turn
+   * @return a future of the done and pending futures
+   * @throws IllegalArgumentException if {@code futures} is empty or holds another loop's future
+   */
+  <F extends Future<?>> Future<WaitResult<F>> wait(
+      Collection<? extends F> futures, ReturnWhen returnWhen, Duration timeout);
+
+  /**
+   * {@link #asCompleted(Collection, Duration)} without a timeout.
+   *
+   * @param <F> the type of the futures
+   * @param futures the futures, of this loop; duplicates count once; may be empty
+   * @return the futures in completion order
+   * @throws IllegalArgumentException if a future belongs to another loop
+   */
+  <F extends Future<?>> AsCompleted<F> asCompleted(Collection<? extends F> futures);
+
+  /**
+   * The futures, handed out as they complete: {@code asyncio.as_completed} with Python 3.13's
+   * semantics (iteration yields the original futures). See {@link AsCompleted}. Loop thread.
+   *
+   * @param <F> the type of the futures
+   * @param futures the futures, of this loop; duplicates count once; may be empty
+   * @param timeout the deadline for all of them, after which the next call fails with a {@link
+   *     TimeoutException}; the futures are not cancelled
+   * @return the futures in completion order
+   * @throws IllegalArgumentException if a future belongs to another loop
+   */
+  <F extends Future<?>> AsCompleted<F> asCompleted(
+      Collection<? extends F> futures, Duration timeout);
+
+  /**
+   * A future that mirrors {@code future} but whose cancellation does not reach it: {@code
+   * asyncio.shield}. Cancelling the returned future (or a task waiting on it) leaves {@code
+   * future} running; if {@code future} itself is cancelled, so is the returned one. A future that
+   * is already done is returned as it is. Loop thread.
+   *
+   * @param <T> the result type
+   * @param future the future to protect, of this loop
+   * @return the shielding future, or {@code future} if it is done
+   * @throws IllegalArgumentException if the future belongs to another loop
+   */
+  <T> Future<T> shield(Future<T> future);
+
+  /**
+   * A {@link Timeout} whose deadline is {@code delay} from now: {@code asyncio.timeout(delay)}.
+   * The deadline is fixed when this is called, not when {@link Timeout#run} begins.
+   *
+   * @param delay the time allowed; zero or negative: the deadline has passed
+   * @return a timeout to {@link Timeout#run} once
+   */
+  Timeout timeout(Duration delay);
+
+  /**
+   * A {@link Timeout} with a deadline on this loop's clock: {@code asyncio.timeout_at(when)}.
+   *
+   * @param deadlineNanos the deadline in nanoseconds of {@link #time()}
+   * @return a timeout to {@link Timeout#run} once
+   */
+  Timeout timeoutAt(long deadlineNanos);
+
+  /**
+   * A {@link Timeout} without a deadline, which {@link Timeout#reschedule} may set later: {@code
+   * asyncio.timeout(None)}.
+   *
+   * @return a timeout to {@link Timeout#run} once
+   */
+  Timeout timeoutNever();
 
   // ---- executors ----
 

@@ -8,6 +8,7 @@ import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,6 +19,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import zloop.AsCompleted;
 import zloop.BaseProtocol;
 import zloop.ClientConnected;
 import zloop.ConnectOptions;
@@ -29,15 +31,19 @@ import zloop.ExceptionHandler;
 import zloop.Future;
 import zloop.Handle;
 import zloop.NetSocket;
+import zloop.ReturnWhen;
 import zloop.Server;
 import zloop.ServerOptions;
 import zloop.StreamOptions;
 import zloop.StreamPair;
 import zloop.Task;
+import zloop.TaskGroup;
+import zloop.Timeout;
 import zloop.TimerHandle;
 import zloop.TlsOptions;
 import zloop.Transport;
 import zloop.UnixAddress;
+import zloop.WaitResult;
 import zloop.engine.net.ChunkPool;
 import zloop.engine.net.FdWatchers;
 import zloop.engine.net.Networking;
@@ -53,6 +59,7 @@ import zloop.engine.task.Combinators;
 import zloop.engine.task.LoopExecutors;
 import zloop.engine.task.LoopFuture;
 import zloop.engine.task.LoopTask;
+import zloop.engine.task.TaskCoordination;
 
 /**
  * The event loop. Each turn ({@link #runOnce()}) has a fixed phase order:
@@ -414,7 +421,8 @@ public final class Loop implements EventLoop {
   /** ~73 years: deadlines stay within 2^63 of each other, so {@code a - b < 0} orders them. */
   private static final long FAR_NANOS = Long.MAX_VALUE / 4;
 
-  private static long saturatedNanos(Duration d) {
+  /** The delay in nanoseconds, bounded to {@link #FAR_NANOS} either way so deadlines never wrap. */
+  public static long saturatedNanos(Duration d) {
     Objects.requireNonNull(d, "delay");
     try {
       long nanos = d.toNanos();
@@ -515,6 +523,63 @@ public final class Loop implements EventLoop {
   @Override
   public <T> Future<T> wrap(CompletionStage<T> stage) {
     return Combinators.wrap(this, stage);
+  }
+
+  // ---- task coordination: task groups, wait, asCompleted, shield, timeout scopes ----
+
+  @Override
+  public TaskGroup taskGroup() {
+    return TaskCoordination.taskGroup(this);
+  }
+
+  @Override
+  public <T> T withTaskGroup(TaskGroup.Body<T> body) {
+    return TaskCoordination.withTaskGroup(this, body);
+  }
+
+  @Override
+  public <F extends Future<?>> Future<WaitResult<F>> wait(
+      Collection<? extends F> futures, ReturnWhen returnWhen) {
+    return TaskCoordination.wait(this, futures, returnWhen, null);
+  }
+
+  @Override
+  public <F extends Future<?>> Future<WaitResult<F>> wait(
+      Collection<? extends F> futures, ReturnWhen returnWhen, Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    return TaskCoordination.wait(this, futures, returnWhen, timeout);
+  }
+
+  @Override
+  public <F extends Future<?>> AsCompleted<F> asCompleted(Collection<? extends F> futures) {
+    return TaskCoordination.asCompleted(this, futures, null);
+  }
+
+  @Override
+  public <F extends Future<?>> AsCompleted<F> asCompleted(
+      Collection<? extends F> futures, Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    return TaskCoordination.asCompleted(this, futures, timeout);
+  }
+
+  @Override
+  public <T> Future<T> shield(Future<T> future) {
+    return TaskCoordination.shield(this, future);
+  }
+
+  @Override
+  public Timeout timeout(Duration delay) {
+    return TaskCoordination.timeout(this, delay);
+  }
+
+  @Override
+  public Timeout timeoutAt(long deadlineNanos) {
+    return TaskCoordination.timeoutAt(this, deadlineNanos);
+  }
+
+  @Override
+  public Timeout timeoutNever() {
+    return TaskCoordination.timeoutNever(this);
   }
 
   // ---------------------------------------------------------------- executors

@@ -68,7 +68,9 @@ public final class Combinators {
   }
 
   public static <T> T withTimeout(Loop loop, Duration timeout, Callable<T> body) throws Exception {
-    return TimeoutScope.run(loop, timeout, body);
+    TimeoutScope scope =
+        timeout == null ? TimeoutScope.never(loop) : TimeoutScope.after(loop, timeout);
+    return scope.run(body);
   }
 
   public static <T> Future<T> wrap(Loop loop, CompletionStage<T> stage) {
