@@ -33,13 +33,14 @@ public interface Condition extends Acquirable {
 
   /**
    * Waits until the predicate holds: asyncio's {@code Condition.wait_for}. The predicate is checked
-   * now, and again with the lock held after each notification. The lock must be held.
+   * now, and again with the lock held after each notification. The lock must be held, unless the
+   * predicate already holds (asyncio checks it first).
    *
    * @param predicate the condition to wait for, checked on the loop thread with the lock held
    * @return a future that completes, with the lock held, once the predicate returned {@code true};
    *     it fails, with the lock held, if the predicate throws
-   * @throws IllegalStateException if the lock is not held, or if called from another loop or
-   *     thread
+   * @throws IllegalStateException if the lock is not held and the predicate does not hold yet, or
+   *     if called from another loop or thread
    */
   Future<Void> waitFor(BooleanSupplier predicate);
 

@@ -92,7 +92,13 @@ final class ConditionWaiter extends LoopFuture<Void> {
       return super.join();
     } catch (CancellationException e) {
       if (completedNormally) {
-        condition.wake(1); // completed, then its task was cancelled before it resumed
+        // Completed, then its task was cancelled before it resumed: hand the signal on, on the
+        // condition's loop (a task of another loop may have joined this future).
+        if (loop.inLoopThread()) {
+          condition.wake(1);
+        } else {
+          loop.callSoonThreadsafe(() -> condition.wake(1));
+        }
       }
       throw e;
     }

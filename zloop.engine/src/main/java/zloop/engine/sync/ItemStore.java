@@ -10,8 +10,27 @@ import java.util.PriorityQueue;
  * {@code Queue}, {@code LifoQueue} and {@code PriorityQueue}: which item a get takes.
  */
 abstract class ItemStore<T> {
+  private final java.util.Queue<T> items;
 
-  abstract void add(T item);
+  private ItemStore(java.util.Queue<T> items) {
+    this.items = items;
+  }
+
+  static <T> ItemStore<T> fifo() {
+    return new Ends<>(false);
+  }
+
+  static <T> ItemStore<T> lifo() {
+    return new Ends<>(true);
+  }
+
+  static <T> ItemStore<T> priority(Comparator<? super T> order) {
+    return new Heap<>(order);
+  }
+
+  void add(T item) {
+    items.add(item);
+  }
 
   /** The next item to get, removed; {@code null} when empty. */
   abstract T poll();
@@ -20,113 +39,75 @@ abstract class ItemStore<T> {
   abstract void putBack(T item);
 
   /** Removes this very item (by identity); whether it was still there. */
-  abstract boolean removeIdentical(T item);
-
-  abstract int size();
-
-  abstract void clear();
-
-  static <T> ItemStore<T> fifo() {
-    return new Deque<>(false);
-  }
-
-  static <T> ItemStore<T> lifo() {
-    return new Deque<>(true);
-  }
-
-  static <T> ItemStore<T> priority(Comparator<? super T> order) {
-    return new Heap<>(order);
-  }
-
-  /** FIFO takes from the head, LIFO from the tail; both put back where they take from. */
-  private static final class Deque<T> extends ItemStore<T> {
-    private final ArrayDeque<T> items = new ArrayDeque<>();
-    private final boolean lastIn;
-
-    Deque(boolean lastIn) {
-      this.lastIn = lastIn;
-    }
-
-    @Override
-    void add(T item) {
-      items.addLast(item);
-    }
-
-    @Override
-    T poll() {
-      return lastIn ? items.pollLast() : items.pollFirst();
-    }
-
-    @Override
-    void putBack(T item) {
-      if (lastIn) {
-        items.addLast(item);
-      } else {
-        items.addFirst(item);
-      }
-    }
-
-    @Override
-    boolean removeIdentical(T item) {
-      return removeFrom(items.descendingIterator(), item);
-    }
-
-    @Override
-    int size() {
-      return items.size();
-    }
-
-    @Override
-    void clear() {
-      items.clear();
-    }
-  }
-
-  private static final class Heap<T> extends ItemStore<T> {
-    private final PriorityQueue<T> items;
-
-    Heap(Comparator<? super T> order) {
-      items = new PriorityQueue<>(order);
-    }
-
-    @Override
-    void add(T item) {
-      items.add(item);
-    }
-
-    @Override
-    T poll() {
-      return items.poll();
-    }
-
-    @Override
-    void putBack(T item) {
-      items.add(item); // it was the least; it is the least again
-    }
-
-    @Override
-    boolean removeIdentical(T item) {
-      return removeFrom(items.iterator(), item);
-    }
-
-    @Override
-    int size() {
-      return items.size();
-    }
-
-    @Override
-    void clear() {
-      items.clear();
-    }
-  }
-
-  private static <T> boolean removeFrom(Iterator<T> it, T item) {
-    while (it.hasNext()) {
+  final boolean removeIdentical(T item) {
+    for (Iterator<T> it = items.iterator(); it.hasNext(); ) {
       if (it.next() == item) {
         it.remove();
         return true;
       }
     }
     return false;
+  }
+
+  final int size() {
+    return items.size();
+  }
+
+  final void clear() {
+    items.clear();
+  }
+
+  /** FIFO takes from the head, LIFO from the tail; both put back where they take from. */
+  private static final class Ends<T> extends ItemStore<T> {
+    private final ArrayDeque<T> deque;
+    private final boolean lastIn;
+
+    Ends(boolean lastIn) {
+      this(new ArrayDeque<>(), lastIn);
+    }
+
+    private Ends(ArrayDeque<T> deque, boolean lastIn) {
+      super(deque);
+      this.deque = deque;
+      this.lastIn = lastIn;
+    }
+
+    @Override
+    T poll() {
+      return lastIn ? deque.pollLast() : deque.pollFirst();
+    }
+
+    @Override
+    void putBack(T item) {
+      if (lastIn) {
+        deque.addLast(item);
+      } else {
+        deque.addFirst(item);
+      }
+    }
+  }
+
+  /** The least item first; one taken and put back is the least again. */
+  private static final class Heap<T> extends ItemStore<T> {
+    private final PriorityQueue<T> heap;
+
+    Heap(Comparator<? super T> order) {
+      this(new PriorityQueue<>(order));
+    }
+
+    private Heap(PriorityQueue<T> heap) {
+      super(heap);
+      this.heap = heap;
+    }
+
+    @Override
+    T poll() {
+      return heap.poll();
+    }
+
+    @Override
+    void putBack(T item) {
+      heap.add(item);
+    }
   }
 }

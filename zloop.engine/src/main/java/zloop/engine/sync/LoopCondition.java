@@ -51,9 +51,8 @@ final class LoopCondition extends Primitive implements Condition {
   public Future<Void> waitFor(BooleanSupplier predicate) {
     Objects.requireNonNull(predicate, "predicate");
     checkLoop();
-    requireLocked("cannot wait on un-acquired lock");
     if (predicate.getAsBoolean()) {
-      return completed(null);
+      return completed(null); // before the lock check, as asyncio's wait_for
     }
     return startWait(predicate);
   }
