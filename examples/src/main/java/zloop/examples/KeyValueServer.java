@@ -46,6 +46,9 @@ public final class KeyValueServer implements AutoCloseable {
     peakClients = Math.max(peakClients, clients);
     try {
       String request = new String(reader.readline().join(), StandardCharsets.US_ASCII).strip();
+      if (request.isEmpty() && reader.atEof()) {
+        return; // the client left without asking (its fetch was cancelled)
+      }
       if (!request.startsWith("GET ")) {
         throw new IOException("bad request: " + request);
       }
