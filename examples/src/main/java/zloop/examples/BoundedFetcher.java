@@ -119,7 +119,7 @@ public final class BoundedFetcher {
     try {
       conn.writer().write(("GET " + f.key() + "\n").getBytes(StandardCharsets.US_ASCII));
       conn.writer().drain().join();
-      byte[] line = conn.reader().readline().join();
+      byte[] line = conn.reader().readLine().join();
       if (line.length == 0 || line[line.length - 1] != '\n') {
         throw new IOException(f.host() + ":" + f.port() + " closed before answering " + f.key());
       }

@@ -45,7 +45,7 @@ public final class KeyValueServer implements AutoCloseable {
     clients++;
     peakClients = Math.max(peakClients, clients);
     try {
-      String request = new String(reader.readline().join(), StandardCharsets.US_ASCII).strip();
+      String request = new String(reader.readLine().join(), StandardCharsets.US_ASCII).strip();
       if (request.isEmpty() && reader.atEof()) {
         return; // the client left without asking (its fetch was cancelled)
       }
