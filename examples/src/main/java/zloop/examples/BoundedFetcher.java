@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
 import zloop.EventLoop;
 import zloop.EventLoops;
 import zloop.Future;
@@ -103,8 +104,11 @@ public final class BoundedFetcher {
       Fetch f;
       try {
         f = jobs.get().join();
-      } catch (QueueShutDownException noMoreWork) {
-        return;
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof QueueShutDownException) {
+          return; // no more work
+        }
+        throw e;
       }
       try (Held slot = slots.get(f.host() + ":" + f.port()).hold()) {
         answers.put(f, fetchOne(loop, f));
