@@ -6,6 +6,7 @@
 module zloop.api {
   exports zloop;
   exports zloop.spi;
+  exports zloop.sync;
   // Shared by the stream transport and the TLS layer; not for users.
   exports zloop.internal.transport to
       zloop.engine,

@@ -554,6 +554,99 @@ public interface EventLoop extends AutoCloseable {
    */
   Future<Void> shutdownDefaultExecutor();
 
+  // ---- synchronization primitives (zloop.sync) ----
+
+  /**
+   * A new unlocked {@link zloop.sync.Lock} bound to this loop: asyncio's {@code Lock()}. The
+   * primitives made here are used from this loop's tasks and callbacks only (see {@link
+   * zloop.sync}).
+   *
+   * @return the lock
+   */
+  zloop.sync.Lock createLock();
+
+  /**
+   * A new clear {@link zloop.sync.Event} bound to this loop: asyncio's {@code Event()}.
+   *
+   * @return the event
+   */
+  zloop.sync.Event createEvent();
+
+  /**
+   * A new {@link zloop.sync.Condition} with a lock of its own: asyncio's {@code Condition()}.
+   *
+   * @return the condition
+   */
+  zloop.sync.Condition createCondition();
+
+  /**
+   * A new {@link zloop.sync.Condition} over a lock that others may share: asyncio's {@code
+   * Condition(lock)}.
+   *
+   * @param lock a lock made by this loop's {@link #createLock()}
+   * @return the condition
+   * @throws IllegalArgumentException if the lock was made by another loop or is not zloop's
+   */
+  zloop.sync.Condition createCondition(zloop.sync.Lock lock);
+
+  /**
+   * A new {@link zloop.sync.Semaphore} bound to this loop: asyncio's {@code Semaphore(value)}.
+   *
+   * @param permits the initial number of permits
+   * @return the semaphore
+   * @throws IllegalArgumentException if {@code permits} is negative
+   */
+  zloop.sync.Semaphore createSemaphore(int permits);
+
+  /**
+   * A new {@link zloop.sync.BoundedSemaphore}: asyncio's {@code BoundedSemaphore(value)}.
+   *
+   * @param permits the initial number of permits, which is also the bound
+   * @return the semaphore
+   * @throws IllegalArgumentException if {@code permits} is negative
+   */
+  zloop.sync.BoundedSemaphore createBoundedSemaphore(int permits);
+
+  /**
+   * A new {@link zloop.sync.Barrier} bound to this loop: asyncio's {@code Barrier(parties)}.
+   *
+   * @param parties how many waits fill a round
+   * @return the barrier
+   * @throws IllegalArgumentException if {@code parties} is less than 1
+   */
+  zloop.sync.Barrier createBarrier(int parties);
+
+  /**
+   * A new FIFO {@link zloop.sync.Queue} bound to this loop: asyncio's {@code Queue(maxsize)}.
+   *
+   * @param <T> the item type
+   * @param maxsize the most items it holds; zero or less: unbounded
+   * @return the queue
+   */
+  <T> zloop.sync.Queue<T> createQueue(int maxsize);
+
+  /**
+   * A new LIFO {@link zloop.sync.Queue} (the newest item first): asyncio's {@code LifoQueue}.
+   *
+   * @param <T> the item type
+   * @param maxsize the most items it holds; zero or less: unbounded
+   * @return the queue
+   */
+  <T> zloop.sync.Queue<T> createLifoQueue(int maxsize);
+
+  /**
+   * A new priority {@link zloop.sync.Queue} (the least item by {@code order} first): asyncio's
+   * {@code PriorityQueue}. Items that compare equal come out in no particular order, as from
+   * asyncio's heap.
+   *
+   * @param <T> the item type
+   * @param maxsize the most items it holds; zero or less: unbounded
+   * @param order how items compare ({@link java.util.Comparator#naturalOrder()} for {@link
+   *     Comparable} items)
+   * @return the queue
+   */
+  <T> zloop.sync.Queue<T> createPriorityQueue(int maxsize, java.util.Comparator<? super T> order);
+
   // ---- networking ----
 
   /**

@@ -48,6 +48,7 @@ class ModuleGraphTest {
           """
           exports zloop
           exports zloop.spi
+          exports zloop.sync
           exports zloop.internal.transport to zloop.engine, zloop.tls
           uses zloop.spi.EventLoopFactory
           """,

@@ -603,6 +603,59 @@ public final class Loop implements EventLoop {
     return executors.shutdownDefault();
   }
 
+  // ---------------------------------------------------------------- synchronization primitives
+
+  @Override
+  public zloop.sync.Lock createLock() {
+    return zloop.engine.sync.Primitives.lock(this);
+  }
+
+  @Override
+  public zloop.sync.Event createEvent() {
+    return zloop.engine.sync.Primitives.event(this);
+  }
+
+  @Override
+  public zloop.sync.Condition createCondition() {
+    return zloop.engine.sync.Primitives.condition(this, createLock());
+  }
+
+  @Override
+  public zloop.sync.Condition createCondition(zloop.sync.Lock lock) {
+    return zloop.engine.sync.Primitives.condition(this, lock);
+  }
+
+  @Override
+  public zloop.sync.Semaphore createSemaphore(int permits) {
+    return zloop.engine.sync.Primitives.semaphore(this, permits);
+  }
+
+  @Override
+  public zloop.sync.BoundedSemaphore createBoundedSemaphore(int permits) {
+    return zloop.engine.sync.Primitives.boundedSemaphore(this, permits);
+  }
+
+  @Override
+  public zloop.sync.Barrier createBarrier(int parties) {
+    return zloop.engine.sync.Primitives.barrier(this, parties);
+  }
+
+  @Override
+  public <T> zloop.sync.Queue<T> createQueue(int maxsize) {
+    return zloop.engine.sync.Primitives.fifoQueue(this, maxsize);
+  }
+
+  @Override
+  public <T> zloop.sync.Queue<T> createLifoQueue(int maxsize) {
+    return zloop.engine.sync.Primitives.lifoQueue(this, maxsize);
+  }
+
+  @Override
+  public <T> zloop.sync.Queue<T> createPriorityQueue(
+      int maxsize, java.util.Comparator<? super T> order) {
+    return zloop.engine.sync.Primitives.priorityQueue(this, maxsize, order);
+  }
+
   // ---------------------------------------------------------------- networking
 
   @Override

@@ -75,7 +75,12 @@ public final class Streams {
     return o.connect();
   }
 
-  /** The connection's reader and writer once it is made; its failure or cancellation otherwise. */
+  /**
+   * The connection's reader and writer once it is made; its failure or cancellation otherwise.
+   * Cancelling the pair cancels the connect, and a connection made after the pair was cancelled
+   * is closed: nobody will ever get its reader and writer (asyncio's open_connection, cancelled,
+   * closes its socket).
+   */
   private Future<StreamPair> pairOf(Future<Connection<StreamProtocol>> connecting) {
     LoopFuture<StreamPair> pair = new LoopFuture<>(loop);
     connecting.addDoneCallback(
@@ -86,7 +91,15 @@ public final class Streams {
             pair.tryFail(f.exception());
           } else {
             StreamProtocol p = f.result().protocol();
-            pair.tryComplete(new StreamPair(p.reader(), p.writer()));
+            if (!pair.tryComplete(new StreamPair(p.reader(), p.writer()))) {
+              f.result().transport().close();
+            }
+          }
+        });
+    pair.addDoneCallback(
+        p -> {
+          if (p.isCancelled()) {
+            connecting.cancel();
           }
         });
     return pair;
