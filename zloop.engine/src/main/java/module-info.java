@@ -6,6 +6,9 @@
  */
 module zloop.engine {
   requires transitive zloop.api;
+  // The zloop.* flight-recorder events (zloop.engine.jfr). Not static: jdk.jfr is in every JDK,
+  // and a jlinked image that left it out would fail when the first event class loads.
+  requires jdk.jfr;
 
   exports zloop.engine.spi to
       zloop.posix,
