@@ -54,6 +54,7 @@ class ModuleGraphTest {
           "zloop.engine",
           """
           requires transitive zloop.api
+          requires jdk.jfr
           exports zloop.engine.spi to zloop.backend.epoll, zloop.backend.iouring, zloop.backend.kqueue, zloop.backend.nio, zloop.posix, zloop.test.support
           uses zloop.engine.spi.BackendProvider
           uses zloop.spi.TlsProvider

@@ -8,12 +8,17 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -114,6 +119,63 @@ class AppIntegrationTest {
     OutsideBuild.Run run = java(modulePathLaunch("nio", flags(NATIVE_ACCESS, List.of())));
     assertNotEquals(0, run.exitCode(), run.output());
     assertTrue(run.output().contains("--add-opens java.base/java.lang=zloop.engine"), run.output());
+  }
+
+  /**
+   * The README's recording command on the application: {@code jfr print --events 'zloop.*'} shows
+   * every zloop event, each with its fields. Thresholds set to 0 so that a run this short has
+   * slow callbacks, long turns and polls to show.
+   */
+  @Test
+  void aFlightRecordingOfTheApplicationShowsTheZloopEvents() throws Exception {
+    Path recording = build.work.resolve("app.jfr");
+    Files.deleteIfExists(recording);
+    List<String> flags = flags(NATIVE_ACCESS, ADD_OPENS);
+    flags.add(
+        "-XX:StartFlightRecording:filename="
+            + recording
+            + ",+zloop.SlowCallback#threshold=0ms,+zloop.LongTurn#threshold=0ms,+zloop.BackendPoll#threshold=0ms");
+    OutsideBuild.Run run = java(modulePathLaunch("nio", flags));
+    assertEquals(0, run.exitCode(), run.output());
+
+    Map<String, List<RecordedEvent>> byName = new TreeMap<>();
+    for (RecordedEvent e : RecordingFile.readAllEvents(recording)) {
+      if (e.getEventType().getName().startsWith("zloop.")) {
+        byName.computeIfAbsent(e.getEventType().getName(), k -> new ArrayList<>()).add(e);
+      }
+    }
+    assertEquals(
+        List.of("zloop.BackendPoll", "zloop.ConnectionClosed", "zloop.ConnectionOpened", "zloop.LongTurn", "zloop.SlowCallback"),
+        List.copyOf(byName.keySet()));
+    for (List<RecordedEvent> events : byName.values()) {
+      for (RecordedEvent e : events) {
+        assertEquals("nio", e.getString("backend"), e.toString());
+      }
+    }
+    // The server accepted one connection and the client made one; both ended.
+    List<Boolean> accepted = byName.get("zloop.ConnectionOpened").stream().map(e -> e.getBoolean("accepted")).sorted().toList();
+    assertEquals(List.of(false, true), accepted);
+    assertEquals(2, byName.get("zloop.ConnectionClosed").size());
+    for (RecordedEvent e : byName.get("zloop.ConnectionOpened")) {
+      assertTrue(e.getString("local").contains("127.0.0.1"), e.toString());
+      assertTrue(e.getString("remote").contains("127.0.0.1"), e.toString());
+    }
+    assertTrue(
+        byName.get("zloop.SlowCallback").stream().allMatch(e -> !e.getString("callback").isBlank()),
+        byName.get("zloop.SlowCallback").toString());
+    assertTrue(
+        byName.get("zloop.LongTurn").stream().anyMatch(e -> e.getInt("callbacks") > 0),
+        byName.get("zloop.LongTurn").toString());
+    assertTrue(
+        byName.get("zloop.BackendPoll").stream().anyMatch(e -> e.getInt("ioEvents") > 0),
+        byName.get("zloop.BackendPoll").toString());
+
+    Path jfrTool = Path.of(System.getProperty("java.home"), "bin", "jfr");
+    OutsideBuild.Run printed = OutsideBuild.Run.of(List.of(jfrTool.toString(), "print", "--events", "zloop.*", recording.toString()), build.work, 120);
+    assertEquals(0, printed.exitCode(), printed.output());
+    for (String name : byName.keySet()) {
+      assertTrue(printed.output().contains(name + " {"), name + " in: " + printed.output());
+    }
   }
 
   // ------------------------------------------------------------------ helpers
