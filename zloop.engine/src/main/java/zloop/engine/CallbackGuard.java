@@ -76,15 +76,21 @@ public final class CallbackGuard {
 
   /** Runs a callback of the ready queue. */
   void run(Callback c) {
-    if (!debug && !meter.recordSlowCallbacks) {
+    if (!debug) {
+      if (!meter.recordSlowCallbacks) {
+        runCaught(c);
+        return;
+      }
+      SlowCallbackEvent event = beginSlowEvent(); // the event's own clock: no second timing
       runCaught(c);
+      endSlowEvent(event, c);
       return;
     }
     SlowCallbackEvent event = beginSlowEvent();
     long start = clock.nanoTime();
     runCaught(c);
     long took = clock.nanoTime() - start;
-    if (debug && took > slowNanos) {
+    if (took > slowNanos) {
       errors.warnSlow(c, took);
     }
     endSlowEvent(event, c);
@@ -106,10 +112,14 @@ public final class CallbackGuard {
     }
     event.end();
     if (event.shouldCommit()) {
-      event.callback = String.valueOf(what);
-      event.backend = meter.backendName;
-      event.commit();
+      commitSlowEvent(event, what);
     }
+  }
+
+  private void commitSlowEvent(SlowCallbackEvent event, Object what) {
+    event.callback = String.valueOf(what);
+    event.backend = meter.backendName;
+    event.commit();
   }
 
   private void runCaught(Callback c) {
@@ -123,20 +133,35 @@ public final class CallbackGuard {
   /** Delivers one I/O event; see {@link zloop.engine.spi.LoopContext#dispatch}. */
   <T> int dispatch(IoCallback<T> callback, T target, int a, int b, int c) {
     meter.ioEvent();
-    if (!debug && !meter.recordSlowCallbacks) {
-      return dispatchCaught(callback, target, a, b, c);
+    if (!debug) {
+      if (!meter.recordSlowCallbacks) {
+        return dispatchCaught(callback, target, a, b, c);
+      }
+      SlowCallbackEvent event = beginSlowEvent();
+      int n = dispatchCaught(callback, target, a, b, c);
+      endSlowIoEvent(event, target);
+      return n;
     }
     SlowCallbackEvent event = beginSlowEvent();
     long start = clock.nanoTime();
     int n = dispatchCaught(callback, target, a, b, c);
     long took = clock.nanoTime() - start;
-    if (debug && took > slowNanos) {
+    if (took > slowNanos) {
       errors.warnSlow(new IoEventDescription(target, transportOf(target)), took);
     }
-    if (event != null) {
-      endSlowEvent(event, new IoEventDescription(target, transportOf(target)));
-    }
+    endSlowIoEvent(event, target);
     return n;
+  }
+
+  /** {@link #endSlowEvent} for an I/O event: its description is built only if it is recorded. */
+  private void endSlowIoEvent(SlowCallbackEvent event, Object target) {
+    if (event == null) {
+      return;
+    }
+    event.end();
+    if (event.shouldCommit()) {
+      commitSlowEvent(event, new IoEventDescription(target, transportOf(target)));
+    }
   }
 
   private <T> int dispatchCaught(IoCallback<T> callback, T target, int a, int b, int c) {
