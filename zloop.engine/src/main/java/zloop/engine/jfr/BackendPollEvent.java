@@ -21,14 +21,20 @@ import jdk.jfr.Timespan;
 @Threshold("20 ms")
 @StackTrace(false)
 public final class BackendPollEvent extends Event {
+  /** An event to begin, fill in and commit. */
+  public BackendPollEvent() {}
+
+  /** The name of the loop's backend. */
   @Label("Backend")
   public String backend;
 
+  /** Nanoseconds blocked in the kernel before the first I/O event, or until the poll returned. */
   @Label("Waited")
   @Description("Time blocked in the kernel before the first I/O event (or until the poll returned)")
   @Timespan(Timespan.NANOSECONDS)
   public long waited;
 
+  /** I/O events the backend dispatched. */
   @Label("I/O Events")
   public int ioEvents;
 }

@@ -14,15 +14,22 @@ import jdk.jfr.StackTrace;
 @Description("A stream transport's connection ended: closed, aborted, or lost to an error")
 @StackTrace(false)
 public final class ConnectionClosedEvent extends Event {
+  /** An event to begin, fill in and commit. */
+  public ConnectionClosedEvent() {}
+
+  /** The name of the loop's backend. */
   @Label("Backend")
   public String backend;
 
+  /** The local address, as text. */
   @Label("Local Address")
   public String local;
 
+  /** The peer's address, as text. */
   @Label("Remote Address")
   public String remote;
 
+  /** Why the connection was lost, or {@code null} for a clean close. */
   @Label("Error")
   @Description("Why the connection was lost, or null for a clean close")
   public String error;

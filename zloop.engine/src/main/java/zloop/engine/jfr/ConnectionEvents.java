@@ -12,7 +12,14 @@ public final class ConnectionEvents {
 
   private ConnectionEvents() {}
 
-  /** A transport started on {@code backend}; {@code accepted} if a server accepted it. */
+  /**
+   * Records that a transport started, if a recording enables the event.
+   *
+   * @param backend the loop's backend name
+   * @param local the local address ({@code null} if unknown)
+   * @param remote the peer's address ({@code null} if unknown)
+   * @param accepted whether a server accepted it
+   */
   public static void opened(String backend, Object local, Object remote, boolean accepted) {
     if (!OPENED.isEnabled()) {
       return;
@@ -25,7 +32,14 @@ public final class ConnectionEvents {
     e.commit();
   }
 
-  /** A transport's connection ended; {@code reason} is {@code null} for a clean close. */
+  /**
+   * Records that a transport's connection ended, if a recording enables the event.
+   *
+   * @param backend the loop's backend name
+   * @param local the local address ({@code null} if unknown)
+   * @param remote the peer's address ({@code null} if unknown)
+   * @param reason why it was lost, or {@code null} for a clean close
+   */
   public static void closed(String backend, Object local, Object remote, Throwable reason) {
     if (!CLOSED.isEnabled()) {
       return;

@@ -19,17 +19,24 @@ import jdk.jfr.Threshold;
 @Threshold("100 ms")
 @StackTrace(false)
 public final class LongTurnEvent extends Event {
+  /** An event to begin, fill in and commit. */
+  public LongTurnEvent() {}
+
+  /** The name of the loop's backend. */
   @Label("Backend")
   public String backend;
 
+  /** I/O events the backend dispatched. */
   @Label("I/O Events")
   @Description("I/O events the backend dispatched in this turn")
   public int ioEvents;
 
+  /** Ready callbacks, timers and task steps run in the turn. */
   @Label("Callbacks")
   @Description("Ready callbacks, timers and task steps run in this turn")
   public int callbacks;
 
+  /** Callbacks left ready for the next turn. */
   @Label("Ready After")
   @Description("Callbacks left ready for the next turn")
   public int readyAfter;

@@ -20,10 +20,15 @@ import jdk.jfr.Threshold;
 @Threshold("100 ms")
 @StackTrace(false)
 public final class SlowCallbackEvent extends Event {
+  /** An event to begin, fill in and commit. */
+  public SlowCallbackEvent() {}
+
+  /** What ran: the handle, task or I/O event, as its {@code toString()} says. */
   @Label("Callback")
   @Description("What ran: the handle, task or I/O event, as its toString() says")
   public String callback;
 
+  /** The name of the loop's backend. */
   @Label("Backend")
   public String backend;
 }
