@@ -95,17 +95,8 @@ class FlightEventsTest {
             loop ->
                 loop.runUntilComplete(
                     () -> {
-                      Server server =
-                          loop.startServer(
-                                  (reader, writer) -> {
-                                    writer.write(reader.readline().join());
-                                    writer.close();
-                                  },
-                                  "127.0.0.1",
-                                  0,
-                                  StreamOptions.DEFAULT)
-                              .join();
-                      ports[0] = ((InetSocketAddress) server.sockets().get(0).localAddress()).getPort();
+                      Server server = LineEchoServer.start(loop);
+                      ports[0] = LineEchoServer.port(server);
                       StreamPair client = loop.openConnection("127.0.0.1", ports[0], StreamOptions.DEFAULT).join();
                       ports[1] = ((InetSocketAddress) client.writer().getExtraInfo("sockname")).getPort();
                       client.writer().write("ping\n".getBytes(StandardCharsets.UTF_8));

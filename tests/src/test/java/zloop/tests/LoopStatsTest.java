@@ -3,7 +3,6 @@ package zloop.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,17 +58,8 @@ class LoopStatsTest {
     try (EventLoop loop = Backends.open(backend)) {
       loop.runUntilComplete(
           () -> {
-            Server server =
-                loop.startServer(
-                        (reader, writer) -> {
-                          writer.write(reader.readline().join());
-                          writer.close();
-                        },
-                        "127.0.0.1",
-                        0,
-                        StreamOptions.DEFAULT)
-                    .join();
-            int port = ((InetSocketAddress) server.sockets().get(0).localAddress()).getPort();
+            Server server = LineEchoServer.start(loop);
+            int port = LineEchoServer.port(server);
             StreamPair client = loop.openConnection("127.0.0.1", port, StreamOptions.DEFAULT).join();
             long ioBefore = loop.stats().ioEvents();
             client.writer().write("ping\n".getBytes(StandardCharsets.UTF_8));

@@ -2,7 +2,6 @@ package zloop.engine.jfr;
 
 import jdk.jfr.Category;
 import jdk.jfr.Description;
-import jdk.jfr.Event;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
@@ -13,21 +12,9 @@ import jdk.jfr.StackTrace;
 @Category("zloop")
 @Description("A stream transport's connection ended: closed, aborted, or lost to an error")
 @StackTrace(false)
-public final class ConnectionClosedEvent extends Event {
+public final class ConnectionClosedEvent extends ConnectionEvent {
   /** An event to begin, fill in and commit. */
   public ConnectionClosedEvent() {}
-
-  /** The name of the loop's backend. */
-  @Label("Backend")
-  public String backend;
-
-  /** The local address, as text. */
-  @Label("Local Address")
-  public String local;
-
-  /** The peer's address, as text. */
-  @Label("Remote Address")
-  public String remote;
 
   /** Why the connection was lost, or {@code null} for a clean close. */
   @Label("Error")

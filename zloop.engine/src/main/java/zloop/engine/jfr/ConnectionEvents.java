@@ -25,9 +25,7 @@ public final class ConnectionEvents {
       return;
     }
     ConnectionOpenedEvent e = new ConnectionOpenedEvent();
-    e.backend = backend;
-    e.local = String.valueOf(local);
-    e.remote = String.valueOf(remote);
+    e.describe(backend, local, remote);
     e.accepted = accepted;
     e.commit();
   }
@@ -45,9 +43,7 @@ public final class ConnectionEvents {
       return;
     }
     ConnectionClosedEvent e = new ConnectionClosedEvent();
-    e.backend = backend;
-    e.local = String.valueOf(local);
-    e.remote = String.valueOf(remote);
+    e.describe(backend, local, remote);
     e.error = reason == null ? null : reason.toString();
     e.commit();
   }
