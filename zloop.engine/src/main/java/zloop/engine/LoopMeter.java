@@ -65,9 +65,11 @@ final class LoopMeter {
 
   // This turn, loop thread only.
   private long pollStart;
+  private boolean waitOver;
   private long waitEnd;
   private long pollEnd;
   private int turnIoEvents;
+  private long ioEventsBefore;
   private LongTurnEvent turnEvent;
   private BackendPollEvent pollEvent;
 
@@ -78,7 +80,8 @@ final class LoopMeter {
   /** The backend is about to be polled: a turn's wait begins. */
   void beforePoll() {
     turnIoEvents = 0;
-    waitEnd = 0;
+    ioEventsBefore = ioEvents;
+    waitOver = false;
     recordSlowCallbacks = SLOW_PROBE.isEnabled();
     if (POLL_PROBE.isEnabled()) {
       pollEvent = new BackendPollEvent();
@@ -87,14 +90,16 @@ final class LoopMeter {
     pollStart = System.nanoTime();
   }
 
-  /** One I/O event is being dispatched; the first one ends the wait. */
+  /** One I/O event is being dispatched; the first one of a poll ends the wait. */
   void ioEvent() {
-    if (turnIoEvents++ == 0) {
+    turnIoEvents++;
+    if (!waitOver) {
       waitEnded(System.nanoTime());
     }
   }
 
   private void waitEnded(long now) {
+    waitOver = true;
     waitEnd = now;
     if (TURN_PROBE.isEnabled()) {
       turnEvent = new LongTurnEvent();
@@ -105,12 +110,12 @@ final class LoopMeter {
   /** The backend returned. */
   void afterPoll() {
     pollEnd = System.nanoTime();
-    if (turnIoEvents == 0) {
+    if (!waitOver) {
       waitEnded(pollEnd);
     }
     WAIT.setOpaque(this, waitNanos + (waitEnd - pollStart));
     IO_TIME.setOpaque(this, ioNanos + (pollEnd - waitEnd));
-    IO_EVENTS.setOpaque(this, ioEvents + turnIoEvents);
+    IO_EVENTS.setOpaque(this, ioEventsBefore + turnIoEvents);
     BackendPollEvent p = pollEvent;
     if (p != null) {
       pollEvent = null;
@@ -129,6 +134,7 @@ final class LoopMeter {
     long now = System.nanoTime();
     RUN_TIME.setOpaque(this, runNanos + (now - pollEnd));
     CALLBACKS.setOpaque(this, callbacks + ran);
+    IO_EVENTS.setOpaque(this, ioEventsBefore + turnIoEvents); // and any dispatched outside the poll
     READY.setOpaque(this, readyLeft);
     TURNS.setOpaque(this, turns + 1);
     LongTurnEvent t = turnEvent;
