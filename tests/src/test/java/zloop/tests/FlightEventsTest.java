@@ -100,7 +100,7 @@ class FlightEventsTest {
                       StreamPair client = loop.openConnection("127.0.0.1", ports[0], StreamOptions.DEFAULT).join();
                       ports[1] = ((InetSocketAddress) client.writer().getExtraInfo("sockname")).getPort();
                       client.writer().write("ping\n".getBytes(StandardCharsets.UTF_8));
-                      client.reader().readline().join();
+                      client.reader().readLine().join();
                       client.writer().close();
                       client.writer().waitClosed().join();
                       server.close();

@@ -13,7 +13,7 @@ final class LineEchoServer {
   static Server start(EventLoop loop) {
     return loop.startServer(
             (reader, writer) -> {
-              writer.write(reader.readline().join());
+              writer.write(reader.readLine().join());
               writer.close();
             },
             "127.0.0.1",

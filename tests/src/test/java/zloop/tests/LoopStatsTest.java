@@ -63,7 +63,7 @@ class LoopStatsTest {
             StreamPair client = loop.openConnection("127.0.0.1", port, StreamOptions.DEFAULT).join();
             long ioBefore = loop.stats().ioEvents();
             client.writer().write("ping\n".getBytes(StandardCharsets.UTF_8));
-            assertEquals("ping\n", new String(client.reader().readline().join(), StandardCharsets.UTF_8));
+            assertEquals("ping\n", new String(client.reader().readLine().join(), StandardCharsets.UTF_8));
             // The line reached the server and its echo the client: at least one event each.
             assertTrue(loop.stats().ioEvents() >= ioBefore + 2, loop.stats().toString());
             client.writer().close();

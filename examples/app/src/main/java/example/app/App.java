@@ -35,7 +35,7 @@ public final class App {
     Server server =
         loop.startServer(
                 (reader, writer) -> {
-                  writer.write(reader.readline().join());
+                  writer.write(reader.readLine().join());
                   writer.drain().join();
                   writer.close();
                 },
@@ -46,7 +46,7 @@ public final class App {
     int port = ((InetSocketAddress) server.sockets().get(0).localAddress()).getPort();
     StreamPair client = loop.openConnection("127.0.0.1", port, StreamOptions.DEFAULT).join();
     client.writer().write("hello over zloop\n".getBytes(StandardCharsets.UTF_8));
-    String line = new String(client.reader().readline().join(), StandardCharsets.UTF_8).strip();
+    String line = new String(client.reader().readLine().join(), StandardCharsets.UTF_8).strip();
     client.writer().close();
     client.writer().waitClosed().join();
     server.close();
