@@ -60,12 +60,13 @@ final class OutsideBuild {
     for (String artifactId : PUBLISHED_JARS) {
       Path module = zloopRoot.resolve(artifactId);
       Path target = module.resolve("target");
-      repository.installJar(
-          artifactId,
-          version,
-          module.resolve("pom.xml"),
-          target.resolve(artifactId + "-" + version + ".jar"),
-          List.of(new TemporaryLocalRepository.Classified("sources", target.resolve(artifactId + "-" + version + "-sources.jar"))));
+      List<TemporaryLocalRepository.Classified> extras = new ArrayList<>();
+      extras.add(new TemporaryLocalRepository.Classified("sources", target.resolve(artifactId + "-" + version + "-sources.jar")));
+      Path javadoc = target.resolve(artifactId + "-" + version + "-javadoc.jar");
+      if (Files.isRegularFile(javadoc)) { // absent where the build skips javadoc
+        extras.add(new TemporaryLocalRepository.Classified("javadoc", javadoc));
+      }
+      repository.installJar(artifactId, version, module.resolve("pom.xml"), target.resolve(artifactId + "-" + version + ".jar"), extras);
     }
   }
 
