@@ -8,6 +8,7 @@ module zloop.tests {
   requires org.junit.jupiter.params;
   requires java.logging;
   requires java.management; // the flow-control test measures heap and direct memory
+  requires jdk.jfr; // FlightEventsTest records and reads the zloop.* events
 
   exports zloop.tests;
   exports zloop.tests.net;

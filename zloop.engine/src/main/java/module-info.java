@@ -7,6 +7,9 @@
 module zloop.engine {
   requires transitive zloop.api;
   requires jdk.unsupported; // sun.misc.Signal: the JDK has no public signal API (EventLoop.addSignalHandler)
+  // The zloop.* flight-recorder events (zloop.engine.jfr). Not static: jdk.jfr is in every JDK,
+  // and a jlinked image that left it out would fail when the first event class loads.
+  requires jdk.jfr;
 
   exports zloop.engine.spi to
       zloop.posix,

@@ -1306,6 +1306,19 @@ public interface EventLoop extends AutoCloseable {
    */
   boolean removeSignalHandler(String signal);
 
+  // ---- observability ----
+
+  /**
+   * What the loop has done so far: turns, callbacks run, I/O events, the ready queue's depth, and
+   * the time spent waiting, in I/O events and in callbacks. Safe from any thread, and never slows
+   * the loop: the loop publishes plain counters at the end of each turn, without a lock. For
+   * events per callback or per turn, record the {@code zloop.*} JFR events (see {@link LoopStats}
+   * and the README).
+   *
+   * @return a snapshot of the loop's counters as of a recent turn
+   */
+  LoopStats stats();
+
   /**
    * Builds tasks for {@link #createTask}: asyncio's task factory. A factory usually decorates the
    * body or the name and delegates to {@code defaults}, the loop's own factory.

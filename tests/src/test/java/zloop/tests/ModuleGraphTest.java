@@ -56,6 +56,7 @@ class ModuleGraphTest {
           """
           requires transitive zloop.api
           requires jdk.unsupported
+          requires jdk.jfr
           exports zloop.engine.spi to zloop.backend.epoll, zloop.backend.iouring, zloop.backend.kqueue, zloop.backend.nio, zloop.posix, zloop.test.support
           uses zloop.engine.spi.BackendProvider
           uses zloop.spi.TlsProvider

@@ -2,6 +2,7 @@ package zloop.engine;
 
 import zloop.ExceptionContext;
 import zloop.internal.transport.AppProtocolCaller;
+import zloop.engine.jfr.SlowCallbackEvent;
 import zloop.engine.net.StreamTransport;
 import zloop.engine.net.TransportsByFd;
 import zloop.engine.spi.IoCallback;
@@ -25,23 +26,28 @@ import zloop.engine.spi.SocketHandle;
  *       {@code runUntilComplete} throws it (asyncio likewise lets {@code SystemExit} and {@code
  *       KeyboardInterrupt} through);
  *   <li>in debug mode each callback and each I/O event is timed, and one slower than the
- *       slow-callback duration is logged as "Executing &lt;...&gt; took X seconds".
+ *       slow-callback duration is logged as "Executing &lt;...&gt; took X seconds";
+ *   <li>while a JFR recording enables {@code zloop.SlowCallback}, each is timed too, and one over
+ *       the event's threshold is recorded with its description.
  * </ul>
  *
- * <p>Nothing is allocated per call: the clock is read only in debug mode, a description is built
- * only for a failure or a slow call. Loop thread only.
+ * <p>Nothing is allocated per call: the clock is read only in debug mode or while the JFR event
+ * is enabled, a description is built only for a failure or a slow call. Each I/O event is counted
+ * for {@link LoopMeter}. Loop thread only.
  */
 public final class CallbackGuard {
   private final ErrorReporter errors;
   private final Clock clock;
   private final TransportsByFd transports;
+  private final LoopMeter meter;
   private boolean debug;
   private long slowNanos = 100_000_000L;
 
-  CallbackGuard(ErrorReporter errors, Clock clock, TransportsByFd transports) {
+  CallbackGuard(ErrorReporter errors, Clock clock, TransportsByFd transports, LoopMeter meter) {
     this.errors = errors;
     this.clock = clock;
     this.transports = transports;
+    this.meter = meter;
   }
 
   /**
@@ -71,15 +77,49 @@ public final class CallbackGuard {
   /** Runs a callback of the ready queue. */
   void run(Callback c) {
     if (!debug) {
+      if (!meter.recordSlowCallbacks) {
+        runCaught(c);
+        return;
+      }
+      SlowCallbackEvent event = beginSlowEvent(); // the event's own clock: no second timing
       runCaught(c);
+      endSlowEvent(event, c);
       return;
     }
+    SlowCallbackEvent event = beginSlowEvent();
     long start = clock.nanoTime();
     runCaught(c);
     long took = clock.nanoTime() - start;
     if (took > slowNanos) {
       errors.warnSlow(c, took);
     }
+    endSlowEvent(event, c);
+  }
+
+  private SlowCallbackEvent beginSlowEvent() {
+    if (!meter.recordSlowCallbacks) {
+      return null;
+    }
+    SlowCallbackEvent event = new SlowCallbackEvent();
+    event.begin();
+    return event;
+  }
+
+  /** Records the event if it overran its threshold; {@code what} becomes text only then. */
+  private void endSlowEvent(SlowCallbackEvent event, Object what) {
+    if (event == null) {
+      return;
+    }
+    event.end();
+    if (event.shouldCommit()) {
+      commitSlowEvent(event, what);
+    }
+  }
+
+  private void commitSlowEvent(SlowCallbackEvent event, Object what) {
+    event.callback = String.valueOf(what);
+    event.backend = meter.backendName;
+    event.commit();
   }
 
   private void runCaught(Callback c) {
@@ -92,16 +132,36 @@ public final class CallbackGuard {
 
   /** Delivers one I/O event; see {@link zloop.engine.spi.LoopContext#dispatch}. */
   <T> int dispatch(IoCallback<T> callback, T target, int a, int b, int c) {
+    meter.ioEvent();
     if (!debug) {
-      return dispatchCaught(callback, target, a, b, c);
+      if (!meter.recordSlowCallbacks) {
+        return dispatchCaught(callback, target, a, b, c);
+      }
+      SlowCallbackEvent event = beginSlowEvent();
+      int n = dispatchCaught(callback, target, a, b, c);
+      endSlowIoEvent(event, target);
+      return n;
     }
+    SlowCallbackEvent event = beginSlowEvent();
     long start = clock.nanoTime();
     int n = dispatchCaught(callback, target, a, b, c);
     long took = clock.nanoTime() - start;
     if (took > slowNanos) {
       errors.warnSlow(new IoEventDescription(target, transportOf(target)), took);
     }
+    endSlowIoEvent(event, target);
     return n;
+  }
+
+  /** {@link #endSlowEvent} for an I/O event: its description is built only if it is recorded. */
+  private void endSlowIoEvent(SlowCallbackEvent event, Object target) {
+    if (event == null) {
+      return;
+    }
+    event.end();
+    if (event.shouldCommit()) {
+      commitSlowEvent(event, new IoEventDescription(target, transportOf(target)));
+    }
   }
 
   private <T> int dispatchCaught(IoCallback<T> callback, T target, int a, int b, int c) {

@@ -102,6 +102,7 @@ public final class Loop implements EventLoop {
   private final SocketOps sockOps = new SocketOps(this);
   private final Streams streams = new Streams(this);
   private final FdWatchers fdWatchers;
+  private final LoopMeter meter;
 
   /** The thread that runs (or last ran, or set up) the loop. */
   private volatile Thread ownerThread = Thread.currentThread();
@@ -117,7 +118,8 @@ public final class Loop implements EventLoop {
   Loop(String backendName, BackendOpener opener, Clock clock) throws IOException {
     this.backendName = backendName;
     this.clock = clock;
-    this.guard = new CallbackGuard(errors, clock, transports);
+    this.meter = new LoopMeter(backendName);
+    this.guard = new CallbackGuard(errors, clock, transports, meter);
     this.backend = opener.open(new Context());
     this.wakeup = new CoalescedWakeup(backend);
     this.fdWatchers = new FdWatchers(this, backend, transports);
@@ -179,10 +181,12 @@ public final class Loop implements EventLoop {
   void runOnce() {
     inbox.drainTo(ready, INBOX_DRAIN_LIMIT);
     timers.compactIfMostlyCancelled();
+    meter.beforePoll();
     pollBackend(waitBudget());
+    meter.afterPoll();
     inbox.drainTo(ready, INBOX_DRAIN_LIMIT);
     moveDueTimers();
-    runReadySnapshot();
+    meter.afterTurn(runReadySnapshot(), ready.size());
   }
 
   private long waitBudget() {
@@ -226,11 +230,12 @@ public final class Loop implements EventLoop {
     }
   }
 
-  private void runReadySnapshot() {
+  private int runReadySnapshot() {
     int n = ready.size();
     for (int i = 0; i < n; i++) {
       guard.run(ready.poll());
     }
+    return n;
   }
 
   /** Runs a task's continuation on this thread, marking the task as the one in the loop. */
@@ -932,6 +937,11 @@ public final class Loop implements EventLoop {
       throw new IllegalArgumentException("negative threshold: " + threshold);
     }
     guard.setSlowNanos(saturatedNanos(threshold));
+  }
+
+  @Override
+  public zloop.LoopStats stats() {
+    return meter.snapshot();
   }
 
   // ---------------------------------------------------------------- guards

@@ -8,6 +8,7 @@ import zloop.BaseProtocol;
 import zloop.ExceptionContext;
 import zloop.Transport;
 import zloop.WriteBufferLimits;
+import zloop.engine.jfr.ConnectionEvents;
 import zloop.engine.Loop;
 import zloop.engine.LoopHandle;
 import zloop.engine.spi.SocketHandle;
@@ -149,6 +150,7 @@ public final class StreamTransport implements Transport, StreamHandler, Protocol
         // TCP_NODELAY is an optimisation; a socket that refuses it still works
       }
     }
+    ConnectionEvents.opened(loop.backendName(), sockname, peername, server != null);
     loop.scheduleInternal(
         new LoopHandle(
             () -> {
@@ -482,6 +484,7 @@ public final class StreamTransport implements Transport, StreamHandler, Protocol
 
   private void callConnectionLost(Throwable reason) {
     moveTo(Lifecycle.CLOSED);
+    ConnectionEvents.closed(loop.backendName(), sockname, peername, reason);
     try {
       app.connectionLost(reason);
     } finally {
