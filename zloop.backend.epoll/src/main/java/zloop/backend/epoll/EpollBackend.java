@@ -325,6 +325,9 @@ final class EpollBackend implements Backend {
       return;
     }
     closed = true;
+    if (processes != null) {
+      processes.close(); // kills and reaps children still running, closes their pipes
+    }
     for (Registration r : table.snapshot()) {
       r.closeWithBackend();
     }
@@ -355,5 +358,28 @@ final class EpollBackend implements Backend {
     } catch (IOException e) {
       // already failing to open: the first failure is the one to report
     }
+  }
+
+  // ---- pipes and child processes: the shared POSIX implementation, watched by this backend ----
+
+  private zloop.posix.PosixProcesses processes;
+
+  private zloop.posix.PosixProcesses processes() {
+    ensureOpen();
+    if (processes == null) {
+      processes = new zloop.posix.PosixProcesses(this, context);
+    }
+    return processes;
+  }
+
+  @Override
+  public SocketHandle openPipe(int fd, boolean forWriting) throws IOException {
+    return processes().openPipe(fd, forWriting);
+  }
+
+  @Override
+  public zloop.engine.spi.ChildHandle spawn(zloop.engine.spi.SpawnRequest request)
+      throws IOException {
+    return processes().spawn(request);
   }
 }

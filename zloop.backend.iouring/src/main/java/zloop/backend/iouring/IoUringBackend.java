@@ -414,6 +414,9 @@ final class IoUringBackend implements Backend {
       return;
     }
     closed = true;
+    if (processes != null) {
+      processes.close(); // kills and reaps children still running, closes their pipes
+    }
     submissions.close();
     watches.clear();
     for (RingUser user : slots.snapshot()) {
@@ -517,5 +520,28 @@ final class IoUringBackend implements Backend {
   /** The setup flags the kernel accepted, by name. */
   String setupFlags() {
     return ring.describeFlags();
+  }
+
+  // ---- pipes and child processes: the shared POSIX implementation, watched by this backend ----
+
+  private zloop.posix.PosixProcesses processes;
+
+  private zloop.posix.PosixProcesses processes() {
+    ensureOpen();
+    if (processes == null) {
+      processes = new zloop.posix.PosixProcesses(this, context);
+    }
+    return processes;
+  }
+
+  @Override
+  public SocketHandle openPipe(int fd, boolean forWriting) throws IOException {
+    return processes().openPipe(fd, forWriting);
+  }
+
+  @Override
+  public zloop.engine.spi.ChildHandle spawn(zloop.engine.spi.SpawnRequest request)
+      throws IOException {
+    return processes().spawn(request);
   }
 }
