@@ -26,7 +26,8 @@ public interface SubprocessTransport {
   OptionalInt returnCode();
 
   /**
-   * A future of the return code: done when the child exits, whatever its pipes do.
+   * A future of the return code: done when the child exits, whatever its pipes do. Each call
+   * returns a new future, so cancelling one wait cancels no other.
    *
    * @return the future
    */

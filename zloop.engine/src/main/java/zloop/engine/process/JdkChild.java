@@ -119,6 +119,9 @@ final class JdkChild implements ChildHandle {
                 loop.callSoonThreadsafe(
                     () -> {
                       exited = true;
+                      if (pipes[0] != null) {
+                        pipes[0].childExited();
+                      }
                       if (!closed) {
                         handler.onExit(process.exitValue());
                       }

@@ -233,6 +233,22 @@ final class StreamPipe implements SocketHandle {
     toWrite.add(chunk);
   }
 
+  /**
+   * The child exited: the JDK closes its stdin pipe then, and a blocked stream cannot tell, so the
+   * write end reports its reader gone as the native pipes do: a broken pipe if bytes wait, its end
+   * if none.
+   */
+  void childExited() {
+    if (!open || out == null || outputClosed || stream == null) {
+      return;
+    }
+    if (flushing != null && !flushing.isEmpty()) {
+      stream.onError(new IOException("Broken pipe: the child exited"));
+    } else {
+      stream.onEof();
+    }
+  }
+
   @Override
   public void shutdownOutput() throws IOException {
     if (out == null) {

@@ -155,9 +155,12 @@ final class SubprocessTransportImpl implements SubprocessTransport {
     return returnCode == null ? OptionalInt.empty() : OptionalInt.of(returnCode);
   }
 
+  /** A future of its own per caller, so cancelling one wait cancels no other (CPython #23140). */
   @Override
   public Future<Integer> exited() {
-    return exited;
+    LoopFuture<Integer> waiter = new LoopFuture<>(loop);
+    exited.addDoneCallback(f -> waiter.tryComplete(f.result()));
+    return waiter;
   }
 
   @Override

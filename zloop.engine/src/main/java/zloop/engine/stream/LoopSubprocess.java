@@ -91,6 +91,7 @@ final class LoopSubprocess implements Subprocess {
         .drain()
         .addDoneCallback(
             f -> {
+              f.exception(); // a broken pipe is expected here: read, so it is not reported
               stdin.close();
               done.run();
             });
