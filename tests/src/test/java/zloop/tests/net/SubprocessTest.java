@@ -134,6 +134,16 @@ class SubprocessTest {
       killed.transport().close();
       await(loop, child.lost, "connectionLost");
       assertThrows(IllegalStateException.class, () -> killed.transport().terminate());
+
+      // close() kills a child still running, and its exit is still reported (test_close_kill_running)
+      ChildRecorder running = new ChildRecorder(loop);
+      SubprocessConnection<ChildRecorder> closed =
+          await(loop, loop.subprocessExec(() -> running, List.of("cat"), SubprocessOptions.DEFAULT), "cat");
+      closed.transport().close();
+      assertTrue(closed.transport().isClosing());
+      await(loop, running.lost, "connectionLost after close");
+      assertEquals(killedBy(backend, 9), closed.transport().returnCode().orElseThrow());
+      assertTrue(running.events.contains("processExited " + killedBy(backend, 9)), running.events.toString());
     }
   }
 
@@ -237,13 +247,15 @@ class SubprocessTest {
     try (EventLoop loop = Backends.open(backend)) {
       Server server = await(loop, loop.createServer(Echo.Plain::new, "127.0.0.1", 0, null), "server");
       String code =
-          "import os\n"
-              + "for fd in sorted(int(x) for x in os.listdir('/proc/self/fd')):\n"
-              + "    try:\n"
-              + "        t = os.readlink('/proc/self/fd/%d' % fd)\n"
-              + "    except OSError:\n"
-              + "        t = 'gone'\n"
-              + "    print(fd, t)\n";
+          """
+          import os
+          for fd in sorted(int(x) for x in os.listdir('/proc/self/fd')):
+              try:
+                  t = os.readlink('/proc/self/fd/%d' % fd)
+              except OSError:
+                  t = 'gone'
+              print(fd, t)
+          """;
       zloop.Subprocess p =
           await(loop, loop.createSubprocessExec(List.of("python3", "-c", code), SubprocessOptions.DEFAULT), "python3");
       if (!backend.equals("nio")) {
