@@ -1,15 +1,10 @@
 package zloop.posix;
 
 import java.io.IOException;
-import java.net.SocketAddress;
-import java.net.SocketOption;
 import java.nio.ByteBuffer;
 import java.util.Objects;
-import zloop.engine.spi.AcceptHandler;
 import zloop.engine.spi.Backend;
-import zloop.engine.spi.ConnectHandler;
-import zloop.engine.spi.SendFile;
-import zloop.engine.spi.SocketHandle;
+import zloop.engine.spi.PipeHandle;
 import zloop.engine.spi.StreamHandler;
 import zloop.engine.spi.WriteQueue;
 
@@ -29,7 +24,7 @@ import zloop.engine.spi.WriteQueue;
  * <p>Loop thread only. Handlers are called only from the backend's dispatch of the watch (inside
  * {@code poll}), never from one of these methods, and never after {@link #close()}.
  */
-final class PosixPipe implements SocketHandle, Backend.FdHandler {
+final class PosixPipe implements PipeHandle, Backend.FdHandler {
 
   private final PosixProcesses owner;
   private final PipeIo io;
@@ -261,59 +256,6 @@ final class PosixPipe implements SocketHandle, Backend.FdHandler {
     closeDescriptor();
   }
 
-  @Override
-  public long sendfileNow(SendFile file, long position, long count) {
-    return ASYNC_ONLY; // the engine copies the file through the write queue
-  }
-
-  // ------------------------------------------------------------------ what a pipe is not
-
-  @Override
-  public SocketAddress localAddress() {
-    return null;
-  }
-
-  @Override
-  public SocketAddress remoteAddress() {
-    return null;
-  }
-
-  @Override
-  public <T> void setOption(SocketOption<T> option, T value) {
-    throw notASocket();
-  }
-
-  @Override
-  public <T> T getOption(SocketOption<T> option) {
-    throw notASocket();
-  }
-
-  @Override
-  public void bind(SocketAddress local) {
-    throw notASocket();
-  }
-
-  @Override
-  public void listen(int backlog) {
-    throw notASocket();
-  }
-
-  @Override
-  public void connect(SocketAddress remote, ConnectHandler done) {
-    throw notASocket();
-  }
-
-  @Override
-  public void startAccepting(AcceptHandler handler) {
-    throw notASocket();
-  }
-
-  @Override
-  public void stopAccepting() {}
-
-  private UnsupportedOperationException notASocket() {
-    return new UnsupportedOperationException("file descriptor " + fd + " is a pipe, not a socket");
-  }
 
   // ------------------------------------------------------------------ the descriptor
 

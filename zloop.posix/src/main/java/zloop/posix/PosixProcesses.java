@@ -77,7 +77,15 @@ public final class PosixProcesses implements AutoCloseable {
     children.remove(child);
   }
 
-  /** {@link Backend#openPipe}: checks the descriptor's direction, then owns it. */
+  /**
+   * {@link Backend#openPipe}: checks the descriptor's direction, then owns it.
+   *
+   * @param fd the descriptor
+   * @param forWriting whether it is a write end
+   * @return the pipe handle
+   * @throws IOException if the descriptor is not open
+   * @throws IllegalArgumentException if it is not open in that direction
+   */
   public SocketHandle openPipe(int fd, boolean forWriting) throws IOException {
     ensureOpen();
     if (fd < 0) {
@@ -106,7 +114,14 @@ public final class PosixProcesses implements AutoCloseable {
     return pipe;
   }
 
-  /** {@link Backend#spawn}. */
+  /**
+   * {@link Backend#spawn}: {@code posix_spawn} with the request's descriptors, directory and
+   * environment, clean signal state, and a pidfd for the exit.
+   *
+   * @param request what to start
+   * @return the running child
+   * @throws IOException if it could not be started
+   */
   public ChildHandle spawn(SpawnRequest request) throws IOException {
     ensureOpen();
     if (request.directory() != null && !ProcessCalls.canChdir()) {

@@ -41,7 +41,7 @@ import zloop.posix.SocketCalls;
  * live in a shared arena, allocated once in {@link #open} and freed in {@link #close}. Dispatch
  * allocates nothing per event.
  */
-final class EpollBackend implements Backend {
+final class EpollBackend implements Backend, zloop.posix.PosixProcessBackend {
 
   /** The {@code data} of the wake-up eventfd's events. */
   static final long WAKEUP_TOKEN = -1L;
@@ -364,22 +364,12 @@ final class EpollBackend implements Backend {
 
   private zloop.posix.PosixProcesses processes;
 
-  private zloop.posix.PosixProcesses processes() {
+  @Override
+  public zloop.posix.PosixProcesses processes() {
     ensureOpen();
     if (processes == null) {
       processes = new zloop.posix.PosixProcesses(this, context);
     }
     return processes;
-  }
-
-  @Override
-  public SocketHandle openPipe(int fd, boolean forWriting) throws IOException {
-    return processes().openPipe(fd, forWriting);
-  }
-
-  @Override
-  public zloop.engine.spi.ChildHandle spawn(zloop.engine.spi.SpawnRequest request)
-      throws IOException {
-    return processes().spawn(request);
   }
 }

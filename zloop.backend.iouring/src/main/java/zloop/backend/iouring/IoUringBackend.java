@@ -50,7 +50,7 @@ import zloop.posix.Sockets;
  * <p>Memory: a shared arena for the structs (the backend is built and used on different threads),
  * anonymous mappings for the receive buffers; all allocated when it opens, none per event.
  */
-final class IoUringBackend implements Backend {
+final class IoUringBackend implements Backend, zloop.posix.PosixProcessBackend {
 
   private final LoopContext context;
   private final Config config;
@@ -526,22 +526,12 @@ final class IoUringBackend implements Backend {
 
   private zloop.posix.PosixProcesses processes;
 
-  private zloop.posix.PosixProcesses processes() {
+  @Override
+  public zloop.posix.PosixProcesses processes() {
     ensureOpen();
     if (processes == null) {
       processes = new zloop.posix.PosixProcesses(this, context);
     }
     return processes;
-  }
-
-  @Override
-  public SocketHandle openPipe(int fd, boolean forWriting) throws IOException {
-    return processes().openPipe(fd, forWriting);
-  }
-
-  @Override
-  public zloop.engine.spi.ChildHandle spawn(zloop.engine.spi.SpawnRequest request)
-      throws IOException {
-    return processes().spawn(request);
   }
 }

@@ -3,17 +3,12 @@ package zloop.engine.process;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.SocketAddress;
-import java.net.SocketOption;
 import java.nio.ByteBuffer;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import zloop.EventLoopClosedException;
 import zloop.engine.Loop;
-import zloop.engine.spi.AcceptHandler;
-import zloop.engine.spi.ConnectHandler;
-import zloop.engine.spi.SendFile;
-import zloop.engine.spi.SocketHandle;
+import zloop.engine.spi.PipeHandle;
 import zloop.engine.spi.StreamHandler;
 import zloop.engine.spi.WriteQueue;
 
@@ -30,7 +25,7 @@ import zloop.engine.spi.WriteQueue;
  * <p>Events are delivered on the loop thread, never inside one of these methods, and dropped
  * after {@link #close()}.
  */
-final class StreamPipe implements SocketHandle {
+final class StreamPipe implements PipeHandle {
   private static final int CHUNK = 64 * 1024;
   private static final byte[] CLOSE_OUTPUT = new byte[0];
 
@@ -266,62 +261,8 @@ final class StreamPipe implements SocketHandle {
   }
 
   @Override
-  public long sendfileNow(SendFile file, long position, long count) {
-    return ASYNC_ONLY;
-  }
-
-  // ------------------------------------------------------------------ what a pipe is not
-
-  @Override
-  public SocketAddress localAddress() {
-    return null;
-  }
-
-  @Override
-  public SocketAddress remoteAddress() {
-    return null;
-  }
-
-  @Override
   public int fd() {
     return -1;
-  }
-
-  @Override
-  public <T> void setOption(SocketOption<T> option, T value) {
-    throw notASocket();
-  }
-
-  @Override
-  public <T> T getOption(SocketOption<T> option) {
-    throw notASocket();
-  }
-
-  @Override
-  public void bind(SocketAddress local) {
-    throw notASocket();
-  }
-
-  @Override
-  public void listen(int backlog) {
-    throw notASocket();
-  }
-
-  @Override
-  public void connect(SocketAddress remote, ConnectHandler done) {
-    throw notASocket();
-  }
-
-  @Override
-  public void startAccepting(AcceptHandler handler) {
-    throw notASocket();
-  }
-
-  @Override
-  public void stopAccepting() {}
-
-  private UnsupportedOperationException notASocket() {
-    return new UnsupportedOperationException(thread.getName() + " is a pipe, not a socket");
   }
 
   @Override

@@ -47,7 +47,15 @@ public final class Subprocesses {
     this.loop = loop;
   }
 
-  /** {@code loop.subprocessExec}. */
+  /**
+   * {@code loop.subprocessExec}.
+   *
+   * @param <P> the protocol's type
+   * @param factory makes the protocol
+   * @param argv the program and its arguments
+   * @param options descriptors, directory, environment ({@code null}: the default)
+   * @return a future of the transport and protocol
+   */
   public <P extends SubprocessProtocol> Future<SubprocessConnection<P>> exec(
       Supplier<P> factory, List<String> argv, SubprocessOptions options) {
     Objects.requireNonNull(factory, "protocolFactory");
@@ -75,7 +83,15 @@ public final class Subprocesses {
     return result;
   }
 
-  /** {@code loop.subprocessShell}: {@code /bin/sh -c command}. */
+  /**
+   * {@code loop.subprocessShell}: {@code /bin/sh -c command}.
+   *
+   * @param <P> the protocol's type
+   * @param factory makes the protocol
+   * @param command the shell command
+   * @param options descriptors, directory, environment ({@code null}: the default)
+   * @return a future of the transport and protocol
+   */
   public <P extends SubprocessProtocol> Future<SubprocessConnection<P>> shell(
       Supplier<P> factory, String command, SubprocessOptions options) {
     Objects.requireNonNull(command, "command");
@@ -85,7 +101,15 @@ public final class Subprocesses {
     return exec(factory, List.of(SHELL, "-c", command), options);
   }
 
-  /** {@code loop.connectReadPipe} and {@code connectWritePipe}. */
+  /**
+   * {@code loop.connectReadPipe} and {@code connectWritePipe}.
+   *
+   * @param <P> the protocol's type
+   * @param factory makes the protocol
+   * @param fd the descriptor the user owns
+   * @param forWriting whether it is a write end
+   * @return a future of the transport and protocol
+   */
   public <P extends BaseProtocol> Future<Connection<P>> connectPipe(
       Supplier<P> factory, int fd, boolean forWriting) {
     Objects.requireNonNull(factory, "protocolFactory");

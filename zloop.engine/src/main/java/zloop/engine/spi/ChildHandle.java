@@ -13,22 +13,35 @@ import java.io.IOException;
  */
 public interface ChildHandle {
 
-  /** The child's process id. */
+  /**
+   * The child's process id.
+   *
+   * @return the pid
+   */
   long pid();
 
   /**
    * The parent's end of the pipe to child descriptor {@code fd} (0, 1 or 2), ready for a stream
    * transport, or {@code null} if that descriptor is not a pipe. The transport that takes it owns
    * it (and closes it).
+   *
+   * @param fd 0, 1 or 2
+   * @return the pipe end, or {@code null}
    */
   SocketHandle pipe(int fd);
 
-  /** Watches for the child's exit: {@code handler} hears its asyncio-style return code once. */
+  /**
+   * Watches for the child's exit: {@code handler} hears its asyncio-style return code once.
+   *
+   * @param handler called from a later poll when the child exited and was reaped
+   */
   void onExit(ExitHandler handler);
 
   /**
    * Sends {@code signal} to the child. After the child exited (and was reaped) it does nothing, as
    * {@code Popen.send_signal} does, so a reused pid is never signalled.
+   *
+   * @param signal the signal number
    *
    * @throws IOException if the kernel refused (an unknown signal number: {@code EINVAL})
    */

@@ -37,7 +37,12 @@ public record SpawnRequest(
     Objects.requireNonNull(stderr, "stderr");
   }
 
-  /** The disposition of child descriptor {@code fd} (0, 1 or 2). */
+  /**
+   * The disposition of a child descriptor.
+   *
+   * @param fd 0, 1 or 2
+   * @return what that descriptor is
+   */
   public Stdio stdio(int fd) {
     return switch (fd) {
       case 0 -> stdin;

@@ -22,13 +22,25 @@ public final class SubprocessStreams {
     this.loop = loop;
   }
 
-  /** {@code createSubprocessExec}. */
+  /**
+   * {@code createSubprocessExec}.
+   *
+   * @param argv the program and its arguments
+   * @param options descriptors, directory, environment, reader limit ({@code null}: the default)
+   * @return a future of the process
+   */
   public Future<Subprocess> exec(List<String> argv, SubprocessOptions options) {
     SubprocessOptions o = options != null ? options : SubprocessOptions.DEFAULT;
     return wrap(loop.subprocessExec(() -> new ProcessStreamProtocol(loop, o.streamLimit()), argv, o));
   }
 
-  /** {@code createSubprocessShell}. */
+  /**
+   * {@code createSubprocessShell}.
+   *
+   * @param command the shell command
+   * @param options descriptors, directory, environment, reader limit ({@code null}: the default)
+   * @return a future of the process
+   */
   public Future<Subprocess> shell(String command, SubprocessOptions options) {
     SubprocessOptions o = options != null ? options : SubprocessOptions.DEFAULT;
     return wrap(loop.subprocessShell(() -> new ProcessStreamProtocol(loop, o.streamLimit()), command, o));
