@@ -183,7 +183,7 @@ class SubprocessTest {
       assertEquals(7, await(loop, p.waitFor(), "the child's exit"));
       if (!backend.equals("nio")) {
         p.stdin().write("still here\n".getBytes(StandardCharsets.UTF_8));
-        assertEquals("still here\n", utf8(await(loop, p.stdout().readline(), "the grandchild's echo")));
+        assertEquals("still here\n", utf8(await(loop, p.stdout().readLine(), "the grandchild's echo")));
       }
       p.stdin().close(); // the grandchild sees the end of its input and exits
       await(loop, p.stdout().read(-1), "stdout's end");
@@ -326,8 +326,8 @@ class SubprocessTest {
       zloop.Subprocess cat =
           await(loop, loop.createSubprocessExec(List.of("cat"), SubprocessOptions.DEFAULT.withStderr(Stdio.DEVNULL)), "cat");
       cat.stdin().write("line one\nline two\n".getBytes(StandardCharsets.UTF_8));
-      assertEquals("line one\n", utf8(await(loop, cat.stdout().readline(), "readline")));
-      assertEquals("line two\n", utf8(await(loop, cat.stdout().readline(), "readline")));
+      assertEquals("line one\n", utf8(await(loop, cat.stdout().readLine(), "readline")));
+      assertEquals("line two\n", utf8(await(loop, cat.stdout().readLine(), "readline")));
       cat.stdin().close();
       assertEquals(0, await(loop, cat.stdout().read(-1), "EOF").length);
       assertEquals(0, await(loop, cat.waitFor(), "cat's exit"));
