@@ -1205,6 +1205,101 @@ public interface EventLoop extends AutoCloseable {
    */
   boolean removeWriter(int fd);
 
+  // ---- child processes and pipes ----
+
+  /**
+   * Starts {@code argv} as a child process: asyncio's {@code loop.subprocess_exec}. Each standard
+   * descriptor is a pipe, {@code /dev/null}, the JVM's own, or (stderr) a copy of stdout, as {@code
+   * options} say; the child inherits no other descriptor. The program is looked up in the {@code
+   * PATH} of the child's environment unless it holds a {@code '/'}.
+   *
+   * <p>On the native backends the child is started with {@code posix_spawn}, its pipes are loop
+   * transports (non-blocking, flow control as sockets) and its exit is noticed through a pidfd the
+   * loop watches, with no thread per child. On nio it is the JDK's {@link ProcessBuilder}, with a
+   * thread per pipe and the JDK's reaper thread.
+   *
+   * @param <P> the protocol's type
+   * @param protocolFactory makes the child's protocol
+   * @param argv the program and its arguments (non-empty; no NUL characters)
+   * @param options descriptors, directory and environment ({@link SubprocessOptions#DEFAULT}: all
+   *     piped)
+   * @return a future of the transport and protocol, done once {@code connectionMade} ran; failed
+   *     with {@link java.io.FileNotFoundException} for a program not found, {@link IOException}
+   *     for one that cannot be run
+   * @throws IllegalArgumentException for an empty {@code argv} or a NUL character in it
+   * @throws EventLoopClosedException if the loop is closed
+   */
+  <P extends SubprocessProtocol> Future<SubprocessConnection<P>> subprocessExec(
+      Supplier<P> protocolFactory, List<String> argv, SubprocessOptions options);
+
+  /**
+   * Runs {@code command} with {@code /bin/sh -c}: asyncio's {@code loop.subprocess_shell}. As
+   * {@link #subprocessExec} otherwise.
+   *
+   * @param <P> the protocol's type
+   * @param protocolFactory makes the child's protocol
+   * @param command the shell command (non-empty)
+   * @param options descriptors, directory and environment
+   * @return a future of the transport and protocol
+   * @throws IllegalArgumentException for an empty command
+   * @throws EventLoopClosedException if the loop is closed
+   */
+  <P extends SubprocessProtocol> Future<SubprocessConnection<P>> subprocessShell(
+      Supplier<P> protocolFactory, String command, SubprocessOptions options);
+
+  /**
+   * Starts {@code argv} with streams: asyncio's {@code asyncio.create_subprocess_exec}.
+   *
+   * @param argv the program and its arguments
+   * @param options descriptors, directory, environment and the readers' buffer limit
+   * @return a future of the process
+   * @throws IllegalArgumentException for an empty {@code argv}
+   * @throws EventLoopClosedException if the loop is closed
+   */
+  Future<Subprocess> createSubprocessExec(List<String> argv, SubprocessOptions options);
+
+  /**
+   * Runs {@code command} with {@code /bin/sh -c}, with streams: asyncio's {@code
+   * asyncio.create_subprocess_shell}.
+   *
+   * @param command the shell command
+   * @param options descriptors, directory, environment and the readers' buffer limit
+   * @return a future of the process
+   * @throws IllegalArgumentException for an empty command
+   * @throws EventLoopClosedException if the loop is closed
+   */
+  Future<Subprocess> createSubprocessShell(String command, SubprocessOptions options);
+
+  /**
+   * Makes a read transport of the read end of a pipe (or FIFO, or terminal) {@code fd}: asyncio's
+   * {@code connect_read_pipe}. The transport takes the descriptor over (makes it non-blocking;
+   * closes it when it closes). At the end of the pipe the protocol's {@code eofReceived} is called,
+   * then the transport closes.
+   *
+   * @param <P> the protocol's type
+   * @param protocolFactory makes the protocol
+   * @param fd the descriptor, open for reading
+   * @return a future of the transport and protocol, done once {@code connectionMade} ran
+   * @throws UnsupportedOperationException on the nio backend, which cannot wrap a descriptor
+   * @throws EventLoopClosedException if the loop is closed
+   */
+  <P extends BaseProtocol> Future<Connection<P>> connectReadPipe(Supplier<P> protocolFactory, int fd);
+
+  /**
+   * Makes a write transport of the write end of a pipe {@code fd}: asyncio's {@code
+   * connect_write_pipe}. Writes are buffered and flow-controlled as on a socket; a reader that
+   * goes away ends the transport with a broken pipe even while nothing is written; {@code
+   * writeEof} closes it.
+   *
+   * @param <P> the protocol's type
+   * @param protocolFactory makes the protocol
+   * @param fd the descriptor, open for writing
+   * @return a future of the transport and protocol
+   * @throws UnsupportedOperationException on the nio backend, which cannot wrap a descriptor
+   * @throws EventLoopClosedException if the loop is closed
+   */
+  <P extends BaseProtocol> Future<Connection<P>> connectWritePipe(Supplier<P> protocolFactory, int fd);
+
   // ---- errors and debugging ----
 
   /**

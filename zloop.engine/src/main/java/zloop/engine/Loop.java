@@ -894,6 +894,51 @@ public final class Loop implements EventLoop {
     return transports;
   }
 
+  // ---------------------------------------------------------------- child processes and pipes
+
+  private final zloop.engine.process.Subprocesses subprocesses =
+      new zloop.engine.process.Subprocesses(this);
+  private final zloop.engine.stream.SubprocessStreams subprocessStreams =
+      new zloop.engine.stream.SubprocessStreams(this);
+
+  @Override
+  public <P extends zloop.SubprocessProtocol>
+      Future<zloop.SubprocessConnection<P>> subprocessExec(
+          Supplier<P> protocolFactory, List<String> argv, zloop.SubprocessOptions options) {
+    return subprocesses.exec(protocolFactory, argv, options);
+  }
+
+  @Override
+  public <P extends zloop.SubprocessProtocol>
+      Future<zloop.SubprocessConnection<P>> subprocessShell(
+          Supplier<P> protocolFactory, String command, zloop.SubprocessOptions options) {
+    return subprocesses.shell(protocolFactory, command, options);
+  }
+
+  @Override
+  public Future<zloop.Subprocess> createSubprocessExec(
+      List<String> argv, zloop.SubprocessOptions options) {
+    return subprocessStreams.exec(argv, options);
+  }
+
+  @Override
+  public Future<zloop.Subprocess> createSubprocessShell(
+      String command, zloop.SubprocessOptions options) {
+    return subprocessStreams.shell(command, options);
+  }
+
+  @Override
+  public <P extends BaseProtocol> Future<Connection<P>> connectReadPipe(
+      Supplier<P> protocolFactory, int fd) {
+    return subprocesses.connectPipe(protocolFactory, fd, false);
+  }
+
+  @Override
+  public <P extends BaseProtocol> Future<Connection<P>> connectWritePipe(
+      Supplier<P> protocolFactory, int fd) {
+    return subprocesses.connectPipe(protocolFactory, fd, true);
+  }
+
   // ---------------------------------------------------------------- errors, debug
 
   @Override

@@ -32,7 +32,7 @@ import zloop.engine.spi.WatchedFd;
  * live in a shared arena, allocated once when it opens and freed in {@link #close}. Dispatch
  * allocates nothing per event.
  */
-public abstract class ReadinessBackend implements Backend {
+public abstract class ReadinessBackend implements PosixProcessBackend {
 
   /** The token a poller may use for its own wake-up: never a registration's. */
   public static final long WAKEUP_TOKEN = -1L;
@@ -365,6 +365,9 @@ public abstract class ReadinessBackend implements Backend {
       return;
     }
     closed = true;
+    if (processes != null) {
+      processes.close(); // kills and reaps children still running, closes their pipes
+    }
     for (ReadinessRegistration r : table.snapshot()) {
       r.closeWithBackend();
     }
@@ -372,6 +375,19 @@ public abstract class ReadinessBackend implements Backend {
     failures.clear();
     closePoller();
     arena.close();
+  }
+
+  // ---- pipes and child processes: the shared POSIX implementation, watched by this backend ----
+
+  private PosixProcesses processes;
+
+  @Override
+  public final PosixProcesses processes() {
+    ensureOpen();
+    if (processes == null) {
+      processes = new PosixProcesses(this, context);
+    }
+    return processes;
   }
 
   /** Throws if the backend is closed. */

@@ -50,7 +50,7 @@ import zloop.posix.Sockets;
  * <p>Memory: a shared arena for the structs (the backend is built and used on different threads),
  * anonymous mappings for the receive buffers; all allocated when it opens, none per event.
  */
-final class IoUringBackend implements Backend {
+final class IoUringBackend implements Backend, zloop.posix.PosixProcessBackend {
 
   private final LoopContext context;
   private final Config config;
@@ -414,6 +414,9 @@ final class IoUringBackend implements Backend {
       return;
     }
     closed = true;
+    if (processes != null) {
+      processes.close(); // kills and reaps children still running, closes their pipes
+    }
     submissions.close();
     watches.clear();
     for (RingUser user : slots.snapshot()) {
@@ -517,5 +520,18 @@ final class IoUringBackend implements Backend {
   /** The setup flags the kernel accepted, by name. */
   String setupFlags() {
     return ring.describeFlags();
+  }
+
+  // ---- pipes and child processes: the shared POSIX implementation, watched by this backend ----
+
+  private zloop.posix.PosixProcesses processes;
+
+  @Override
+  public zloop.posix.PosixProcesses processes() {
+    ensureOpen();
+    if (processes == null) {
+      processes = new zloop.posix.PosixProcesses(this, context);
+    }
+    return processes;
   }
 }

@@ -98,4 +98,41 @@ public interface Backend extends AutoCloseable {
   /** Releases every kernel resource the backend holds. Loop thread; idempotent. */
   @Override
   void close();
+
+  // ---- pipes and child processes (loop.subprocessExec, connectReadPipe/connectWritePipe) ----
+
+  /**
+   * Wraps one end of a pipe (or a FIFO, or a character device that polls) as a stream handle: the
+   * engine runs its ordinary stream transport over it, so flow control, close and {@code
+   * connectionLost} are those of sockets. The backend makes it non-blocking and close-on-exec and
+   * owns it from then on (closing the handle closes it). A read end only reads; a write end only
+   * writes ({@code shutdownOutput} closes it) and reports a reader that went away (the kernel's
+   * {@code EPOLLERR}) as a broken pipe even while nothing is being written.
+   *
+   * @param fd the descriptor
+   * @param forWriting whether it is the write end
+   * @return the handle
+   * @throws IOException if the descriptor is not open or cannot be made non-blocking
+   * @throws UnsupportedOperationException on a backend without file descriptors (the message says
+   *     which backend and what to use instead)
+   */
+  default SocketHandle openPipe(int fd, boolean forWriting) throws IOException {
+    throw new UnsupportedOperationException("this backend has no pipe transports");
+  }
+
+  /**
+   * Starts a child process, safely for a multi-threaded JVM ({@code posix_spawn}, never a {@code
+   * fork()} from Java): descriptors 0-2 as the request says, and no other descriptor of this
+   * process. Its exit is reported through {@link ChildHandle#onExit} without a thread per child.
+   *
+   * @param request the resolved program, arguments, environment, directory and descriptors
+   * @return the running child
+   * @throws IOException if the child could not be started ({@code posix_spawn}'s error, e.g. a
+   *     program that is not executable)
+   * @throws UnsupportedOperationException if this backend cannot (the engine then uses the JDK's
+   *     {@code ProcessBuilder})
+   */
+  default ChildHandle spawn(SpawnRequest request) throws IOException {
+    throw new UnsupportedOperationException("this backend cannot spawn processes");
+  }
 }
