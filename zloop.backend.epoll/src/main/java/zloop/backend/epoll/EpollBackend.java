@@ -2,6 +2,9 @@ package zloop.backend.epoll;
 
 import zloop.posix.EventFd;
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import zloop.engine.spi.DatagramHandle;
+import zloop.posix.DatagramSockets;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.SocketAddress;
@@ -318,6 +321,21 @@ final class EpollBackend implements Backend {
 
   // ------------------------------------------------------------------ closing
 
+
+  // ------------------------------------------------------------------ datagrams
+
+  /** The datagram sockets, made with the first one: the posix core serves them over {@link #watchFd}. */
+  private DatagramSockets datagrams;
+
+  @Override
+  public DatagramHandle openDatagramSocket(StandardProtocolFamily family) throws IOException {
+    ensureOpen();
+    if (datagrams == null) {
+      datagrams = new DatagramSockets(this, arena, errno);
+    }
+    return datagrams.open(family);
+  }
+
   /** Closes every socket still open (reporting nothing to their handlers), then epoll itself. */
   @Override
   public void close() {
@@ -327,6 +345,9 @@ final class EpollBackend implements Backend {
     closed = true;
     for (Registration r : table.snapshot()) {
       r.closeWithBackend();
+    }
+    if (datagrams != null) {
+      datagrams.closeAll();
     }
     watches.clear();
     failures.clear();

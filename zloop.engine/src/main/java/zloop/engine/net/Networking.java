@@ -242,7 +242,7 @@ public final class Networking {
   }
 
   /** asyncio removes a leftover socket file before binding; anything else at the path stays. */
-  private static void removeStaleSocketFile(Path path) throws IOException {
+  static void removeStaleSocketFile(Path path) throws IOException {
     if (Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       BasicFileAttributes attrs =
           Files.readAttributes(path, BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);

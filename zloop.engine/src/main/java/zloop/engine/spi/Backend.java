@@ -98,4 +98,16 @@ public interface Backend extends AutoCloseable {
   /** Releases every kernel resource the backend holds. Loop thread; idempotent. */
   @Override
   void close();
+
+  /**
+   * Opens a non-blocking, close-on-exec datagram socket: UDP for {@code INET} and {@code INET6},
+   * a Unix datagram socket for {@code UNIX}. The backend closes those still open when it closes.
+   *
+   * @throws UnsupportedOperationException if the backend has no datagram sockets of that family
+   *     (the message says why)
+   */
+  default DatagramHandle openDatagramSocket(java.net.StandardProtocolFamily family)
+      throws IOException {
+    throw new UnsupportedOperationException("this backend has no datagram sockets");
+  }
 }
