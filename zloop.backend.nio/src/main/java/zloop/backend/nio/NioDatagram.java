@@ -22,7 +22,9 @@ import zloop.engine.spi.DatagramHandler;
  *
  * <p><b>Caveats:</b> no Unix datagram sockets (the JDK's {@code DatagramChannel} is IP only); an
  * ICMP error reaches a connected channel as a {@link java.net.PortUnreachableException} from the
- * JDK, as on the native backends. {@link #fd()} is -1.
+ * JDK, as on the native backends; an empty datagram cannot be sent on a connected channel (the
+ * JDK sends nothing for it), so that send fails with a {@link SocketException} instead of
+ * vanishing. {@link #fd()} is -1.
  */
 final class NioDatagram implements DatagramHandle {
   static final int RECEIVES_PER_READY = 64;
@@ -213,11 +215,20 @@ final class NioDatagram implements DatagramHandle {
   @Override
   public boolean sendNow(ByteBuffer data, SocketAddress target) throws IOException {
     requireOpen();
-    boolean empty = !data.hasRemaining();
+    if (!data.hasRemaining()) {
+      if (channel.isConnected()) {
+        // The JDK's connected channel sends nothing for no bytes (send() goes through write(),
+        // which skips them): say so rather than drop the datagram silently.
+        throw new SocketException(
+            "the nio backend cannot send an empty datagram on a connected socket (the JDK's"
+                + " DatagramChannel sends nothing for it)");
+      }
+      // Unconnected, the JDK sends it, with a count of 0 that cannot tell "sent" from "no room".
+      channel.send(data, target);
+      return true;
+    }
     int n = target == null ? channel.write(data) : channel.send(data, target);
-    // An empty datagram is sent with a count of 0, the same count as "no room": the JDK sends it
-    // or throws, so it counts as sent.
-    return n > 0 || empty;
+    return n > 0;
   }
 
   @Override
