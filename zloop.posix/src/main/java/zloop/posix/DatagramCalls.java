@@ -22,7 +22,10 @@ import java.nio.ByteBuffer;
  * The datagram socket calls, bound once through FFM ({@code recvmmsg(2)}, {@code recvfrom(2)},
  * {@code sendto(2)}), and the native memory one loop's datagram sockets share: a batch of {@value
  * #BATCH} receive slots of {@value #SLOT_SIZE} bytes each (one {@code recvmmsg} fills them all),
- * a staging area for heap buffers, and the {@code sockaddr} codec.
+ * a staging area for heap buffers, the {@code sockaddr} codec, and two small caches that spare
+ * the hot path its allocations: senders by their raw bytes (a sender that comes back is the same
+ * {@link SocketAddress} object) and targets by identity (a reply to that object is not encoded
+ * again).
  *
  * <p>Raw convention, as in {@link Sockets}: {@code >= 0} on success, {@code -errno} on failure,
  * {@code EINTR} retried. Every call passes {@code MSG_DONTWAIT}, so a socket another process
@@ -102,16 +105,32 @@ public final class DatagramCalls {
   private final MemorySegment names;
   private final MemorySegment slots;
   private final ByteBuffer[] slotViews = new ByteBuffer[BATCH];
+  private final MemorySegment[] nameSlices = new MemorySegment[BATCH];
   private final MemorySegment staging;
-  /** The last sender decoded, as raw bytes: a sender that repeats is not decoded again. */
-  private final MemorySegment lastName;
-  private int lastNameLength = -1;
+  /** Entries of each address cache: enough for the peers a busy socket alternates between. */
+  private static final int CACHE = 64;
+
+  private static final long NAME = SockAddr.STORAGE_SIZE;
+
+  /**
+   * Senders decoded lately, by a hash of their raw bytes: a sender that comes back is not decoded
+   * (allocated) again. Direct-mapped; a collision only costs a decode.
+   */
+  private final MemorySegment senderNames;
+  private final int[] senderLengths = new int[CACHE];
+  private final SocketAddress[] senders = new SocketAddress[CACHE];
+
+  /**
+   * Targets encoded lately, by identity: a reply to a sender (the same object {@link #sender}
+   * returned) is not encoded again. Direct-mapped, as the senders.
+   */
+  private final MemorySegment targetNames;
+  private final MemorySegment[] targetSlices = new MemorySegment[CACHE];
+  private final int[] targetLengths = new int[CACHE];
+  private final int[] targetFamilies = new int[CACHE];
+  private final SocketAddress[] targets = new SocketAddress[CACHE];
+
   private SocketAddress lastSender;
-  /** The last target encoded, by identity, and its bytes: a reply to a sender is not re-encoded. */
-  private final MemorySegment targetName;
-  private SocketAddress lastTarget;
-  private int lastTargetFamily;
-  private int targetLength;
 
   /**
    * @param arena holds the memory; must outlive every call
@@ -128,6 +147,7 @@ public final class DatagramCalls {
     for (int i = 0; i < BATCH; i++) {
       MemorySegment slot = slots.asSlice((long) i * SLOT_SIZE, SLOT_SIZE);
       slotViews[i] = slot.asByteBuffer().asReadOnlyBuffer();
+      nameSlices[i] = names.asSlice(i * SockAddr.STORAGE_SIZE, SockAddr.STORAGE_SIZE);
       long iov = i * IoVecs.IOVEC.byteSize();
       iovecs.set(JAVA_LONG, iov, slot.address());
       iovecs.set(JAVA_LONG, iov + 8, SLOT_SIZE);
@@ -137,8 +157,11 @@ public final class DatagramCalls {
       messages.set(JAVA_LONG, msg + MSG_IOVLEN, 1);
     }
     this.staging = arena.allocate(SLOT_SIZE, 64);
-    this.lastName = arena.allocate(SockAddr.STORAGE_SIZE, 8);
-    this.targetName = arena.allocate(SockAddr.STORAGE_SIZE, 8);
+    this.senderNames = arena.allocate(NAME * CACHE, 8);
+    this.targetNames = arena.allocate(NAME * CACHE, 8);
+    for (int i = 0; i < CACHE; i++) {
+      targetSlices[i] = targetNames.asSlice(i * NAME, NAME);
+    }
   }
 
   ErrnoCapture errno() {
@@ -215,7 +238,7 @@ public final class DatagramCalls {
 
   /** Slot {@code i}'s sender, or {@code null} (an unnamed Unix socket). */
   SocketAddress sender(int i) {
-    MemorySegment name = names.asSlice(i * SockAddr.STORAGE_SIZE, SockAddr.STORAGE_SIZE);
+    MemorySegment name = nameSlices[i];
     int length = messages.get(JAVA_INT, i * MMSGHDR.byteSize() + MSG_NAMELEN);
     return decode(name, length);
   }
@@ -262,10 +285,14 @@ public final class DatagramCalls {
     return lastSender;
   }
 
-  /** Decodes a sender, reusing the last one if its bytes are the same: no allocation then. */
+  /** Decodes a sender, reusing a cached one if its bytes are the same: no allocation then. */
   private SocketAddress decode(MemorySegment name, int length) {
-    if (length == lastNameLength
-        && MemorySegment.mismatch(name, 0, length, lastName, 0, length) < 0) {
+    int slot = slotOf(name, length);
+    long at = slot * NAME;
+    if (senderLengths[slot] == length
+        && length > 0
+        && MemorySegment.mismatch(name, 0, length, senderNames, at, at + length) < 0) {
+      lastSender = senders[slot];
       return lastSender;
     }
     if (name != addresses.storage()) {
@@ -273,10 +300,23 @@ public final class DatagramCalls {
     }
     addresses.capacityLength().set(JAVA_INT, 0, length); // decode reads the length from here
     SocketAddress sender = addresses.decode();
-    MemorySegment.copy(name, 0, lastName, 0, length);
-    lastNameLength = length;
+    MemorySegment.copy(name, 0, senderNames, at, length);
+    senderLengths[slot] = length;
+    senders[slot] = sender;
     lastSender = sender;
     return sender;
+  }
+
+  /** A hash of the first bytes of a {@code sockaddr} (family, port, most of the address). */
+  private static int slotOf(MemorySegment name, int length) {
+    long h = name.get(JAVA_LONG, 0) * 0x9E3779B97F4A7C15L;
+    if (length > 8) {
+      h ^= name.get(JAVA_LONG, 8) * 0xC2B2AE3D27D4EB4FL;
+    }
+    if (length > 16) {
+      h ^= name.get(JAVA_LONG, 16) * 0x165667B19E3779F9L;
+    }
+    return (int) (h ^ (h >>> 29) ^ (h >>> 47)) & (CACHE - 1);
   }
 
   // ------------------------------------------------------------------ sending
@@ -292,14 +332,17 @@ public final class DatagramCalls {
     MemorySegment name = MemorySegment.NULL;
     int nameLength = 0;
     if (target != null) {
-      if (target != lastTarget || family != lastTargetFamily) {
-        targetLength = addresses.encode(target, family);
-        MemorySegment.copy(addresses.storage(), 0, targetName, 0, targetLength);
-        lastTarget = target;
-        lastTargetFamily = family;
+      int slot = System.identityHashCode(target) & (CACHE - 1);
+      long at = slot * NAME;
+      if (targets[slot] != target || targetFamilies[slot] != family) {
+        int length = addresses.encode(target, family);
+        MemorySegment.copy(addresses.storage(), 0, targetNames, at, length);
+        targets[slot] = target;
+        targetFamilies[slot] = family;
+        targetLengths[slot] = length;
       }
-      name = targetName;
-      nameLength = targetLength;
+      name = targetSlices[slot];
+      nameLength = targetLengths[slot];
     }
     int length = data.remaining();
     try (Arena big = length > staging.byteSize() && !data.isDirect() ? Arena.ofConfined() : null) {
