@@ -307,6 +307,13 @@ class DatagramEndpointTest {
       }
       NetSocket owned = (NetSocket) t.getExtraInfo("socket");
       assertThrows(IllegalStateException.class, () -> loop.sockRecvFrom(owned, 10));
+      if (owned.fd() >= 0) {
+        // asyncio's rule: a descriptor a transport owns cannot be watched behind its back.
+        IllegalStateException watched =
+            assertThrows(IllegalStateException.class, () -> loop.addReader(owned.fd(), () -> {}));
+        assertTrue(watched.getMessage().contains("used by transport"), watched.getMessage());
+        assertThrows(IllegalStateException.class, () -> loop.removeWriter(owned.fd()));
+      }
       NetSocket free = loop.openDatagramSocket(StandardProtocolFamily.INET);
       try {
         assertThrows(IllegalArgumentException.class, () -> loop.sockRecvFrom(free, -1));

@@ -59,6 +59,7 @@ final class LoopDatagramTransport implements DatagramTransport, DatagramHandler 
     this.sockname = socket.localAddress();
     this.peername = socket.remoteAddress();
     exposed.ownedBy(this);
+    loop.transports().add(socket.fd(), this); // addReader and kin refuse its descriptor
   }
 
   /**
@@ -253,6 +254,7 @@ final class LoopDatagramTransport implements DatagramTransport, DatagramHandler 
     } catch (Throwable t) {
       report("Exception in protocol.connectionLost()", AppProtocolCaller.survivable(t));
     } finally {
+      loop.transports().remove(socket.fd(), this);
       socket.close();
     }
   }

@@ -522,7 +522,7 @@ public final class Networking {
 
   /** A socket descriptor made outside the loop, wrapped by the backend: see EventLoop#adoptSocket. */
   public NetSocket adoptSocket(int fd) throws IOException {
-    if (loop.transports().get(fd) != null) {
+    if (loop.transports().owner(fd) != null) {
       throw new IllegalArgumentException("fd " + fd + " belongs to a transport of this loop");
     }
     SocketHandle handle;
