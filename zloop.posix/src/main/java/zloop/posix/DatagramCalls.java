@@ -8,8 +8,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
@@ -40,7 +38,6 @@ import java.nio.ByteBuffer;
  * port reads one datagram per call). Not thread-safe: one instance per loop, allocated on its first
  * datagram socket (the batch is {@value #BATCH} × {@value #SLOT_SIZE} bytes).
  */
-@SuppressWarnings("restricted") // binding libc is this class's job
 public final class DatagramCalls {
 
   /** {@code socket(2)} type of a datagram socket. */
@@ -76,27 +73,20 @@ public final class DatagramCalls {
   private static final long MSG_FLAGS = IoVecs.MSGHDR.byteOffset(groupElement("msg_flags"));
   private static final long MSG_LEN = MMSGHDR.byteOffset(groupElement("msg_len"));
 
-  private static final Linker LINKER = Linker.nativeLinker();
-
   // int recvmmsg(int sockfd, struct mmsghdr *msgvec, unsigned int vlen, int flags,
   //              struct timespec *timeout);
   private static final MethodHandle RECVMMSG =
-      link("recvmmsg", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS);
+      Sockets.link("recvmmsg", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS);
 
   // ssize_t recvfrom(int sockfd, void *buf, size_t len, int flags,
   //                  struct sockaddr *src_addr, socklen_t *addrlen);
   private static final MethodHandle RECVFROM =
-      link("recvfrom", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS);
+      Sockets.link("recvfrom", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS);
 
   // ssize_t sendto(int sockfd, const void *buf, size_t len, int flags,
   //                const struct sockaddr *dest_addr, socklen_t addrlen);
   private static final MethodHandle SENDTO =
-      link("sendto", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
-
-  private static MethodHandle link(String name, MemoryLayout result, MemoryLayout... args) {
-    return LINKER.downcallHandle(
-        Downcalls.symbol(name), FunctionDescriptor.of(result, args), Downcalls.CAPTURE_ERRNO);
-  }
+      Sockets.link("sendto", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
 
   private final ErrnoCapture errno;
   private final SockAddr addresses;
