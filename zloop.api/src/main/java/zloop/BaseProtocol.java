@@ -35,6 +35,8 @@ public sealed interface BaseProtocol
    * closing it is up to the application (then {@code connectionLost} gets {@code null}). Behind
    * TLS, the TLS layer calls it after the handshake and fails the connection instead, as asyncio's
    * {@code sslproto} does.
+   *
+   * @param transport the connection's transport
    */
   default void connectionMade(Transport transport) {}
 

@@ -16,10 +16,18 @@ public non-sealed interface BufferedProtocol extends BaseProtocol {
    */
   ByteBuffer getBuffer(int sizeHint);
 
-  /** {@code nbytes} bytes were written into the last buffer, starting at its position. */
+  /**
+   * {@code nbytes} bytes were written into the last buffer, starting at its position.
+   *
+   * @param nbytes how many bytes the loop wrote
+   */
   void bufferUpdated(int nbytes);
 
-  /** As {@link Protocol#eofReceived()}. */
+  /**
+   * As {@link Protocol#eofReceived()}.
+   *
+   * @return {@code true} to keep the connection half-open
+   */
   default boolean eofReceived() {
     return false;
   }

@@ -15,5 +15,13 @@ package zloop;
  */
 @FunctionalInterface
 public interface ClientConnected {
+  /**
+   * Serves one connection, as a task of its own.
+   *
+   * @param reader the connection's reading half
+   * @param writer the connection's writing half
+   * @throws Exception anything: reported to the loop's exception handler, and the connection is
+   *     closed
+   */
   void serve(StreamReader reader, StreamWriter writer) throws Exception;
 }

@@ -77,18 +77,37 @@ public interface EventLoop extends AutoCloseable {
 
   // ---- lifecycle ----
 
-  /** Runs until {@link #stop()} is called. */
+  /**
+   * Runs until {@link #stop()} is called: asyncio's {@code run_forever}.
+   *
+   * @throws IllegalStateException if the loop is already running, or another loop runs on this
+   *     thread
+   * @throws EventLoopClosedException if the loop is closed
+   */
   void runForever();
 
   /**
-   * Runs until the future is done and returns its result, as {@link Future#join()} would.
+   * Runs until the future is done and returns its result, as {@link Future#join()} would: a
+   * failure is thrown as a {@link java.util.concurrent.CompletionException} whose cause is the
+   * future's exception, a cancellation as a {@link CancellationException}.
    *
+   * @param <T> the result type
+   * @param future a future of this loop
+   * @return the future's result
    * @throws IllegalStateException if the loop stops before the future is done ("Event loop
    *     stopped before Future completed.") or is already running
+   * @throws IllegalArgumentException if the future belongs to another loop
    */
   <T> T runUntilComplete(Future<T> future);
 
-  /** Runs the body as a task until it is done and returns its result. */
+  /**
+   * Runs the body as a task until it is done and returns its result, as {@link
+   * #runUntilComplete(Future)} does.
+   *
+   * @param <T> the result type
+   * @param body the task's body
+   * @return the body's result
+   */
   default <T> T runUntilComplete(Callable<T> body) {
     return runUntilComplete(createTask(body));
   }
@@ -99,10 +118,18 @@ public interface EventLoop extends AutoCloseable {
    */
   void stop();
 
-  /** Whether the loop is running. Any thread. */
+  /**
+   * Whether the loop is running. Any thread.
+   *
+   * @return {@code true} inside {@link #runForever()} or {@link #runUntilComplete}
+   */
   boolean isRunning();
 
-  /** Whether {@link #close()} was called. Any thread. */
+  /**
+   * Whether {@link #close()} was called. Any thread.
+   *
+   * @return {@code true} once closed
+   */
   boolean isClosed();
 
   /**
@@ -125,35 +152,76 @@ public interface EventLoop extends AutoCloseable {
   @Override
   void close();
 
-  /** The name of the I/O backend this loop runs on ({@code epoll}, {@code nio}, ...). */
+  /**
+   * The name of the I/O backend this loop runs on ({@code epoll}, {@code nio}, ...). Any thread.
+   *
+   * @return the backend's name
+   */
   String backendName();
 
   // ---- scheduling ----
 
-  /** Schedules the callback to run on a later turn, FIFO with other such callbacks. Loop thread. */
+  /**
+   * Schedules the callback to run on a later turn, FIFO with other such callbacks. Loop thread.
+   *
+   * @param callback what to run
+   * @return a handle to cancel it
+   */
   Handle callSoon(Runnable callback);
 
   /**
    * Schedules the callback from any thread, waking the loop if it is waiting for I/O. The only
    * thread-safe way into a running loop.
+   *
+   * @param callback what to run on the loop thread
+   * @return a handle to cancel it
+   * @throws EventLoopClosedException if the loop is closed
    */
   Handle callSoonThreadsafe(Runnable callback);
 
-  /** Schedules the callback to run after the delay. Equal deadlines run in scheduling order. */
+  /**
+   * Schedules the callback to run after the delay. Equal deadlines run in scheduling order. Loop
+   * thread.
+   *
+   * @param delay how long from now
+   * @param callback what to run
+   * @return a handle to cancel it
+   */
   TimerHandle callLater(Duration delay, Runnable callback);
 
-  /** Schedules the callback at a deadline on the loop's clock ({@link #time()}). Loop thread. */
+  /**
+   * Schedules the callback at a deadline on the loop's clock ({@link #time()}). Loop thread.
+   *
+   * @param deadlineNanos the deadline, in {@link #time()} nanoseconds
+   * @param callback what to run
+   * @return a handle to cancel it
+   */
   TimerHandle callAt(long deadlineNanos, Runnable callback);
 
-  /** The loop's monotonic clock, in nanoseconds. Any thread. */
+  /**
+   * The loop's monotonic clock, in nanoseconds. Any thread.
+   *
+   * @return the current time on the loop's clock
+   */
   long time();
 
   // ---- futures and tasks ----
 
-  /** A new pending future bound to this loop. */
+  /**
+   * A new pending future bound to this loop: asyncio's {@code create_future}.
+   *
+   * @param <T> the result type
+   * @return the future
+   */
   <T> Future<T> createFuture();
 
-  /** Starts the body as a task named "Task-N". Loop thread. */
+  /**
+   * Starts the body as a task named "Task-N". Loop thread.
+   *
+   * @param <T> the result type
+   * @param body the task's body
+   * @return the task
+   */
   default <T> Task<T> createTask(Callable<T> body) {
     return createTask(body, null);
   }
@@ -162,28 +230,53 @@ public interface EventLoop extends AutoCloseable {
    * Starts the body as a task: a virtual thread whose scheduler is this loop. The body's first
    * step runs on a later turn. Loop thread.
    *
+   * @param <T> the result type
+   * @param body the task's body
    * @param name the task's name, or {@code null} for "Task-N"
+   * @return the task
    * @throws UnsupportedOperationException if the JVM does not allow zloop to schedule virtual
    *     threads (the message names the {@code --add-opens} flag to add)
    */
   <T> Task<T> createTask(Callable<T> body, String name);
 
-  /** Replaces how {@link #createTask} builds tasks; {@code null} restores the default. */
+  /**
+   * Replaces how {@link #createTask} builds tasks; {@code null} restores the default.
+   *
+   * @param factory the new factory, or {@code null}
+   */
   void setTaskFactory(TaskFactory factory);
 
-  /** The task factory set with {@link #setTaskFactory}, or {@code null}. */
+  /**
+   * The task factory set with {@link #setTaskFactory}.
+   *
+   * @return the factory, or {@code null} for the default
+   */
   TaskFactory getTaskFactory();
 
-  /** The tasks of this loop that are not done yet. Loop thread. */
+  /**
+   * The tasks of this loop that are not done yet. Loop thread.
+   *
+   * @return a snapshot of the pending tasks
+   */
   Set<Task<?>> allTasks();
 
   /**
    * A future that completes with a value after the delay: {@code asyncio.sleep}. In a task, {@code
    * sleep(d).join()} parks the task; {@code sleep(Duration.ZERO)} yields for one turn.
+   *
+   * @param <T> the value's type
+   * @param delay how long
+   * @param value the future's result
+   * @return the future
    */
   <T> Future<T> sleep(Duration delay, T value);
 
-  /** {@link #sleep(Duration, Object)} with a {@code null} value. */
+  /**
+   * {@link #sleep(Duration, Object)} with a {@code null} value.
+   *
+   * @param delay how long
+   * @return the future
+   */
   default Future<Void> sleep(Duration delay) {
     return sleep(delay, null);
   }
@@ -191,6 +284,10 @@ public interface EventLoop extends AutoCloseable {
   /**
    * A future of the results of all the futures, in order: {@code asyncio.gather}; the same as
    * {@link #gather(List, boolean)} without {@code returnExceptions}, typed by the values.
+   *
+   * @param <T> the values' type
+   * @param futures futures of this loop
+   * @return a future of their results, in order
    */
   <T> Future<List<T>> gather(List<? extends Future<? extends T>> futures);
 
@@ -214,6 +311,9 @@ public interface EventLoop extends AutoCloseable {
    * CancellationException} exception, whatever {@code returnExceptions} says and even if every
    * child swallowed its cancellation and returned a value (bpo-32684).
    *
+   * @param futures futures of this loop
+   * @param returnExceptions whether failures take their futures' places instead of failing it
+   * @return a future of the outcomes, in order
    * @throws IllegalArgumentException if a future belongs to another loop
    */
   Future<List<Object>> gather(List<? extends Future<?>> futures, boolean returnExceptions);
@@ -226,7 +326,7 @@ public interface EventLoop extends AutoCloseable {
    * future has: it then fails with a {@link TimeoutException} whose cause is the future's {@link
    * CancellationException}. That {@code TimeoutException} is what {@link Future#exception()}
    * returns; {@link Future#join()} and {@link Future#result()} throw it wrapped in a {@link
-   * java.util.concurrent.CompletionException}, as they do every checked exception (and as {@code
+   * java.util.concurrent.CompletionException}, as they do every failure (and as {@code
    * CompletableFuture.orTimeout(...).join()} does). If the future swallows the cancellation and
    * ends with a value or another failure, that is the outcome. A timeout of zero or less cancels a
    * future that is not done at once (a task that has not started never starts); a future already
@@ -237,8 +337,11 @@ public interface EventLoop extends AutoCloseable {
    * after the future's own cancellation handling has finished. A cancellation requested this way
    * wins over a timeout that passes meanwhile.
    *
+   * @param <T> the result type
+   * @param future a future of this loop
    * @param timeout how long to wait; zero or negative: the deadline has passed; {@code null}: no
    *     timeout
+   * @return a future of the future's result, or of the timeout
    * @throws IllegalArgumentException if the future belongs to another loop
    */
   <T> Future<T> waitFor(Future<T> future, Duration timeout);
@@ -261,29 +364,52 @@ public interface EventLoop extends AutoCloseable {
    * caused by the {@link CancellationException} that stopped the work; this method throws it
    * directly, {@code waitFor}'s future fails with it.
    *
+   * @param <T> the result type
    * @param timeout zero or negative: the deadline has passed and the body is cancelled at its first
    *     wait; {@code null}: no timeout
+   * @param body the code to run under the deadline
+   * @return the body's result
+   * @throws TimeoutException if the deadline passed and its cancellation ended the body
+   * @throws Exception what the body throws
    * @throws IllegalStateException outside a task of this loop
    */
   <T> T withTimeout(Duration timeout, Callable<T> body) throws Exception;
 
-  /** Wraps a {@link CompletionStage} of any thread as a future of this loop. */
+  /**
+   * Wraps a {@link CompletionStage} of any thread as a future of this loop: asyncio's {@code
+   * wrap_future}.
+   *
+   * @param <T> the result type
+   * @param stage the stage to follow
+   * @return a future that completes on the loop thread when the stage does
+   */
   <T> Future<T> wrap(CompletionStage<T> stage);
 
   // ---- executors ----
 
   /**
    * Runs the body on the executor ({@code null}: the default executor, a virtual thread per call)
-   * and completes the returned future on the loop thread.
+   * and completes the returned future on the loop thread: asyncio's {@code run_in_executor}.
+   *
+   * @param <T> the result type
+   * @param executor where to run, or {@code null} for the default executor
+   * @param body the blocking work
+   * @return a future of the body's result
    */
   <T> Future<T> runInExecutor(Executor executor, Callable<T> body);
 
-  /** Replaces the default executor used by {@link #runInExecutor} with {@code null}. */
+  /**
+   * Replaces the default executor used by {@link #runInExecutor} with {@code null}.
+   *
+   * @param executor the new default executor
+   */
   void setDefaultExecutor(Executor executor);
 
   /**
    * Shuts the default executor down and completes when all its work has finished. After it, {@link
    * #runInExecutor} with the default executor fails.
+   *
+   * @return a future that completes once the executor's work is done
    */
   Future<Void> shutdownDefaultExecutor();
 
@@ -293,14 +419,27 @@ public interface EventLoop extends AutoCloseable {
    * Listens on every address of {@code host} ({@code null} or {@code ""}: all interfaces, IPv4 and
    * IPv6) at {@code port} (0: a free port, the same one on every address where possible), and
    * serves each accepted connection with a new protocol from the factory. asyncio's {@code
-   * create_server}. TCP_NODELAY is set on accepted connections.
+   * create_server}. TCP_NODELAY is set on accepted connections. The future fails with a {@link
+   * java.net.BindException} if the address is in use.
    *
-   * @throws java.net.BindException (through the future) if the address is in use
+   * @param protocolFactory makes a protocol per accepted connection
+   * @param host the host to listen on ({@code null} or {@code ""}: all interfaces)
+   * @param port the port (0: a free one)
+   * @param options backlog, reuse flags, TLS...
+   * @return a future of the server, listening
    */
   Future<Server> createServer(
       Supplier<? extends BaseProtocol> protocolFactory, String host, int port, ServerOptions options);
 
-  /** {@link #createServer(Supplier, String, int, ServerOptions)} on several hosts at once. */
+  /**
+   * {@link #createServer(Supplier, String, int, ServerOptions)} on several hosts at once.
+   *
+   * @param protocolFactory makes a protocol per accepted connection
+   * @param hosts the hosts to listen on
+   * @param port the port (0: a free one)
+   * @param options backlog, reuse flags, TLS...
+   * @return a future of the server, listening
+   */
   Future<Server> createServer(
       Supplier<? extends BaseProtocol> protocolFactory,
       List<String> hosts,
@@ -310,18 +449,38 @@ public interface EventLoop extends AutoCloseable {
   /**
    * Connects to {@code host:port}, trying each resolved address (RFC 8305 happy eyeballs when the
    * options give a delay), and completes with the transport and the protocol the factory made.
+   * The future fails with a {@link java.net.ConnectException} if every address refused; with
+   * several distinct errors the others are attached as suppressed exceptions.
    *
-   * @throws java.net.ConnectException (through the future) if every address refused; with several
-   *     distinct errors the others are attached as suppressed exceptions
+   * @param <P> the protocol type
+   * @param protocolFactory makes the connection's protocol
+   * @param host the host to connect to
+   * @param port the port to connect to
+   * @param options local address, happy eyeballs, TLS...
+   * @return a future of the connection
    */
   <P extends BaseProtocol> Future<Connection<P>> createConnection(
       Supplier<P> protocolFactory, String host, int port, ConnectOptions options);
 
-  /** A Unix-domain stream server (a filesystem path, or a Linux abstract name). */
+  /**
+   * A Unix-domain stream server (a filesystem path, or a Linux abstract name).
+   *
+   * @param protocolFactory makes a protocol per accepted connection
+   * @param address where to listen
+   * @param options backlog, TLS...
+   * @return a future of the server, listening
+   */
   Future<Server> createUnixServer(
       Supplier<? extends BaseProtocol> protocolFactory, UnixAddress address, ServerOptions options);
 
-  /** Connects to a Unix-domain stream server. */
+  /**
+   * Connects to a Unix-domain stream server.
+   *
+   * @param <P> the protocol type
+   * @param protocolFactory makes the connection's protocol
+   * @param address the server's address
+   * @return a future of the connection
+   */
   <P extends BaseProtocol> Future<Connection<P>> createUnixConnection(
       Supplier<P> protocolFactory, UnixAddress address);
 
@@ -329,6 +488,12 @@ public interface EventLoop extends AutoCloseable {
    * Connects to a Unix-domain stream server with options; only {@link ConnectOptions#tls()}
    * applies (its {@link TlsOptions#serverHostname()} must be set: there is no host to default
    * to).
+   *
+   * @param <P> the protocol type
+   * @param protocolFactory makes the connection's protocol
+   * @param address the server's address
+   * @param options the connection's options (only TLS applies)
+   * @return a future of the connection
    */
   <P extends BaseProtocol> Future<Connection<P>> createUnixConnection(
       Supplier<P> protocolFactory, UnixAddress address, ConnectOptions options);
@@ -343,6 +508,10 @@ public interface EventLoop extends AutoCloseable {
    * {@link NetSocket#close()}, {@code bind} and {@code listen} throw {@link
    * IllegalStateException}. A Unix socket's file is not removed on close (asyncio neither).
    *
+   * @param protocolFactory makes a protocol per accepted connection
+   * @param socket a bound socket of this loop
+   * @param options the backlog and TLS apply
+   * @return a future of the server, listening
    * @throws IllegalArgumentException if {@code socket} is not a socket of this loop, or a
    *     transport or another server owns it
    */
@@ -358,6 +527,11 @@ public interface EventLoop extends AutoCloseable {
    * host/port together with {@code sock}. TLS needs {@link TlsOptions#serverHostname()} set
    * ({@code ""} to skip the host name check): there is no host to default to.
    *
+   * @param <P> the protocol type
+   * @param protocolFactory makes the connection's protocol
+   * @param socket a connected socket of this loop
+   * @param options only TLS applies
+   * @return a future of the connection
    * @throws IllegalArgumentException if {@code socket} is not a connected socket of this loop, a
    *     transport or a server owns it already, or the options ask for something that needs dialing
    */
@@ -367,6 +541,11 @@ public interface EventLoop extends AutoCloseable {
   /**
    * Wraps a socket that is already connected (accepted elsewhere) in a transport; as {@link
    * #connectAcceptedSocket(Supplier, NetSocket, TlsOptions)} without TLS.
+   *
+   * @param <P> the protocol type
+   * @param protocolFactory makes the connection's protocol
+   * @param socket a connected socket of this loop
+   * @return a future of the connection
    */
   <P extends BaseProtocol> Future<Connection<P>> connectAcceptedSocket(
       Supplier<P> protocolFactory, NetSocket socket);
@@ -379,26 +558,47 @@ public interface EventLoop extends AutoCloseable {
    * transport owns the socket from this call on, as in {@link #createConnection(Supplier,
    * NetSocket, ConnectOptions)}.
    *
+   * @param <P> the protocol type
+   * @param protocolFactory makes the connection's protocol
+   * @param socket a connected socket of this loop
    * @param tls the server's TLS options, or {@code null} for a plain connection
+   * @return a future of the connection (after the handshake, with TLS)
    * @throws IllegalArgumentException if {@code socket} is not a connected socket of this loop, or
    *     a transport or a server owns it already
    */
   <P extends BaseProtocol> Future<Connection<P>> connectAcceptedSocket(
       Supplier<P> protocolFactory, NetSocket socket, TlsOptions tls);
 
-  /** Resolves a host name on the default executor: asyncio's {@code getaddrinfo}. */
-  Future<List<InetSocketAddress>> getaddrinfo(String host, int port);
+  /**
+   * Resolves a host name on the default executor: asyncio's {@code getaddrinfo}.
+   *
+   * @param host a host name or an address literal (answered without a lookup)
+   * @param port the port every resolved address carries
+   * @return a future of the addresses, in the resolver's order
+   */
+  Future<List<InetSocketAddress>> getAddrInfo(String host, int port);
 
-  /** Reverse-resolves an address on the default executor: asyncio's {@code getnameinfo}. */
-  Future<String> getnameinfo(InetSocketAddress address);
+  /**
+   * Reverse-resolves an address on the default executor: asyncio's {@code getnameinfo}.
+   *
+   * @param address the address to name
+   * @return a future of the host name (the address's text if it has none)
+   */
+  Future<String> getNameInfo(InetSocketAddress address);
 
   /**
    * Sends {@code count} bytes of the file from {@code position} over the transport (the kernel's
    * {@code sendfile} where the backend has it, a copy loop otherwise) and completes with the
    * number of bytes sent (fewer only if the file is shorter). The transport's buffer is flushed
-   * first; further writes wait until the file is sent.
+   * first; further writes wait until the file is sent. asyncio's {@code sendfile}.
+   *
+   * @param transport the connection to send over
+   * @param file the file to send
+   * @param position the offset of the first byte to send
+   * @param count how many bytes to send
+   * @return a future of the number of bytes sent
    */
-  Future<Long> sendfile(Transport transport, Path file, long position, long count);
+  Future<Long> sendFile(Transport transport, Path file, long position, long count);
 
   /**
    * Upgrades a connected transport to TLS: asyncio's {@code start_tls}. The transport's protocol
@@ -408,19 +608,189 @@ public interface EventLoop extends AutoCloseable {
    * fails with an {@link javax.net.ssl.SSLException}. Needs the {@code zloop.tls} module. Loop
    * thread.
    *
-   * @param serverSide whether this end plays the TLS server
+   * @param transport the connected transport to upgrade
+   * @param protocol the protocol that receives the decrypted data
    * @param options the TLS options; a client needs {@link TlsOptions#serverHostname()} set
    *     ({@code ""} to skip the host name check)
+   * @param side which end of the handshake this one plays
+   * @return a future of the TLS transport, once the handshake is done
    */
   Future<Transport> startTls(
-      Transport transport, BaseProtocol protocol, TlsOptions options, boolean serverSide);
+      Transport transport, BaseProtocol protocol, TlsOptions options, Side side);
+
+  // ---- overloads without options: the defaults of each options type ----
+
+  /**
+   * {@link #createServer(Supplier, String, int, ServerOptions)} with {@link ServerOptions#DEFAULT}.
+   *
+   * @param protocolFactory makes a protocol per accepted connection
+   * @param host the host to listen on ({@code null} or {@code ""}: all interfaces)
+   * @param port the port (0: a free one)
+   * @return a future of the server, listening
+   */
+  default Future<Server> createServer(
+      Supplier<? extends BaseProtocol> protocolFactory, String host, int port) {
+    return createServer(protocolFactory, host, port, ServerOptions.DEFAULT);
+  }
+
+  /**
+   * {@link #createServer(Supplier, List, int, ServerOptions)} with {@link ServerOptions#DEFAULT}.
+   *
+   * @param protocolFactory makes a protocol per accepted connection
+   * @param hosts the hosts to listen on
+   * @param port the port (0: a free one)
+   * @return a future of the server, listening
+   */
+  default Future<Server> createServer(
+      Supplier<? extends BaseProtocol> protocolFactory, List<String> hosts, int port) {
+    return createServer(protocolFactory, hosts, port, ServerOptions.DEFAULT);
+  }
+
+  /**
+   * {@link #createServer(Supplier, NetSocket, ServerOptions)} with {@link ServerOptions#DEFAULT}.
+   *
+   * @param protocolFactory makes a protocol per accepted connection
+   * @param socket a bound socket of this loop
+   * @return a future of the server, listening
+   */
+  default Future<Server> createServer(
+      Supplier<? extends BaseProtocol> protocolFactory, NetSocket socket) {
+    return createServer(protocolFactory, socket, ServerOptions.DEFAULT);
+  }
+
+  /**
+   * {@link #createUnixServer(Supplier, UnixAddress, ServerOptions)} with {@link
+   * ServerOptions#DEFAULT}.
+   *
+   * @param protocolFactory makes a protocol per accepted connection
+   * @param address where to listen
+   * @return a future of the server, listening
+   */
+  default Future<Server> createUnixServer(
+      Supplier<? extends BaseProtocol> protocolFactory, UnixAddress address) {
+    return createUnixServer(protocolFactory, address, ServerOptions.DEFAULT);
+  }
+
+  /**
+   * {@link #createConnection(Supplier, String, int, ConnectOptions)} with {@link
+   * ConnectOptions#DEFAULT}.
+   *
+   * @param <P> the protocol type
+   * @param protocolFactory makes the connection's protocol
+   * @param host the host to connect to
+   * @param port the port to connect to
+   * @return a future of the connection
+   */
+  default <P extends BaseProtocol> Future<Connection<P>> createConnection(
+      Supplier<P> protocolFactory, String host, int port) {
+    return createConnection(protocolFactory, host, port, ConnectOptions.DEFAULT);
+  }
+
+  /**
+   * {@link #createConnection(Supplier, NetSocket, ConnectOptions)} with {@link
+   * ConnectOptions#DEFAULT}.
+   *
+   * @param <P> the protocol type
+   * @param protocolFactory makes the connection's protocol
+   * @param socket a connected socket of this loop
+   * @return a future of the connection
+   */
+  default <P extends BaseProtocol> Future<Connection<P>> createConnection(
+      Supplier<P> protocolFactory, NetSocket socket) {
+    return createConnection(protocolFactory, socket, ConnectOptions.DEFAULT);
+  }
+
+  /**
+   * {@link #openConnection(String, int, StreamOptions)} with {@link StreamOptions#DEFAULT}.
+   *
+   * @param host the host to connect to
+   * @param port the port to connect to
+   * @return a future of the reader and writer
+   */
+  default Future<StreamPair> openConnection(String host, int port) {
+    return openConnection(host, port, StreamOptions.DEFAULT);
+  }
+
+  /**
+   * {@link #openConnection(NetSocket, StreamOptions)} with {@link StreamOptions#DEFAULT}.
+   *
+   * @param socket a connected socket of this loop
+   * @return a future of the reader and writer
+   */
+  default Future<StreamPair> openConnection(NetSocket socket) {
+    return openConnection(socket, StreamOptions.DEFAULT);
+  }
+
+  /**
+   * {@link #openUnixConnection(UnixAddress, StreamOptions)} with {@link StreamOptions#DEFAULT}.
+   *
+   * @param address the server's address
+   * @return a future of the reader and writer
+   */
+  default Future<StreamPair> openUnixConnection(UnixAddress address) {
+    return openUnixConnection(address, StreamOptions.DEFAULT);
+  }
+
+  /**
+   * {@link #startServer(ClientConnected, String, int, StreamOptions)} with {@link
+   * StreamOptions#DEFAULT}.
+   *
+   * @param clientConnected runs as a task per client
+   * @param host the host to listen on ({@code null} or {@code ""}: all interfaces)
+   * @param port the port (0: a free one)
+   * @return a future of the server, listening
+   */
+  default Future<Server> startServer(ClientConnected clientConnected, String host, int port) {
+    return startServer(clientConnected, host, port, StreamOptions.DEFAULT);
+  }
+
+  /**
+   * {@link #startServer(ClientConnected, NetSocket, StreamOptions)} with {@link
+   * StreamOptions#DEFAULT}.
+   *
+   * @param clientConnected runs as a task per client
+   * @param socket a bound socket of this loop
+   * @return a future of the server, listening
+   */
+  default Future<Server> startServer(ClientConnected clientConnected, NetSocket socket) {
+    return startServer(clientConnected, socket, StreamOptions.DEFAULT);
+  }
+
+  /**
+   * {@link #startUnixServer(ClientConnected, UnixAddress, StreamOptions)} with {@link
+   * StreamOptions#DEFAULT}.
+   *
+   * @param clientConnected runs as a task per client
+   * @param address where to listen
+   * @return a future of the server, listening
+   */
+  default Future<Server> startUnixServer(ClientConnected clientConnected, UnixAddress address) {
+    return startUnixServer(clientConnected, address, StreamOptions.DEFAULT);
+  }
 
   // ---- streams ----
 
-  /** {@link Streams#openConnection}: connects and completes with a reader and a writer. */
+  /**
+   * {@link Streams#openConnection}: connects and completes with a reader and a writer. The
+   * connection is made with {@link StreamOptions#connect()}.
+   *
+   * @param host the host to connect to
+   * @param port the port to connect to
+   * @param options the reader's limit and the connection's options
+   * @return a future of the reader and writer
+   */
   Future<StreamPair> openConnection(String host, int port, StreamOptions options);
 
-  /** {@link Streams#startServer}: a server running {@code clientConnected} as a task per client. */
+  /**
+   * {@link Streams#startServer}: a server running {@code clientConnected} as a task per client,
+   * listening with {@link StreamOptions#server()}.
+   *
+   * @param clientConnected runs as a task per client
+   * @param host the host to listen on ({@code null} or {@code ""}: all interfaces)
+   * @param port the port (0: a free one)
+   * @param options the readers' limit and the server's options
+   * @return a future of the server, listening
+   */
   Future<Server> startServer(
       ClientConnected clientConnected, String host, int port, StreamOptions options);
 
@@ -428,6 +798,10 @@ public interface EventLoop extends AutoCloseable {
    * asyncio's {@code open_connection(sock=)}: a reader and a writer over a socket the caller
    * already connected; the rules of {@link #createConnection(Supplier, NetSocket, ConnectOptions)}
    * apply (TLS needs {@link TlsOptions#serverHostname()}).
+   *
+   * @param socket a connected socket of this loop
+   * @param options the reader's limit and the connection's options (only TLS applies)
+   * @return a future of the reader and writer
    */
   Future<StreamPair> openConnection(NetSocket socket, StreamOptions options);
 
@@ -435,22 +809,51 @@ public interface EventLoop extends AutoCloseable {
    * asyncio's {@code start_server(sock=)}: {@link #startServer(ClientConnected, String, int,
    * StreamOptions)} on a socket the caller made; the rules of {@link #createServer(Supplier,
    * NetSocket, ServerOptions)} apply.
+   *
+   * @param clientConnected runs as a task per client
+   * @param socket a bound socket of this loop
+   * @param options the readers' limit and the server's options
+   * @return a future of the server, listening
    */
   Future<Server> startServer(ClientConnected clientConnected, NetSocket socket, StreamOptions options);
 
-  /** {@link Streams#openUnixConnection}. */
+  /**
+   * {@link Streams#openUnixConnection}.
+   *
+   * @param address the server's address
+   * @param options the reader's limit and the connection's options
+   * @return a future of the reader and writer
+   */
   Future<StreamPair> openUnixConnection(UnixAddress address, StreamOptions options);
 
-  /** {@link Streams#startUnixServer}. */
+  /**
+   * {@link Streams#startUnixServer}.
+   *
+   * @param clientConnected runs as a task per client
+   * @param address where to listen
+   * @param options the readers' limit and the server's options
+   * @return a future of the server, listening
+   */
   Future<Server> startUnixServer(
       ClientConnected clientConnected, UnixAddress address, StreamOptions options);
 
   // ---- low-level sockets ----
 
-  /** A new non-blocking TCP socket of the family ({@code INET} or {@code INET6}). */
+  /**
+   * A new non-blocking TCP socket of the family ({@code INET} or {@code INET6}).
+   *
+   * @param family the address family
+   * @return the socket, owned by the caller
+   * @throws IOException if the system refuses a socket
+   */
   NetSocket openTcpSocket(StandardProtocolFamily family) throws IOException;
 
-  /** A new non-blocking Unix-domain stream socket. */
+  /**
+   * A new non-blocking Unix-domain stream socket.
+   *
+   * @return the socket, owned by the caller
+   * @throws IOException if the system refuses a socket
+   */
   NetSocket openUnixSocket() throws IOException;
 
   /**
@@ -463,6 +866,9 @@ public interface EventLoop extends AutoCloseable {
    * ConnectOptions)}, {@link #createServer(Supplier, NetSocket, ServerOptions)} or {@link
    * #connectAcceptedSocket(Supplier, NetSocket, TlsOptions)}.
    *
+   * @param fd the socket's descriptor
+   * @return the socket, owned by the loop's object from now on
+   * @throws IOException if the descriptor cannot be inspected or set up
    * @throws UnsupportedOperationException on a backend without file descriptors (nio)
    * @throws IllegalArgumentException if {@code fd} is not an open stream socket of those
    *     families, or a transport of this loop already owns it
@@ -476,19 +882,48 @@ public interface EventLoop extends AutoCloseable {
    * "socket belongs to another loop", or "not a zloop socket" for any other {@link NetSocket}),
    * and not a socket a transport or a server owns ({@link IllegalStateException}: it would take
    * the owner's events).
+   *
+   * @param socket a connected socket of this loop
+   * @param maxBytes the most bytes to receive
+   * @return a future of the bytes received
    */
   Future<ByteBuffer> sockRecv(NetSocket socket, int maxBytes);
 
-  /** Receives into the buffer and completes with the count (0 at end of stream). */
+  /**
+   * Receives into the buffer and completes with the count (0 at end of stream): asyncio's {@code
+   * sock_recv_into}.
+   *
+   * @param socket a connected socket of this loop
+   * @param buffer where the bytes go, from its position
+   * @return a future of the count
+   */
   Future<Integer> sockRecvInto(NetSocket socket, ByteBuffer buffer);
 
-  /** Sends all the bytes; the buffer is not touched after the future completes. */
-  Future<Void> sockSendall(NetSocket socket, ByteBuffer data);
+  /**
+   * Sends all the bytes: asyncio's {@code sock_sendall}. The buffer is not touched after the
+   * future completes.
+   *
+   * @param socket a connected socket of this loop
+   * @param data the bytes between the buffer's position and limit
+   * @return a future that completes once every byte is sent
+   */
+  Future<Void> sockSendAll(NetSocket socket, ByteBuffer data);
 
-  /** Connects the socket. */
+  /**
+   * Connects the socket: asyncio's {@code sock_connect}.
+   *
+   * @param socket a socket of this loop
+   * @param remote the address to connect to
+   * @return a future that completes once connected
+   */
   Future<Void> sockConnect(NetSocket socket, SocketAddress remote);
 
-  /** Accepts one connection on a listening socket. */
+  /**
+   * Accepts one connection on a listening socket: asyncio's {@code sock_accept}.
+   *
+   * @param listening a listening socket of this loop
+   * @return a future of the accepted socket, owned by the caller
+   */
   Future<NetSocket> sockAccept(NetSocket listening);
 
   // ---- datagrams ----
@@ -578,6 +1013,8 @@ public interface EventLoop extends AutoCloseable {
    * is not closing, on every backend (asyncio's rule): watching it, or removing a watch from it,
    * would fight the transport over its descriptor.
    *
+   * @param fd the descriptor to watch
+   * @param callback called on the loop thread while it is readable
    * @throws IllegalStateException if a transport of this loop owns {@code fd} ("File descriptor N
    *     is used by transport ...")
    * @throws UnsupportedOperationException on a backend without file descriptors (nio)
@@ -585,8 +1022,10 @@ public interface EventLoop extends AutoCloseable {
   void addReader(int fd, Runnable callback);
 
   /**
-   * Stops watching {@code fd} for reading; returns whether it was watched.
+   * Stops watching {@code fd} for reading.
    *
+   * @param fd the descriptor
+   * @return whether it was watched
    * @throws IllegalStateException if a transport of this loop owns {@code fd}
    */
   boolean removeReader(int fd);
@@ -594,44 +1033,78 @@ public interface EventLoop extends AutoCloseable {
   /**
    * As {@link #addReader}, for writability.
    *
+   * @param fd the descriptor to watch
+   * @param callback called on the loop thread while it is writable
    * @throws IllegalStateException if a transport of this loop owns {@code fd}
    */
   void addWriter(int fd, Runnable callback);
 
   /**
-   * Stops watching {@code fd} for writing; returns whether it was watched.
+   * Stops watching {@code fd} for writing.
    *
+   * @param fd the descriptor
+   * @return whether it was watched
    * @throws IllegalStateException if a transport of this loop owns {@code fd}
    */
   boolean removeWriter(int fd);
 
   // ---- errors and debugging ----
 
-  /** Replaces the exception handler; {@code null} restores the default. */
+  /**
+   * Replaces the exception handler; {@code null} restores the default.
+   *
+   * @param handler the new handler, or {@code null}
+   */
   void setExceptionHandler(ExceptionHandler handler);
 
-  /** The handler set with {@link #setExceptionHandler}, or {@code null}. */
+  /**
+   * The handler set with {@link #setExceptionHandler}.
+   *
+   * @return the handler, or {@code null} for the default
+   */
   ExceptionHandler getExceptionHandler();
 
-  /** The default handler: logs the context through {@link System.Logger}. */
+  /**
+   * The default handler: logs the context through {@link System.Logger}.
+   *
+   * @param context what went wrong
+   */
   void defaultExceptionHandler(ExceptionContext context);
 
-  /** Passes the context to the current exception handler. */
+  /**
+   * Passes the context to the current exception handler.
+   *
+   * @param context what went wrong
+   */
   void callExceptionHandler(ExceptionContext context);
 
   /**
    * Debug mode: callbacks and I/O events slower than {@link #slowCallbackDuration()} are reported
    * (see "Debug mode" above).
+   *
+   * @param enabled whether debug mode is on
    */
   void setDebug(boolean enabled);
 
-  /** Whether debug mode is on. */
+  /**
+   * Whether debug mode is on.
+   *
+   * @return the flag
+   */
   boolean getDebug();
 
-  /** The duration above which a callback is reported as slow in debug mode (default 100 ms). */
+  /**
+   * The duration above which a callback is reported as slow in debug mode (default 100 ms).
+   *
+   * @return the threshold
+   */
   Duration slowCallbackDuration();
 
-  /** Sets the slow-callback threshold. */
+  /**
+   * Sets the slow-callback threshold.
+   *
+   * @param threshold the new threshold
+   */
   void setSlowCallbackDuration(Duration threshold);
 
   /**
@@ -639,7 +1112,15 @@ public interface EventLoop extends AutoCloseable {
    * body or the name and delegates to {@code defaults}, the loop's own factory.
    */
   interface TaskFactory {
-    /** Creates and starts a task for the body. */
+    /**
+     * Creates and starts a task for the body.
+     *
+     * @param <T> the result type
+     * @param body the task's body
+     * @param name the task's name, or {@code null} for "Task-N"
+     * @param defaults the loop's own factory, to delegate to
+     * @return the started task
+     */
     <T> Task<T> create(Callable<T> body, String name, TaskFactory defaults);
   }
 }

@@ -6,6 +6,7 @@ import java.io.Serial;
 public class EventLoopClosedException extends IllegalStateException {
   @Serial private static final long serialVersionUID = 1L;
 
+  /** The exception, with asyncio's message. */
   public EventLoopClosedException() {
     super("Event loop is closed");
   }

@@ -20,7 +20,11 @@ public final class EventLoops {
 
   private EventLoops() {}
 
-  /** A new loop on the backend named by {@code -Dzloop.backend} ({@code auto} if unset). */
+  /**
+   * A new loop on the backend named by {@code -Dzloop.backend} ({@code auto} if unset).
+   *
+   * @return the new loop
+   */
   public static EventLoop newEventLoop() {
     return newEventLoop(System.getProperty(BACKEND_PROPERTY, "auto"));
   }
@@ -28,6 +32,8 @@ public final class EventLoops {
   /**
    * A new loop on the named backend.
    *
+   * @param backend a backend name, or {@code "auto"}
+   * @return the new loop
    * @throws IllegalArgumentException if the backend is unknown or unavailable, naming the
    *     available ones and why each other is not
    */
@@ -35,12 +41,20 @@ public final class EventLoops {
     return factory().newEventLoop(backend);
   }
 
-  /** Every backend known here, available or not, with the reason for each unavailable one. */
+  /**
+   * Every backend known here, available or not, with the reason for each unavailable one.
+   *
+   * @return the backends' statuses
+   */
   public static List<BackendStatus> backends() {
     return factory().backends();
   }
 
-  /** The backend {@code auto} picks on this host. */
+  /**
+   * The backend {@code auto} picks on this host.
+   *
+   * @return the backend's name
+   */
   public static String autoBackend() {
     return factory().autoBackend();
   }
@@ -49,6 +63,7 @@ public final class EventLoops {
    * The loop running on this thread, or running the task this code is part of: asyncio's {@code
    * get_running_loop()}.
    *
+   * @return the running loop
    * @throws IllegalStateException if no loop is running here
    */
   public static EventLoop runningLoop() {
@@ -59,7 +74,11 @@ public final class EventLoops {
     return loop;
   }
 
-  /** The task this code runs in, if any: asyncio's {@code current_task()}. */
+  /**
+   * The task this code runs in, if any: asyncio's {@code current_task()}.
+   *
+   * @return the task, or empty outside one
+   */
   public static Optional<Task<?>> currentTask() {
     return Optional.ofNullable(factory().currentTask());
   }
@@ -68,12 +87,25 @@ public final class EventLoops {
    * {@code asyncio.run}: runs {@code main} as a task on a new loop and returns its result. Then,
    * whatever happened, cancels the tasks left over and lets them finish cancelling, shuts the
    * default executor down, and closes the loop.
+   *
+   * @param <T> the result type
+   * @param main the program's main task
+   * @return what {@code main} returned; a failure arrives as a {@link
+   *     java.util.concurrent.CompletionException} whose cause is what {@code main} threw, as from
+   *     {@link Future#join()}
    */
   public static <T> T run(Callable<T> main) {
     return run(main, false);
   }
 
-  /** {@link #run(Callable)} with debug mode set as given. */
+  /**
+   * {@link #run(Callable)} with debug mode set as given.
+   *
+   * @param <T> the result type
+   * @param main the program's main task
+   * @param debug whether the loop runs in debug mode
+   * @return what {@code main} returned
+   */
   public static <T> T run(Callable<T> main, boolean debug) {
     EventLoop loop = newEventLoop();
     try {

@@ -8,5 +8,11 @@ package zloop;
 @FunctionalInterface
 public interface ExceptionHandler {
 
+  /**
+   * Handles one failure.
+   *
+   * @param loop the loop it happened on
+   * @param context what went wrong
+   */
   void handle(EventLoop loop, ExceptionContext context);
 }

@@ -10,6 +10,10 @@ public interface Handle {
   /** Prevents the callback from running if it has not run yet. Cancelling twice is harmless. */
   void cancel();
 
-  /** Whether {@link #cancel()} was called. */
+  /**
+   * Whether {@link #cancel()} was called.
+   *
+   * @return {@code true} once cancelled
+   */
   boolean isCancelled();
 }

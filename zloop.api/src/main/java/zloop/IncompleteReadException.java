@@ -10,10 +10,15 @@ import java.io.Serial;
 public class IncompleteReadException extends EOFException {
   @Serial private static final long serialVersionUID = 1L;
 
+  /** The bytes that arrived before the end of the stream. */
   private final byte[] partial;
+
+  /** How many bytes were wanted, or -1 for a read up to a separator. */
   private final int expected;
 
   /**
+   * The exception, with asyncio's message.
+   *
    * @param partial the bytes read before the end of the stream
    * @param expected how many were wanted, or -1 when reading up to a separator
    */
@@ -27,12 +32,20 @@ public class IncompleteReadException extends EOFException {
     this.expected = expected;
   }
 
-  /** The bytes that arrived before the end of the stream. */
+  /**
+   * The bytes that arrived before the end of the stream.
+   *
+   * @return a copy of the bytes
+   */
   public byte[] partial() {
     return partial.clone();
   }
 
-  /** How many bytes were wanted, or -1 for a read up to a separator. */
+  /**
+   * How many bytes were wanted, or -1 for a read up to a separator.
+   *
+   * @return the count, or -1
+   */
   public int expected() {
     return expected;
   }

@@ -9,6 +9,11 @@ import java.io.Serial;
 public class InvalidStateException extends IllegalStateException {
   @Serial private static final long serialVersionUID = 1L;
 
+  /**
+   * The exception.
+   *
+   * @param message what was wrong
+   */
   public InvalidStateException(String message) {
     super(message);
   }

@@ -24,24 +24,52 @@ import java.net.SocketOption;
  */
 public interface NetSocket extends AutoCloseable {
 
-  /** The local address, or {@code null} if unbound. */
+  /**
+   * The local address, or {@code null} if unbound.
+   *
+   * @return the local address, or {@code null}
+   */
   SocketAddress localAddress();
 
-  /** The peer's address, or {@code null} if not connected. */
+  /**
+   * The peer's address, or {@code null} if not connected.
+   *
+   * @return the peer's address, or {@code null}
+   */
   SocketAddress remoteAddress();
 
-  /** The file descriptor, or -1 on a backend that has none (nio). */
+  /**
+   * The file descriptor, or -1 on a backend that has none (nio).
+   *
+   * @return the descriptor, or -1
+   */
   int fd();
 
-  /** Sets a socket option (for example {@link java.net.StandardSocketOptions#TCP_NODELAY}). */
+  /**
+   * Sets a socket option (for example {@link java.net.StandardSocketOptions#TCP_NODELAY}).
+   *
+   * @param <T> the option's value type
+   * @param option the option
+   * @param value its new value
+   * @throws IOException if the system refuses the option or the value
+   */
   <T> void setOption(SocketOption<T> option, T value) throws IOException;
 
-  /** Reads a socket option. */
+  /**
+   * Reads a socket option.
+   *
+   * @param <T> the option's value type
+   * @param option the option
+   * @return its value
+   * @throws IOException if the system cannot read the option
+   */
   <T> T getOption(SocketOption<T> option) throws IOException;
 
   /**
    * Binds the socket to a local address.
    *
+   * @param local the local address
+   * @throws IOException if the address cannot be bound (in use, not available)
    * @throws IllegalStateException if a transport or a server owns the socket
    */
   void bind(SocketAddress local) throws IOException;
@@ -49,11 +77,17 @@ public interface NetSocket extends AutoCloseable {
   /**
    * Makes a bound socket a listening one.
    *
+   * @param backlog the listen backlog
+   * @throws IOException if the system refuses
    * @throws IllegalStateException if a transport or a server owns the socket
    */
   void listen(int backlog) throws IOException;
 
-  /** Whether the socket is still open. */
+  /**
+   * Whether the socket is still open.
+   *
+   * @return {@code true} until closed
+   */
   boolean isOpen();
 
   /**

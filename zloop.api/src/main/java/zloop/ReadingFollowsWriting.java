@@ -28,7 +28,11 @@ package zloop;
  */
 public non-sealed interface ReadingFollowsWriting extends BaseProtocol {
 
-  /** The transport given to {@code connectionMade}, or {@code null} before it. */
+  /**
+   * The transport given to {@code connectionMade}, or {@code null} before it.
+   *
+   * @return the transport, or {@code null}
+   */
   Transport transport();
 
   /** Stops reading: the write buffer went over its high watermark. */

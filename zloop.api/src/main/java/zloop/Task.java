@@ -24,22 +24,41 @@ package zloop;
  * IllegalStateException}, and so does a task's {@code join()} on itself (asyncio raises {@code
  * RuntimeError} for both).
  *
+ * <p>A body that lets a {@link java.util.concurrent.CompletionException} out (what {@code join()}
+ * throws for a failed future, see {@link Future}) fails the task with that exception's cause: a
+ * failure passes through a chain of tasks unchanged, as an exception passes through asyncio's
+ * {@code await}, and {@link #exception()} is the original, never join's wrapper.
+ *
  * @param <T> the result type
  */
 public interface Task<T> extends Future<T> {
 
-  /** The task's name ("Task-N" unless given). */
+  /**
+   * The task's name ("Task-N" unless given).
+   *
+   * @return the name
+   */
   String name();
 
-  /** Renames the task. */
+  /**
+   * Renames the task.
+   *
+   * @param name the new name
+   */
   void setName(String name);
 
-  /** How many cancellation requests are pending: asyncio's {@code Task.cancelling()}. */
+  /**
+   * How many cancellation requests are pending: asyncio's {@code Task.cancelling()}.
+   *
+   * @return the count
+   */
   int cancelling();
 
   /**
    * Withdraws one cancellation request and returns how many remain: asyncio's {@code
    * Task.uncancel()}, used by timeout scopes that turn their own cancellation into a timeout.
+   *
+   * @return the requests that remain
    */
   int uncancel();
 }

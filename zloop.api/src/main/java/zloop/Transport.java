@@ -12,7 +12,7 @@ import java.util.List;
  * {@code "sockname"} and {@code "peername"} ({@link java.net.SocketAddress}), {@code "socket"}
  * (the {@link NetSocket}, for addresses and options: the same object on every call, and its
  * {@code close()} is refused while the transport holds it open), {@code "backend"} (the backend's
- * name).
+ * name). Each has a typed key in {@link ExtraInfo}: {@code getExtraInfo(ExtraInfo.PEERNAME)}.
  */
 public interface Transport {
 
@@ -24,21 +24,55 @@ public interface Transport {
    */
   void close();
 
-  /** Whether {@link #close()} or {@link #abort()} was called, or the connection was lost. */
+  /**
+   * Whether {@link #close()} or {@link #abort()} was called, or the connection was lost.
+   *
+   * @return {@code true} once closing or closed
+   */
   boolean isClosing();
 
-  /** Extra information by name (see the class comment), or {@code null} if there is none. */
+  /**
+   * Extra information by asyncio's name (see the class comment): the untyped form, for names
+   * without an {@link ExtraInfo} key and for layers that forward every name.
+   *
+   * @param name the name, e.g. {@code "peername"}
+   * @return the value, or {@code null} if there is none
+   */
   Object getExtraInfo(String name);
 
-  /** Replaces the protocol that receives events from now on. */
+  /**
+   * Extra information by typed key: {@code getExtraInfo(ExtraInfo.PEERNAME)}.
+   *
+   * @param <T> the type of the value
+   * @param key the key
+   * @return the value, or {@code null} if there is none
+   * @throws ClassCastException if the transport answered the key's name with another type
+   */
+  default <T> T getExtraInfo(ExtraInfo<T> key) {
+    return key.cast(getExtraInfo(key.name()));
+  }
+
+  /**
+   * Replaces the protocol that receives events from now on.
+   *
+   * @param protocol the new protocol
+   */
   void setProtocol(BaseProtocol protocol);
 
-  /** The protocol receiving events. */
+  /**
+   * The protocol receiving events.
+   *
+   * @return the protocol
+   */
   BaseProtocol getProtocol();
 
   // ---- ReadTransport ----
 
-  /** Whether the transport is receiving (not paused, not closing). */
+  /**
+   * Whether the transport is receiving (not paused, not closing).
+   *
+   * @return {@code true} while data is delivered
+   */
   boolean isReading();
 
   /** Stops delivering data until {@link #resumeReading()}. Idempotent. */
@@ -54,19 +88,32 @@ public interface Transport {
    * does not take now is copied into the transport's buffer, so the caller's buffer is free again
    * when this returns. Consumes the buffer (its position moves to its limit).
    *
+   * @param data the bytes between its position and limit
    * @throws IllegalStateException after {@link #writeEof()}
    */
   void write(ByteBuffer data);
 
-  /** {@link #write(ByteBuffer)} of a whole array. */
+  /**
+   * {@link #write(ByteBuffer)} of a whole array.
+   *
+   * @param data the bytes to send
+   */
   default void write(byte[] data) {
     write(ByteBuffer.wrap(data));
   }
 
-  /** Writes several buffers as one gathering write. */
-  void writelines(List<ByteBuffer> data);
+  /**
+   * Writes several buffers as one gathering write: asyncio's {@code writelines}.
+   *
+   * @param data the buffers, each consumed as by {@link #write(ByteBuffer)}
+   */
+  void writeLines(List<ByteBuffer> data);
 
-  /** Whether {@link #writeEof()} is supported (true for TCP and Unix stream sockets). */
+  /**
+   * Whether {@link #writeEof()} is supported (true for TCP and Unix stream sockets).
+   *
+   * @return whether {@link #writeEof()} works
+   */
   boolean canWriteEof();
 
   /** Closes the write side once the buffer is sent; the read side stays open. */
@@ -78,15 +125,26 @@ public interface Transport {
    */
   void abort();
 
-  /** Bytes buffered, not yet handed to the kernel. */
+  /**
+   * Bytes buffered, not yet handed to the kernel.
+   *
+   * @return the buffered byte count
+   */
   long getWriteBufferSize();
 
-  /** The current watermarks. */
+  /**
+   * The current watermarks.
+   *
+   * @return the watermarks
+   */
   WriteBufferLimits getWriteBufferLimits();
 
   /**
-   * Sets the watermarks, asyncio's way: {@code null} for either uses the rule in {@link
-   * WriteBufferLimits#of}. May pause or resume the protocol at once.
+   * Sets the watermarks: asyncio's {@code set_write_buffer_limits}. Its defaults for a missing
+   * watermark are {@link WriteBufferLimits#ofHigh} and {@link WriteBufferLimits#ofLow}; {@link
+   * WriteBufferLimits#DEFAULT} restores asyncio's. May pause or resume the protocol at once.
+   *
+   * @param limits the new watermarks
    */
-  void setWriteBufferLimits(Long high, Long low);
+  void setWriteBufferLimits(WriteBufferLimits limits);
 }

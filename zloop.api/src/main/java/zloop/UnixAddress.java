@@ -13,7 +13,10 @@ import java.util.Objects;
 public final class UnixAddress extends SocketAddress {
   @Serial private static final long serialVersionUID = 1L;
 
-  private final String path; // a String: Path is not serializable
+  /** The filesystem path, or {@code null}; a String because Path is not serializable. */
+  private final String path;
+
+  /** The abstract name, or {@code null}. */
   private final String abstractName;
 
   private UnixAddress(String path, String abstractName) {
@@ -21,31 +24,59 @@ public final class UnixAddress extends SocketAddress {
     this.abstractName = abstractName;
   }
 
-  /** A filesystem socket. */
+  /**
+   * A filesystem socket.
+   *
+   * @param path the socket file's path
+   * @return the address
+   */
   public static UnixAddress of(Path path) {
     return new UnixAddress(Objects.requireNonNull(path, "path").toString(), null);
   }
 
-  /** A filesystem socket. */
+  /**
+   * A filesystem socket.
+   *
+   * @param path the socket file's path
+   * @return the address
+   */
   public static UnixAddress of(String path) {
     return of(Path.of(path));
   }
 
-  /** A Linux abstract socket name (without the leading NUL byte). */
+  /**
+   * A Linux abstract socket name (without the leading NUL byte).
+   *
+   * @param name the abstract name
+   * @return the address
+   */
   public static UnixAddress ofAbstract(String name) {
     return new UnixAddress(null, Objects.requireNonNull(name, "name"));
   }
 
+  /**
+   * Whether this is a Linux abstract name rather than a filesystem path.
+   *
+   * @return {@code true} for an abstract name
+   */
   public boolean isAbstract() {
     return abstractName != null;
   }
 
-  /** The filesystem path, or {@code null} for an abstract name. */
+  /**
+   * The filesystem path, or {@code null} for an abstract name.
+   *
+   * @return the path, or {@code null}
+   */
   public Path path() {
     return path == null ? null : Path.of(path);
   }
 
-  /** The abstract name, or {@code null} for a filesystem path. */
+  /**
+   * The abstract name, or {@code null} for a filesystem path.
+   *
+   * @return the name, or {@code null}
+   */
   public String abstractName() {
     return abstractName;
   }

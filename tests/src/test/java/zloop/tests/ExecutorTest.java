@@ -1,5 +1,7 @@
 package zloop.tests;
 
+import java.util.concurrent.CompletionException;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -54,7 +56,10 @@ class ExecutorTest {
       assertEquals(50, all.size());
       assertEquals("r49", all.get(49));
       Future<String> bad = loop.runInExecutor(pool, () -> { throw new IllegalStateException("worker failed"); });
-      IllegalStateException e = assertThrows(IllegalStateException.class, () -> loop.runUntilComplete(bad));
+      IllegalStateException e =
+          assertInstanceOf(
+              IllegalStateException.class,
+              assertThrows(CompletionException.class, () -> loop.runUntilComplete(bad)).getCause());
       assertEquals("worker failed", e.getMessage());
     } finally {
       pool.shutdownNow();

@@ -1,5 +1,7 @@
 package zloop.tests;
 
+import java.util.concurrent.CompletionException;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -59,8 +61,9 @@ class LifecycleTest {
     try (EventLoop loop = Backends.open(backend)) {
       Future<String> f = loop.createFuture();
       loop.callSoon(() -> f.setException(new IllegalArgumentException("boom")));
-      IllegalArgumentException e =
-          assertThrows(IllegalArgumentException.class, () -> loop.runUntilComplete(f));
+      CompletionException wrapped =
+          assertThrows(CompletionException.class, () -> loop.runUntilComplete(f));
+      IllegalArgumentException e = assertInstanceOf(IllegalArgumentException.class, wrapped.getCause());
       assertEquals("boom", e.getMessage());
     }
   }

@@ -81,7 +81,7 @@ class TaskCarrierTest {
                     }
                     work.run();
                   }));
-      Task<List<InetSocketAddress>> task = loop.createTask(() -> loop.getaddrinfo("localhost", 80).join());
+      Task<List<InetSocketAddress>> task = loop.createTask(() -> loop.getAddrInfo("localhost", 80).join());
       List<InetSocketAddress> addresses = loop.runUntilComplete(task);
       assertFalse(addresses.isEmpty());
       assertTrue(addresses.stream().allMatch(a -> a.getAddress().isLoopbackAddress()));

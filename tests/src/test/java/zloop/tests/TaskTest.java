@@ -1,5 +1,6 @@
 package zloop.tests;
 
+import java.util.concurrent.CompletionException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -206,8 +207,9 @@ class TaskTest {
       Task<String> task = loop.createTask(() -> {
         throw new IllegalArgumentException("bad");
       });
-      IllegalArgumentException e =
-          assertThrows(IllegalArgumentException.class, () -> loop.runUntilComplete(task));
+      CompletionException wrapped =
+          assertThrows(CompletionException.class, () -> loop.runUntilComplete(task));
+      IllegalArgumentException e = assertInstanceOf(IllegalArgumentException.class, wrapped.getCause());
       assertEquals("bad", e.getMessage());
       assertInstanceOf(IllegalArgumentException.class, task.exception());
     }
@@ -242,7 +244,9 @@ class TaskTest {
       Future<Integer> bad = loop.createFuture();
       loop.callSoon(() -> bad.setException(new IllegalStateException("no")));
       Future<List<Integer>> failing = loop.gather(List.of(loop.sleep(Duration.ofMillis(5), 1), bad));
-      assertThrows(IllegalStateException.class, () -> loop.runUntilComplete(failing));
+      assertInstanceOf(
+          IllegalStateException.class,
+          assertThrows(CompletionException.class, () -> loop.runUntilComplete(failing)).getCause());
       assertEquals(List.of(), loop.runUntilComplete(loop.gather(List.of())));
     }
   }

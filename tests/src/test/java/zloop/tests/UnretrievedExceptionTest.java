@@ -1,5 +1,6 @@
 package zloop.tests;
 
+import java.util.concurrent.CompletionException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -91,8 +92,12 @@ class UnretrievedExceptionTest {
       List<ExceptionContext> reported = recordReports(loop);
       List<WeakReference<Future<?>>> watched = new ArrayList<>();
       watched.add(readAndDropped(loop, f -> assertTrue(f.exception() instanceof IllegalStateException)));
-      watched.add(readAndDropped(loop, f -> assertThrows(IllegalStateException.class, f::result)));
-      watched.add(readAndDropped(loop, f -> assertThrows(IllegalStateException.class, f::join)));
+      watched.add(readAndDropped(loop, f -> assertThrows(CompletionException.class, f::result)));
+      watched.add(readAndDropped(loop, f -> assertThrows(CompletionException.class, f::join)));
+      watched.add(
+          readAndDropped(
+              loop, f -> assertThrows(java.util.concurrent.ExecutionException.class, f::get)));
+      watched.add(readAndDropped(loop, f -> assertTrue(f.exceptionNow() instanceof IllegalStateException)));
       watched.add(readAndDropped(loop, f -> assertEquals(false, f.cancel())));
       watched.add(readAndDropped(loop, f -> f.toCompletableFuture()));
       watched.add(succeededAndDropped(loop));
@@ -174,8 +179,8 @@ class UnretrievedExceptionTest {
             () -> {
               try {
                 return inner.join();
-              } catch (IllegalStateException e) {
-                return "handled " + e.getMessage();
+              } catch (CompletionException e) {
+                return "handled " + e.getCause().getMessage();
               }
             });
     assertEquals("handled inner failed", loop.runUntilComplete(outer));

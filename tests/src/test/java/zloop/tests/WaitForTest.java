@@ -272,7 +272,7 @@ class WaitForTest {
     }
   }
 
-  /** An unchecked exception, so join() passes it on as it is. */
+  /** An unchecked exception: join() wraps it as it wraps every failure. */
   private static final class FooException extends RuntimeException {
     private static final long serialVersionUID = 1L;
   }
@@ -290,7 +290,9 @@ class WaitForTest {
                 }
               });
       Task<Void> foo = loop.createTask(() -> loop.waitFor(inner, SHORT).join());
-      assertThrows(FooException.class, () -> loop.runUntilComplete(foo));
+      assertInstanceOf(
+          FooException.class,
+          assertThrows(CompletionException.class, () -> loop.runUntilComplete(foo)).getCause());
     }
   }
 

@@ -1,5 +1,6 @@
 package zloop.engine;
 
+import zloop.Side;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -602,9 +603,9 @@ public final class Loop implements EventLoop {
 
   @Override
   public Future<Transport> startTls(
-      Transport transport, BaseProtocol protocol, TlsOptions options, boolean serverSide) {
+      Transport transport, BaseProtocol protocol, TlsOptions options, Side side) {
     checkOpenOnLoopThread();
-    return net.startTls(transport, protocol, options, serverSide);
+    return net.startTls(transport, protocol, options, side);
   }
 
   @Override
@@ -621,21 +622,21 @@ public final class Loop implements EventLoop {
   }
 
   @Override
-  public Future<List<InetSocketAddress>> getaddrinfo(String host, int port) {
+  public Future<List<InetSocketAddress>> getAddrInfo(String host, int port) {
     checkClosed();
-    return Resolver.getaddrinfo(this, host, port);
+    return Resolver.getAddrInfo(this, host, port);
   }
 
   @Override
-  public Future<String> getnameinfo(InetSocketAddress address) {
+  public Future<String> getNameInfo(InetSocketAddress address) {
     checkClosed();
-    return Resolver.getnameinfo(this, address);
+    return Resolver.getNameInfo(this, address);
   }
 
   @Override
-  public Future<Long> sendfile(Transport transport, Path file, long position, long count) {
+  public Future<Long> sendFile(Transport transport, Path file, long position, long count) {
     checkOpenOnLoopThread();
-    return net.sendfile(transport, file, position, count);
+    return net.sendFile(transport, file, position, count);
   }
 
   @Override
@@ -702,7 +703,7 @@ public final class Loop implements EventLoop {
   }
 
   @Override
-  public Future<Void> sockSendall(NetSocket socket, ByteBuffer data) {
+  public Future<Void> sockSendAll(NetSocket socket, ByteBuffer data) {
     checkOpenOnLoopThread();
     return sockOps.sendall(socket, data);
   }

@@ -1,5 +1,6 @@
 package zloop.tls;
 
+import zloop.Side;
 import java.util.Objects;
 import zloop.BaseProtocol;
 import zloop.EventLoop;
@@ -20,8 +21,9 @@ public final class SslEngineTlsProvider implements TlsProvider {
 
   @Override
   public TlsLayer newLayer(
-      EventLoop loop, BaseProtocol app, TlsOptions options, boolean serverSide, String serverHostname) {
-    TlsProtocol tls = new TlsProtocol(loop, app, options, serverSide, serverHostname, false);
+      EventLoop loop, BaseProtocol app, TlsOptions options, Side side, String serverHostname) {
+    TlsProtocol tls =
+        new TlsProtocol(loop, app, options, isServer(side), serverHostname, false);
     return new TlsLayer() {
       @Override
       public BaseProtocol rawProtocol() {
@@ -38,7 +40,8 @@ public final class SslEngineTlsProvider implements TlsProvider {
   /** asyncio's {@code start_tls}: see {@link TlsProvider#startTls}. */
   @Override
   public Future<Transport> startTls(
-      EventLoop loop, Transport raw, BaseProtocol app, TlsOptions options, boolean serverSide) {
+      EventLoop loop, Transport raw, BaseProtocol app, TlsOptions options, Side side) {
+    boolean serverSide = isServer(side);
     Objects.requireNonNull(raw, "transport");
     AppProtocolCaller.requireStreamProtocol(app);
     if (!serverSide && options.serverHostname() == null) {
@@ -60,5 +63,9 @@ public final class SslEngineTlsProvider implements TlsProvider {
     loop.callSoon(() -> tls.connectionMade(raw));
     loop.callSoon(raw::resumeReading);
     return tls.established();
+  }
+
+  private static boolean isServer(Side side) {
+    return java.util.Objects.requireNonNull(side, "side") == Side.SERVER;
   }
 }

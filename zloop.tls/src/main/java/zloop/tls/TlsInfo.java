@@ -13,7 +13,8 @@ final class TlsInfo {
 
   /** The names answered here; every other name goes to the raw transport. */
   static final Set<String> NAMES =
-      Set.of("peercert", "cipher", "protocol", "alpn", "sslsession", "sslcontext");
+      Set.of(
+          "peercert", "cipher", "protocol", "alpn", "sslsession", "sslcontext", "ssl_object");
 
   /**
    * The value of a TLS name, or {@code null} before the handshake is done.
@@ -23,6 +24,9 @@ final class TlsInfo {
   static Object get(String name, SSLEngine engine, SSLContext context, boolean handshakeDone) {
     if (name.equals("sslcontext")) {
       return context;
+    }
+    if (name.equals("ssl_object")) {
+      return engine; // asyncio's SSLObject: available from the start, as asyncio's is
     }
     if (engine == null || !handshakeDone) {
       return null;

@@ -783,9 +783,9 @@ final class TlsProtocol implements BufferedProtocol, ProtocolFailures {
   }
 
   /** Sets the application's watermarks and the raw transport's (they stay the same). */
-  void setWriteBufferLimits(Long high, Long low) {
-    appWriting.setLimits(high, low); // refuses bad values before anything changes
-    raw.setWriteBufferLimits(high, low);
+  void setWriteBufferLimits(WriteBufferLimits limits) {
+    appWriting.setLimits(limits); // refuses bad values before anything changes
+    raw.setWriteBufferLimits(limits);
     controlAppWriting();
   }
 

@@ -67,7 +67,7 @@ final class TlsTransport implements Transport {
   }
 
   @Override
-  public void writelines(List<ByteBuffer> data) {
+  public void writeLines(List<ByteBuffer> data) {
     tls.appWrite(data.toArray(new ByteBuffer[0]));
   }
 
@@ -98,8 +98,8 @@ final class TlsTransport implements Transport {
   }
 
   @Override
-  public void setWriteBufferLimits(Long high, Long low) {
-    tls.setWriteBufferLimits(high, low);
+  public void setWriteBufferLimits(WriteBufferLimits limits) {
+    tls.setWriteBufferLimits(limits);
   }
 
   @Override

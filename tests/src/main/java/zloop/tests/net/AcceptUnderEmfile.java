@@ -98,7 +98,7 @@ public final class AcceptUnderEmfile {
 
   private void run(int free) throws IOException {
     loop.setExceptionHandler((l, context) -> onException(context));
-    Server server = loop.runUntilComplete(loop.createServer(EchoCounting::new, "127.0.0.1", 0, null));
+    Server server = loop.runUntilComplete(loop.createServer(EchoCounting::new, "127.0.0.1", 0));
     int port = ((InetSocketAddress) server.sockets().get(0).localAddress()).getPort();
 
     // Warm up everything the exhausted phase will touch, so that no class or file needs a new

@@ -375,9 +375,9 @@ class ServerConformanceTest {
   @BackendTest
   void getaddrinfoOfALiteralGivesThatAddressAndPort(String backend) {
     try (EventLoop loop = Backends.open(backend)) {
-      List<InetSocketAddress> v4 = Turns.await(loop, loop.getaddrinfo("127.0.0.1", 80), "getaddrinfo v4");
+      List<InetSocketAddress> v4 = Turns.await(loop, loop.getAddrInfo("127.0.0.1", 80), "getaddrinfo v4");
       assertEquals(List.of(new InetSocketAddress("127.0.0.1", 80)), v4);
-      List<InetSocketAddress> v6 = Turns.await(loop, loop.getaddrinfo("::1", 443), "getaddrinfo v6");
+      List<InetSocketAddress> v6 = Turns.await(loop, loop.getAddrInfo("::1", 443), "getaddrinfo v6");
       assertEquals(1, v6.size());
       assertTrue(v6.get(0).getAddress().isLoopbackAddress());
       assertEquals(443, v6.get(0).getPort());
@@ -387,7 +387,7 @@ class ServerConformanceTest {
   @BackendTest
   void getaddrinfoOfLocalhostGivesLoopbackAddresses(String backend) {
     try (EventLoop loop = Backends.open(backend)) {
-      List<InetSocketAddress> all = Turns.await(loop, loop.getaddrinfo("localhost", 8080), "getaddrinfo localhost");
+      List<InetSocketAddress> all = Turns.await(loop, loop.getAddrInfo("localhost", 8080), "getaddrinfo localhost");
       assertFalse(all.isEmpty());
       for (InetSocketAddress a : all) {
         assertTrue(a.getAddress().isLoopbackAddress(), a.toString());
@@ -399,7 +399,7 @@ class ServerConformanceTest {
   @BackendTest
   void getnameinfoOfLoopbackGivesAName(String backend) {
     try (EventLoop loop = Backends.open(backend)) {
-      String name = Turns.await(loop, loop.getnameinfo(new InetSocketAddress("127.0.0.1", 80)), "getnameinfo");
+      String name = Turns.await(loop, loop.getNameInfo(new InetSocketAddress("127.0.0.1", 80)), "getnameinfo");
       assertNotNull(name);
       assertFalse(name.isEmpty());
     }
@@ -467,7 +467,7 @@ class ServerConformanceTest {
     // "localhost" may resolve to ::1 and 127.0.0.1; listening only on the IPv4 one, the
     // connection must still succeed whichever order the resolver gives.
     try (EventLoop loop = Backends.open(backend)) {
-      List<InetSocketAddress> resolved = Turns.await(loop, loop.getaddrinfo("localhost", 1), "getaddrinfo localhost");
+      List<InetSocketAddress> resolved = Turns.await(loop, loop.getAddrInfo("localhost", 1), "getaddrinfo localhost");
       org.junit.jupiter.api.Assumptions.assumeTrue(resolved.stream().anyMatch(a -> a.getAddress() instanceof java.net.Inet4Address), "localhost has no IPv4 address here");
       Server server = server(loop, new Accepted(loop), "127.0.0.1", ServerOptions.DEFAULT);
       try {

@@ -70,7 +70,7 @@ class SockConformanceTest {
       NetSocket[] p = pair(loop, listener);
       try (NetSocket client = p[0];
           NetSocket server = p[1]) {
-        Turns.await(loop, loop.sockSendall(client, ascii("GET / HTTP/1.0\r\n\r\n")), "sockSendall");
+        Turns.await(loop, loop.sockSendAll(client, ascii("GET / HTTP/1.0\r\n\r\n")), "sockSendAll");
         StringBuilder got = new StringBuilder();
         while (got.length() < 18) {
           ByteBuffer b = Turns.await(loop, loop.sockRecv(server, 1024), "sockRecv");
@@ -89,7 +89,7 @@ class SockConformanceTest {
       NetSocket[] p = pair(loop, listener);
       try (NetSocket client = p[0];
           NetSocket server = p[1]) {
-        Turns.await(loop, loop.sockSendall(server, ascii("HTTP/1.0 200 OK")), "sockSendall");
+        Turns.await(loop, loop.sockSendAll(server, ascii("HTTP/1.0 200 OK")), "sockSendAll");
         ByteBuffer into = ByteBuffer.allocate(15);
         while (into.hasRemaining()) {
           int n = Turns.await(loop, loop.sockRecvInto(client, into), "sockRecvInto");
@@ -167,11 +167,11 @@ class SockConformanceTest {
           }
         });
         Task<Void> writer = loop.createTask(() -> {
-          loop.sockSendall(client, ByteBuffer.wrap(data)).join();
+          loop.sockSendAll(client, ByteBuffer.wrap(data)).join();
           client.close(); // EOF for the reader
           return null;
         });
-        Turns.await(loop, writer, "sockSendall of 8 MiB");
+        Turns.await(loop, writer, "sockSendAll of 8 MiB");
         byte[] got = Turns.await(loop, reader, "the reader to see all bytes and EOF");
         assertEquals(data.length, got.length);
         assertTrue(Arrays.equals(data, got), "content differs");
@@ -200,11 +200,11 @@ class SockConformanceTest {
           }
         });
         Task<Void> writer = loop.createTask(() -> {
-          loop.sockSendall(client, ByteBuffer.wrap(data)).join();
+          loop.sockSendAll(client, ByteBuffer.wrap(data)).join();
           client.close();
           return null;
         });
-        Turns.await(loop, writer, "sockSendall of 4 MiB");
+        Turns.await(loop, writer, "sockSendAll of 4 MiB");
         assertArrayEquals(data, Turns.await(loop, reader, "all bytes via sockRecvInto"));
       }
     }
@@ -220,7 +220,7 @@ class SockConformanceTest {
         assertEquals(client.localAddress(), server.remoteAddress());
         assertEquals(listener.localAddress(), client.remoteAddress());
         assertTrue(server.isOpen());
-        Turns.await(loop, loop.sockSendall(server, ascii("data")), "sockSendall on the accepted socket");
+        Turns.await(loop, loop.sockSendAll(server, ascii("data")), "sockSendAll on the accepted socket");
         ByteBuffer b = ByteBuffer.allocate(4);
         while (b.hasRemaining()) {
           assertTrue(Turns.await(loop, loop.sockRecvInto(client, b), "sockRecvInto") > 0);
@@ -256,7 +256,7 @@ class SockConformanceTest {
         Future<NetSocket> accepting = loop.sockAccept(listener);
         Turns.await(loop, loop.sockConnect(client, listener.localAddress()), "sockConnect (unix)");
         try (NetSocket server = Turns.await(loop, accepting, "sockAccept (unix)")) {
-          Turns.await(loop, loop.sockSendall(client, ascii("ping")), "sockSendall (unix)");
+          Turns.await(loop, loop.sockSendAll(client, ascii("ping")), "sockSendAll (unix)");
           ByteBuffer b = ByteBuffer.allocate(4);
           while (b.hasRemaining()) {
             assertTrue(Turns.await(loop, loop.sockRecvInto(server, b), "sockRecvInto (unix)") > 0);
@@ -281,7 +281,7 @@ class SockConformanceTest {
         Future<NetSocket> accepting = loop.sockAccept(listener);
         Turns.await(loop, loop.sockConnect(client, listener.localAddress()), "sockConnect (v6)");
         try (NetSocket server = Turns.await(loop, accepting, "sockAccept (v6)")) {
-          Turns.await(loop, loop.sockSendall(server, ascii("v6")), "sockSendall (v6)");
+          Turns.await(loop, loop.sockSendAll(server, ascii("v6")), "sockSendAll (v6)");
           ByteBuffer b = ByteBuffer.allocate(2);
           while (b.hasRemaining()) {
             assertTrue(Turns.await(loop, loop.sockRecvInto(client, b), "sockRecvInto (v6)") > 0);
@@ -301,7 +301,7 @@ class SockConformanceTest {
         Wire wire = new Wire(loop);
         var conn = Turns.await(loop, loop.connectAcceptedSocket(() -> wire, p[1]), "connectAcceptedSocket");
         Future<byte[]> got = wire.expect(5);
-        Turns.await(loop, loop.sockSendall(client, ascii("hello")), "sockSendall to the transport");
+        Turns.await(loop, loop.sockSendAll(client, ascii("hello")), "sockSendAll to the transport");
         assertEquals("hello", new String(Turns.await(loop, got, "dataReceived"), StandardCharsets.US_ASCII));
         conn.transport().write(ascii("bye"));
         ByteBuffer b = ByteBuffer.allocate(3);

@@ -160,7 +160,7 @@ class TransportConformanceTest {
   void writelinesSendsTheBuffersConcatenated(String backend) throws IOException {
     try (EventLoop loop = Backends.open(backend);
         Link l = link(loop)) {
-      l.transport.writelines(List.of(ByteBuffer.wrap(new byte[] {'l', 'i'}), ByteBuffer.wrap(new byte[] {'n', 'e'}), ByteBuffer.wrap(new byte[] {'1'})));
+      l.transport.writeLines(List.of(ByteBuffer.wrap(new byte[] {'l', 'i'}), ByteBuffer.wrap(new byte[] {'n', 'e'}), ByteBuffer.wrap(new byte[] {'1'})));
       Turns.briefly(loop);
       assertEquals("line1", new String(l.peerReads(5), StandardCharsets.US_ASCII));
     }
@@ -328,7 +328,7 @@ class TransportConformanceTest {
   void setWriteBufferLimitsRejectsHighBelowLow(String backend) throws IOException {
     try (EventLoop loop = Backends.open(backend);
         Link l = link(loop)) {
-      assertThrows(IllegalArgumentException.class, () -> l.transport.setWriteBufferLimits(0L, 1L));
+      assertThrows(IllegalArgumentException.class, () -> l.transport.setWriteBufferLimits(WriteBufferLimits.of(0, 1)));
       assertEquals(WriteBufferLimits.DEFAULT, l.transport.getWriteBufferLimits(), "a refused setting changes nothing");
     }
   }
@@ -337,13 +337,13 @@ class TransportConformanceTest {
   void setWriteBufferLimitsDerivesAMissingWatermark(String backend) throws IOException {
     try (EventLoop loop = Backends.open(backend);
         Link l = link(loop)) {
-      l.transport.setWriteBufferLimits(1024L, 128L);
+      l.transport.setWriteBufferLimits(WriteBufferLimits.of(1024, 128));
       assertEquals(new WriteBufferLimits(1024, 128), l.transport.getWriteBufferLimits());
-      l.transport.setWriteBufferLimits(4096L, null);
+      l.transport.setWriteBufferLimits(WriteBufferLimits.ofHigh(4096));
       assertEquals(new WriteBufferLimits(4096, 1024), l.transport.getWriteBufferLimits());
-      l.transport.setWriteBufferLimits(null, 100L);
+      l.transport.setWriteBufferLimits(WriteBufferLimits.ofLow(100));
       assertEquals(new WriteBufferLimits(400, 100), l.transport.getWriteBufferLimits());
-      l.transport.setWriteBufferLimits(null, null);
+      l.transport.setWriteBufferLimits(WriteBufferLimits.DEFAULT);
       assertEquals(WriteBufferLimits.DEFAULT, l.transport.getWriteBufferLimits());
     }
   }
@@ -360,7 +360,7 @@ class TransportConformanceTest {
       long buffered = l.transport.getWriteBufferSize();
       assertTrue(buffered > 0 && buffered <= 64 * 1024 + chunk.length, "buffered " + buffered);
       int pausesBefore = l.wire.pauseWritingCalls;
-      l.transport.setWriteBufferLimits(1L, 0L);
+      l.transport.setWriteBufferLimits(WriteBufferLimits.of(1, 0));
       assertEquals(pausesBefore + 1, l.wire.pauseWritingCalls, "paused by setWriteBufferLimits itself");
     }
   }

@@ -43,8 +43,7 @@ class AcceptedPeerTest {
                         }
                       },
                   "127.0.0.1",
-                  0,
-                  null),
+                  0),
               "createServer");
       InetSocketAddress client;
       try (Socket s = new Socket(Net.LOOPBACK4, port(server))) {

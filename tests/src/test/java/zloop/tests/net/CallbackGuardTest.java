@@ -129,12 +129,11 @@ class CallbackGuardTest {
                     return p;
                   },
                   "127.0.0.1",
-                  0,
-                  null),
+                  0),
               "createServer");
       try {
         Recorder.Plain victim = new Recorder.Plain(loop);
-        var c = await(loop, loop.createConnection(() -> victim, "127.0.0.1", port(server), null), "connect");
+        var c = await(loop, loop.createConnection(() -> victim, "127.0.0.1", port(server)), "connect");
         c.transport().write(BOOM);
         // Before the fix the AssertionError escaped runUntilComplete here.
         await(loop, victim.lost, "the client's connectionLost after the server's protocol failed");
@@ -158,7 +157,7 @@ class CallbackGuardTest {
         Recorder.Plain next = new Recorder.Plain(loop);
         byte[] hello = "hello".getBytes(StandardCharsets.US_ASCII);
         next.expect(hello.length);
-        var c2 = await(loop, loop.createConnection(() -> next, "127.0.0.1", port(server), null), "connect again");
+        var c2 = await(loop, loop.createConnection(() -> next, "127.0.0.1", port(server)), "connect again");
         c2.transport().write(hello);
         await(loop, next.gotAll, "an echo on the next connection: the loop keeps serving");
         c2.transport().close();
@@ -189,12 +188,11 @@ class CallbackGuardTest {
                     return new ThrowsOnBoom(null);
                   },
                   "127.0.0.1",
-                  0,
-                  null),
+                  0),
               "createServer");
       try {
         Recorder.Plain refused = new Recorder.Plain(loop);
-        await(loop, loop.createConnection(() -> refused, "127.0.0.1", port(server), null), "connect");
+        await(loop, loop.createConnection(() -> refused, "127.0.0.1", port(server)), "connect");
         // Before the fix the AssertionError escaped runUntilComplete here.
         await(loop, refused.lost, "the server closed the connection it could not serve");
         assertEquals(1, reported.size(), () -> "reports: " + reported);
@@ -203,7 +201,7 @@ class CallbackGuardTest {
 
         Recorder.Plain next = new Recorder.Plain(loop);
         next.expect(BOOM.length - 1);
-        var c2 = await(loop, loop.createConnection(() -> next, "127.0.0.1", port(server), null), "connect again");
+        var c2 = await(loop, loop.createConnection(() -> next, "127.0.0.1", port(server)), "connect again");
         c2.transport().write(ByteBuffer.wrap(BOOM, 1, BOOM.length - 1)); // "oom": echoed
         await(loop, next.gotAll, "an echo on the next connection");
         c2.transport().close();
@@ -221,7 +219,7 @@ class CallbackGuardTest {
       List<ExceptionContext> reported = new ArrayList<>();
       loop.setExceptionHandler((l, ctx) -> reported.add(ctx));
       Server server =
-          await(loop, loop.createServer(() -> new ThrowsOnBoom(null), "127.0.0.1", 0, null), "createServer");
+          await(loop, loop.createServer(() -> new ThrowsOnBoom(null), "127.0.0.1", 0), "createServer");
       try {
         AssertionError failure = new AssertionError("assertion failed in the client's protocol factory");
         zloop.Future<zloop.Connection<BaseProtocol>> f =
@@ -230,8 +228,7 @@ class CallbackGuardTest {
                   throw failure;
                 },
                 "127.0.0.1",
-                port(server),
-                null);
+                port(server));
         // Before the fix the future never completed (the socket leaked, the error went to the handler).
         long deadline = System.nanoTime() + Net.DEADLINE.toNanos();
         while (!f.isDone() && System.nanoTime() - deadline < 0) {
@@ -257,9 +254,9 @@ class CallbackGuardTest {
       loop.setExceptionHandler((l, ctx) -> reported.add(ctx));
       OutOfMemoryError failure = new OutOfMemoryError("simulated: the JVM ran out of memory");
       Server server =
-          await(loop, loop.createServer(() -> new ThrowsOnBoom(failure), "127.0.0.1", 0, null), "createServer");
+          await(loop, loop.createServer(() -> new ThrowsOnBoom(failure), "127.0.0.1", 0), "createServer");
       Recorder.Plain victim = new Recorder.Plain(loop);
-      var c = await(loop, loop.createConnection(() -> victim, "127.0.0.1", port(server), null), "connect");
+      var c = await(loop, loop.createConnection(() -> victim, "127.0.0.1", port(server)), "connect");
       c.transport().write(BOOM);
       OutOfMemoryError thrown =
           assertThrows(OutOfMemoryError.class, () -> await(loop, victim.lost, "never: the loop stops first"));

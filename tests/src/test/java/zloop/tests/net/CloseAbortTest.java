@@ -43,7 +43,7 @@ class CloseAbortTest {
       var read = peer.acceptThenRead(go, -1);
       Recorder.Plain r = new Recorder.Plain(loop);
       Connection<Recorder.Plain> c =
-          await(loop, loop.createConnection(() -> r, "127.0.0.1", peer.port(), null), "connect");
+          await(loop, loop.createConnection(() -> r, "127.0.0.1", peer.port()), "connect");
       byte[] data = Net.payload(BIG, 6);
       c.transport().write(data);
       Net.spin(loop, 3);
@@ -70,7 +70,7 @@ class CloseAbortTest {
       var read = peer.acceptThenRead(go, -1);
       Recorder.Plain r = new Recorder.Plain(loop);
       Connection<Recorder.Plain> c =
-          await(loop, loop.createConnection(() -> r, "127.0.0.1", peer.port(), null), "connect");
+          await(loop, loop.createConnection(() -> r, "127.0.0.1", peer.port()), "connect");
       c.transport().write(Net.payload(BIG, 7));
       Net.spin(loop, 3);
       long buffered = c.transport().getWriteBufferSize();
@@ -111,8 +111,8 @@ class CloseAbortTest {
       var readB = peerB.acceptThenRead(goB, -1, 0xBB);
       Recorder.Plain a = new Recorder.Plain(loop);
       Recorder.Plain b = new Recorder.Plain(loop);
-      Connection<Recorder.Plain> ca = await(loop, loop.createConnection(() -> a, "127.0.0.1", peerA.port(), null), "connect A");
-      Connection<Recorder.Plain> cb = await(loop, loop.createConnection(() -> b, "127.0.0.1", peerB.port(), null), "connect B");
+      Connection<Recorder.Plain> ca = await(loop, loop.createConnection(() -> a, "127.0.0.1", peerA.port()), "connect A");
+      Connection<Recorder.Plain> cb = await(loop, loop.createConnection(() -> b, "127.0.0.1", peerB.port()), "connect B");
       byte[] aa = new byte[BIG];
       java.util.Arrays.fill(aa, (byte) 0xAA);
       ca.transport().write(aa);
@@ -190,13 +190,12 @@ class CloseAbortTest {
                     return p;
                   },
                   "127.0.0.1",
-                  0,
-                  null),
+                  0),
               "createServer");
       try {
         // 1. close() with nothing buffered, then close() and abort() again.
         LostProbe a = new LostProbe(loop);
-        Transport ta = await(loop, loop.createConnection(() -> a, "127.0.0.1", port(server), null), "connect").transport();
+        Transport ta = await(loop, loop.createConnection(() -> a, "127.0.0.1", port(server)), "connect").transport();
         a.call("close()", ta::close);
         a.call("close() again", ta::close);
         a.call("abort() after close()", ta::abort);
@@ -210,7 +209,7 @@ class CloseAbortTest {
 
         // 2. abort() with bytes buffered, then close().
         LostProbe b = new LostProbe(loop);
-        Transport tb = await(loop, loop.createConnection(() -> b, "127.0.0.1", port(server), null), "connect").transport();
+        Transport tb = await(loop, loop.createConnection(() -> b, "127.0.0.1", port(server)), "connect").transport();
         b.call("write() + abort()", () -> {
           tb.write(new byte[8 << 20]);
           tb.abort();
@@ -223,7 +222,7 @@ class CloseAbortTest {
 
         // 3. The server side closes from inside dataReceived: its connectionLost comes later.
         LostProbe c = new LostProbe(loop);
-        Transport tc = await(loop, loop.createConnection(() -> c, "127.0.0.1", port(server), null), "connect").transport();
+        Transport tc = await(loop, loop.createConnection(() -> c, "127.0.0.1", port(server)), "connect").transport();
         tc.write("bye".getBytes(StandardCharsets.US_ASCII));
         LostProbe srv = Net.serverSide(loop, accepted, tc);
         assertNull(await(loop, srv.lost, "the server's connectionLost after close() in dataReceived"));
@@ -254,18 +253,18 @@ class CloseAbortTest {
         PlainPeer peer = new PlainPeer(64 * 1024)) {
       List<ExceptionContext> reported = new ArrayList<>();
       loop.setExceptionHandler((l, ctx) -> reported.add(ctx));
-      Server echo = await(loop, loop.createServer(Echo.Plain::new, "127.0.0.1", 0, null), "createServer");
+      Server echo = await(loop, loop.createServer(Echo.Plain::new, "127.0.0.1", 0), "createServer");
       try {
         Recorder.Plain bystander = new Recorder.Plain(loop);
         Connection<Recorder.Plain> other =
-            await(loop, loop.createConnection(() -> bystander, "127.0.0.1", port(echo), null), "connect bystander");
+            await(loop, loop.createConnection(() -> bystander, "127.0.0.1", port(echo)), "connect bystander");
 
         CountDownLatch go = new CountDownLatch(1);
         go.countDown();
         var read = peer.acceptThenRead(go, 1 << 20);
         Recorder.Plain writer = new Recorder.Plain(loop);
         Connection<Recorder.Plain> c =
-            await(loop, loop.createConnection(() -> writer, "127.0.0.1", peer.port(), null), "connect");
+            await(loop, loop.createConnection(() -> writer, "127.0.0.1", peer.port()), "connect");
         ByteBuffer chunk = ByteBuffer.wrap(new byte[64 * 1024]);
         // Keep writing, paused or not, until the connection dies: a writer mid-stream.
         loop.callSoon(new Runnable() {

@@ -44,7 +44,7 @@ class ConnectErrorsTest {
     try (EventLoop loop = Backends.open(backend)) {
       Recorder.Plain r = new Recorder.Plain(loop);
       Throwable e =
-          awaitFailure(loop, loop.createConnection(() -> r, "127.0.0.1", port, null), "connect to a dead port");
+          awaitFailure(loop, loop.createConnection(() -> r, "127.0.0.1", port), "connect to a dead port");
       assertInstanceOf(ConnectException.class, e, "refused: " + e);
       String message = String.valueOf(e.getMessage());
       assertTrue(message.contains(String.valueOf(port)), "the message names the address: " + message);
@@ -61,7 +61,7 @@ class ConnectErrorsTest {
   @BackendTest
   void aSecondServerOnTheSamePortIsABindException(String backend) {
     try (EventLoop loop = Backends.open(backend)) {
-      Server first = await(loop, loop.createServer(Echo.Plain::new, "127.0.0.1", 0, null), "createServer");
+      Server first = await(loop, loop.createServer(Echo.Plain::new, "127.0.0.1", 0), "createServer");
       int port = port(first);
       try {
         // SO_REUSEADDR (the default) does not let two sockets listen on one port on Linux; only
@@ -78,7 +78,7 @@ class ConnectErrorsTest {
         shutdown(loop, first);
       }
       // Once the first server is closed, the port is free again at once (SO_REUSEADDR).
-      Server again = await(loop, loop.createServer(Echo.Plain::new, "127.0.0.1", port, null), "createServer again on " + port);
+      Server again = await(loop, loop.createServer(Echo.Plain::new, "127.0.0.1", port), "createServer again on " + port);
       assertEquals(port, port(again));
       shutdown(loop, again);
     }
@@ -91,7 +91,7 @@ class ConnectErrorsTest {
       Throwable e =
           awaitFailure(
               loop,
-              loop.createConnection(() -> new Recorder.Plain(loop), "no-such-host.invalid", 80, null),
+              loop.createConnection(() -> new Recorder.Plain(loop), "no-such-host.invalid", 80),
               "connect to no-such-host.invalid");
       assertInstanceOf(UnknownHostException.class, e, "unknown host: " + e);
     }
@@ -105,7 +105,7 @@ class ConnectErrorsTest {
   void everyAddressRefusingIsAConnectExceptionCarryingEachError(String backend) throws IOException {
     int port = deadPort();
     try (EventLoop loop = Backends.open(backend)) {
-      int addresses = await(loop, loop.getaddrinfo("localhost", port), "getaddrinfo").size();
+      int addresses = await(loop, loop.getAddrInfo("localhost", port), "getaddrinfo").size();
       Throwable e =
           awaitFailure(
               loop,
@@ -124,7 +124,7 @@ class ConnectErrorsTest {
   void aClientBindsToTheLocalAddressItIsGiven(String backend) throws IOException {
     int localPort = deadPort();
     try (EventLoop loop = Backends.open(backend)) {
-      Server server = await(loop, loop.createServer(Echo.Plain::new, "127.0.0.1", 0, null), "createServer");
+      Server server = await(loop, loop.createServer(Echo.Plain::new, "127.0.0.1", 0), "createServer");
       try {
         Recorder.Plain r = new Recorder.Plain(loop);
         InetSocketAddress local = new InetSocketAddress(Net.LOOPBACK4, localPort);
@@ -146,7 +146,7 @@ class ConnectErrorsTest {
   @BackendTest
   void happyEyeballsConnectsToLocalhost(String backend) {
     try (EventLoop loop = Backends.open(backend)) {
-      Server server = await(loop, loop.createServer(Echo.Plain::new, (String) null, 0, null), "createServer(all interfaces)");
+      Server server = await(loop, loop.createServer(Echo.Plain::new, (String) null, 0), "createServer(all interfaces)");
       try {
         Recorder.Plain r = new Recorder.Plain(loop);
         r.expect(1);

@@ -78,11 +78,11 @@ class ConnectionMadeErrorTest {
     try (EventLoop loop = Backends.open(backend)) {
       List<ExceptionContext> reported = new ArrayList<>();
       loop.setExceptionHandler((l, ctx) -> reported.add(ctx));
-      Server server = await(loop, loop.createServer(Echo.Plain::new, "127.0.0.1", 0, null), "createServer");
+      Server server = await(loop, loop.createServer(Echo.Plain::new, "127.0.0.1", 0), "createServer");
       try {
         ArithmeticException failure = new ArithmeticException("/ by zero");
         ThrowsInConnectionMade client = new ThrowsInConnectionMade(loop, failure);
-        var c = await(loop, loop.createConnection(() -> client, "127.0.0.1", port(server), null), "createConnection still completes");
+        var c = await(loop, loop.createConnection(() -> client, "127.0.0.1", port(server)), "createConnection still completes");
         assertSame(client, c.protocol());
 
         assertEquals(1, reported.size(), () -> "reports: " + reported);
@@ -123,12 +123,11 @@ class ConnectionMadeErrorTest {
                     return p;
                   },
                   "127.0.0.1",
-                  0,
-                  null),
+                  0),
               "createServer");
       try {
         Recorder.Plain client = new Recorder.Plain(loop);
-        var c = await(loop, loop.createConnection(() -> client, "127.0.0.1", port(server), null), "connect");
+        var c = await(loop, loop.createConnection(() -> client, "127.0.0.1", port(server)), "connect");
         client.expect(PING.length);
         c.transport().write(PING);
         // Before the fix the AssertionError escaped runUntilComplete (and an exception closed the connection).

@@ -62,7 +62,7 @@ class DrainClosingTest {
               Streams.startServer(
                   loop,
                   (r, w) -> {
-                    r.readline().join(); // the peer is connected and said hello
+                    r.readLine().join(); // the peer is connected and said hello
                     w.transport().pauseReading(); // the reset is found by a write, not a read
                     peerGone.join();
                     byte[] chunk = new byte[100];

@@ -48,7 +48,7 @@ class EchoTest {
   private static void echoEverySize(
       String backend, Supplier<? extends BaseProtocol> serverProtocol, boolean bufferedClient) {
     try (EventLoop loop = Backends.open(backend)) {
-      Server server = await(loop, loop.createServer(serverProtocol, "127.0.0.1", 0, null), "createServer");
+      Server server = await(loop, loop.createServer(serverProtocol, "127.0.0.1", 0), "createServer");
       try {
         for (int size : SIZES) {
           byte[] data = Net.payload(size, size);
@@ -56,7 +56,7 @@ class EchoTest {
           r.expect(size);
           r.keepLimit = 0;
           Connection<BaseProtocol> c =
-              await(loop, loop.createConnection(r::protocol, "127.0.0.1", port(server), null), "createConnection");
+              await(loop, loop.createConnection(r::protocol, "127.0.0.1", port(server)), "createConnection");
           c.transport().write(data);
           await(loop, r.gotAll, "the whole echo of " + size(size) + " (got " + r.received + ")");
           assertEquals(crc(data), r.crcValue(), "CRC32 of the echo of " + size(size));
@@ -78,13 +78,13 @@ class EchoTest {
   @BackendTest
   void aTinyProtocolBufferReceivesEverythingInManySteps(String backend) {
     try (EventLoop loop = Backends.open(backend)) {
-      Server server = await(loop, loop.createServer(Echo.Plain::new, "127.0.0.1", 0, null), "createServer");
+      Server server = await(loop, loop.createServer(Echo.Plain::new, "127.0.0.1", 0), "createServer");
       try {
         byte[] data = Net.payload(100_000, 5);
         Recorder.Buffered r = new Recorder.Buffered(loop, 7);
         r.expect(data.length);
         Connection<Recorder.Buffered> c =
-            await(loop, loop.createConnection(() -> r, "127.0.0.1", port(server), null), "createConnection");
+            await(loop, loop.createConnection(() -> r, "127.0.0.1", port(server)), "createConnection");
         c.transport().write(data);
         await(loop, r.gotAll, "the echo through a 7-byte buffer (got " + r.received + ")");
         assertArrayEquals(data, r.bytes());
@@ -141,7 +141,7 @@ class EchoTest {
           Recorder.Plain r = new Recorder.Plain(loop);
           r.expect(message(i).length);
           clients.add(r);
-          connecting.add(loop.createConnection(() -> r, "127.0.0.1", port(server), null));
+          connecting.add(loop.createConnection(() -> r, "127.0.0.1", port(server)));
         }
         List<Connection<Recorder.Plain>> conns = await(loop, loop.gather(connecting), n + " connections");
         await(loop, allAccepted, "the server's connectionMade for all " + n + " (have " + active[0] + ")");

@@ -186,11 +186,11 @@ final class FdLeakCheck implements BeforeAllCallback, BeforeEachCallback, AfterE
 
   private static void loopRoundTrip(EventLoop loop) {
     zloop.Server server =
-        Net.await(loop, loop.createServer(Echo.Plain::new, "127.0.0.1", 0, null), "warm-up server");
+        Net.await(loop, loop.createServer(Echo.Plain::new, "127.0.0.1", 0), "warm-up server");
     try {
       Recorder.Plain r = new Recorder.Plain(loop);
       r.expect(1);
-      var conn = Net.await(loop, loop.createConnection(() -> r, "127.0.0.1", Net.port(server), null), "warm-up connect");
+      var conn = Net.await(loop, loop.createConnection(() -> r, "127.0.0.1", Net.port(server)), "warm-up connect");
       conn.transport().write(new byte[] {1});
       Net.await(loop, r.gotAll, "warm-up echo");
       conn.transport().close();

@@ -46,12 +46,11 @@ class FdWatcherOwnershipTest {
                     return r;
                   },
                   "127.0.0.1",
-                  0,
-                  null),
+                  0),
               "createServer");
       try {
         Recorder.Plain client = new Recorder.Plain(loop);
-        var c = await(loop, loop.createConnection(() -> client, "127.0.0.1", port(server), null), "connect");
+        var c = await(loop, loop.createConnection(() -> client, "127.0.0.1", port(server)), "connect");
         Transport transport = c.transport();
         int fd = assertInstanceOf(NetSocket.class, transport.getExtraInfo("socket")).fd();
         Assumptions.assumeTrue(fd >= 0, "not applicable: the " + backend + " backend has no file descriptors");

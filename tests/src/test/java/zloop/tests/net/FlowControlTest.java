@@ -25,6 +25,7 @@ import zloop.Future;
 import zloop.Protocol;
 import zloop.Server;
 import zloop.Transport;
+import zloop.WriteBufferLimits;
 import zloop.tests.BackendTest;
 import zloop.tests.Backends;
 
@@ -63,14 +64,13 @@ class FlowControlTest {
                     return r;
                   },
                   "127.0.0.1",
-                  0,
-                  null),
+                  0),
               "createServer");
       try {
         long baseline = memoryInUse();
         Producer producer = new Producer(loop, baseline);
         Connection<Producer> c =
-            await(loop, loop.createConnection(() -> producer, "127.0.0.1", port(server), null), "connect");
+            await(loop, loop.createConnection(() -> producer, "127.0.0.1", port(server)), "connect");
         SlowReader reader = Net.serverSide(loop, readers, c.transport());
         producer.onPause = () -> loop.callSoon(reader::resume);
         reader.writerPaused = () -> producer.paused;
@@ -140,7 +140,7 @@ class FlowControlTest {
     @Override
     public void connectionMade(Transport t) {
       transport = t;
-      t.setWriteBufferLimits(HIGH, LOW);
+      t.setWriteBufferLimits(WriteBufferLimits.of(HIGH, LOW));
     }
 
     void produce() {
@@ -307,8 +307,7 @@ class FlowControlTest {
                     return p;
                   },
                   "127.0.0.1",
-                  0,
-                  null),
+                  0),
               "createServer");
       try {
         byte[] held = "held back while paused".getBytes(StandardCharsets.US_ASCII);
@@ -316,7 +315,7 @@ class FlowControlTest {
 
         Recorder.Plain a = new Recorder.Plain(loop);
         Connection<Recorder.Plain> ca =
-            await(loop, loop.createConnection(() -> a, "127.0.0.1", port(server), null), "connect A");
+            await(loop, loop.createConnection(() -> a, "127.0.0.1", port(server)), "connect A");
         Recorder.Plain serverA = Net.serverSide(loop, accepted, ca.transport());
         serverA.transport.pauseReading();
         serverA.transport.pauseReading(); // idempotent
@@ -326,7 +325,7 @@ class FlowControlTest {
 
         Recorder.Plain b = new Recorder.Plain(loop);
         Connection<Recorder.Plain> cb =
-            await(loop, loop.createConnection(() -> b, "127.0.0.1", port(server), null), "connect B");
+            await(loop, loop.createConnection(() -> b, "127.0.0.1", port(server)), "connect B");
         Recorder.Plain serverB = Net.serverSide(loop, accepted, cb.transport());
         serverB.expect(canary.length);
         cb.transport().write(canary);
@@ -377,15 +376,14 @@ class FlowControlTest {
                     return p;
                   },
                   "127.0.0.1",
-                  0,
-                  null),
+                  0),
               "createServer");
       try {
         byte[] first = "first".getBytes(StandardCharsets.US_ASCII);
         byte[] second = "second".getBytes(StandardCharsets.US_ASCII);
         Recorder.Plain client = new Recorder.Plain(loop);
         Connection<Recorder.Plain> c =
-            await(loop, loop.createConnection(() -> client, "127.0.0.1", port(server), null), "connect");
+            await(loop, loop.createConnection(() -> client, "127.0.0.1", port(server)), "connect");
         c.transport().write(first);
         Recorder.Plain srv = Net.serverSide(loop, accepted, c.transport());
         srv.expect(first.length);
@@ -396,7 +394,7 @@ class FlowControlTest {
         // A canary round trip on the same loop: a second connection proves the loop polled.
         Recorder.Plain canary = new Recorder.Plain(loop);
         Connection<Recorder.Plain> cc =
-            await(loop, loop.createConnection(() -> canary, "127.0.0.1", port(server), null), "connect canary");
+            await(loop, loop.createConnection(() -> canary, "127.0.0.1", port(server)), "connect canary");
         cc.transport().write(new byte[] {1});
         Recorder.Plain srvCanary = Net.serverSide(loop, accepted, cc.transport());
         srvCanary.expect(1);

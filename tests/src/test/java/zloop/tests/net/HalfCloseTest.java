@@ -69,14 +69,13 @@ class HalfCloseTest {
                     return p;
                   },
                   "127.0.0.1",
-                  0,
-                  null),
+                  0),
               "createServer");
       try {
         // The client receives through getBuffer/bufferUpdated: EOF handling of that kind too.
         Recorder.Buffered client = new Recorder.Buffered(loop);
         Connection<Recorder.Buffered> c =
-            await(loop, loop.createConnection(() -> client, "127.0.0.1", port(server), null), "connect");
+            await(loop, loop.createConnection(() -> client, "127.0.0.1", port(server)), "connect");
         assertTrue(c.transport().canWriteEof());
         c.transport().write(REQUEST);
         c.transport().writeEof();
@@ -127,14 +126,13 @@ class HalfCloseTest {
                     return p;
                   },
                   "127.0.0.1",
-                  0,
-                  null),
+                  0),
               "createServer");
       try {
         Recorder.Plain client = new Recorder.Plain(loop);
         client.keepOpenOnEof = true;
         Connection<Recorder.Plain> c =
-            await(loop, loop.createConnection(() -> client, "127.0.0.1", port(server), null), "connect");
+            await(loop, loop.createConnection(() -> client, "127.0.0.1", port(server)), "connect");
         await(loop, greeted, "the server's greeting");
         await(loop, client.eof, "the client's eofReceived after the server's writeEof");
         assertArrayEquals(REQUEST, client.bytes(), "data before the EOF");

@@ -72,10 +72,10 @@ class IoDebugTimingTest {
   void aSlowDataReceivedIsReportedInDebugMode(String backend) {
     try (SlowReports reports = new SlowReports();
         EventLoop loop = Backends.open(backend)) {
-      Server server = await(loop, loop.createServer(SlowEcho::new, "127.0.0.1", 0, null), "createServer");
+      Server server = await(loop, loop.createServer(SlowEcho::new, "127.0.0.1", 0), "createServer");
       try {
         Recorder.Plain client = new Recorder.Plain(loop);
-        var c = await(loop, loop.createConnection(() -> client, "127.0.0.1", port(server), null), "connect");
+        var c = await(loop, loop.createConnection(() -> client, "127.0.0.1", port(server)), "connect");
         Net.spin(loop, 2);
         loop.setSlowCallbackDuration(THRESHOLD);
         loop.setDebug(true);

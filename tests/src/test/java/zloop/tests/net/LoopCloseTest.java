@@ -50,15 +50,14 @@ class LoopCloseTest {
                     return p;
                   },
                   "127.0.0.1",
-                  0,
-                  null),
+                  0),
               "createServer");
-      Server unix = await(loop, loop.createUnixServer(Echo.Plain::new, UnixAddress.of(dir.resolve("s.sock")), null), "createUnixServer");
+      Server unix = await(loop, loop.createUnixServer(Echo.Plain::new, UnixAddress.of(dir.resolve("s.sock"))), "createUnixServer");
       List<Recorder.Plain> clients = new ArrayList<>();
       for (int i = 0; i < 5; i++) {
         Recorder.Plain r = new Recorder.Plain(loop);
         clients.add(r);
-        var c = await(loop, loop.createConnection(() -> r, "127.0.0.1", port(server), null), "connect " + i);
+        var c = await(loop, loop.createConnection(() -> r, "127.0.0.1", port(server)), "connect " + i);
         Net.serverSide(loop, accepted, c.transport()).transport.pauseReading();
         c.transport().write(new byte[4 << 20]); // unsent data stays buffered
       }

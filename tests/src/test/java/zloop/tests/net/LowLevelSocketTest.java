@@ -48,7 +48,7 @@ class LowLevelSocketTest {
     return l;
   }
 
-  /** sockConnect, sockAccept, then a request/reply with sockSendall, sockRecv and sockRecvInto. */
+  /** sockConnect, sockAccept, then a request/reply with sockSendAll, sockRecv and sockRecvInto. */
   @BackendTest
   void sockOperationsExchangeMessages(String backend) throws IOException {
     try (EventLoop loop = Backends.open(backend);
@@ -67,7 +67,7 @@ class LowLevelSocketTest {
         Task<String> exchange =
             loop.createTask(
                 () -> {
-                  loop.sockSendall(client, ByteBuffer.wrap("question?".getBytes(StandardCharsets.US_ASCII))).join();
+                  loop.sockSendAll(client, ByteBuffer.wrap("question?".getBytes(StandardCharsets.US_ASCII))).join();
                   ByteBuffer into = ByteBuffer.allocate(9);
                   while (into.hasRemaining()) {
                     int n = loop.sockRecvInto(accepted, into).join();
@@ -76,7 +76,7 @@ class LowLevelSocketTest {
                     }
                   }
                   String question = new String(into.array(), StandardCharsets.US_ASCII);
-                  loop.sockSendall(accepted, ByteBuffer.wrap("answer!".getBytes(StandardCharsets.US_ASCII))).join();
+                  loop.sockSendAll(accepted, ByteBuffer.wrap("answer!".getBytes(StandardCharsets.US_ASCII))).join();
                   StringBuilder answer = new StringBuilder();
                   while (answer.length() < 7) {
                     ByteBuffer got = loop.sockRecv(client, 100).join();
@@ -126,10 +126,10 @@ class LowLevelSocketTest {
                     }
                     total += n;
                     buf.flip();
-                    loop.sockSendall(accepted, buf).join();
+                    loop.sockSendAll(accepted, buf).join();
                   }
                 });
-        Task<Void> send = loop.createTask(() -> loop.sockSendall(client, ByteBuffer.wrap(data)).join());
+        Task<Void> send = loop.createTask(() -> loop.sockSendAll(client, ByteBuffer.wrap(data)).join());
         Task<Long> receive =
             loop.createTask(
                 () -> {
@@ -146,7 +146,7 @@ class LowLevelSocketTest {
                   client.close(); // the echo task sees EOF
                   return crc.getValue();
                 });
-        await(loop, send, "sockSendall of 1 MiB");
+        await(loop, send, "sockSendAll of 1 MiB");
         assertEquals(crc(data), await(loop, receive, "sockRecv of the 1 MiB echo"), "CRC32 of the echo");
         assertEquals(size, await(loop, echo, "the echo task ending at EOF"));
       }
@@ -157,7 +157,7 @@ class LowLevelSocketTest {
   }
 
   /**
-   * A sockRecv started while a sockSendall on the same socket is still sending (the other
+   * A sockRecv started while a sockSendAll on the same socket is still sending (the other
    * direction: allowed) changes nothing about what is sent: the peer gets exactly the bytes,
    * once, and the sendall completes.
    */
@@ -172,7 +172,7 @@ class LowLevelSocketTest {
         Future<NetSocket> accepting = loop.sockAccept(listener);
         await(loop, loop.sockConnect(client, listener.localAddress()), "sockConnect");
         try (NetSocket accepted = await(loop, accepting, "sockAccept")) {
-          Future<Void> send = loop.sockSendall(client, ByteBuffer.wrap(data)); // more than fits at once
+          Future<Void> send = loop.sockSendAll(client, ByteBuffer.wrap(data)); // more than fits at once
           Future<ByteBuffer> recv = loop.sockRecv(client, 16); // pending: nobody sends to the client
           send.addDoneCallback(f -> client.close()); // the peer sees EOF once everything is sent
           Task<long[]> peer =
@@ -195,9 +195,9 @@ class LowLevelSocketTest {
                     return new long[] {total, crc.getValue()};
                   });
           long[] got = await(loop, peer, "the peer reading to EOF (or past the size sent)");
-          assertEquals(size, got[0], "bytes at the peer for one " + Net.size(size) + " sockSendall");
+          assertEquals(size, got[0], "bytes at the peer for one " + Net.size(size) + " sockSendAll");
           assertEquals(crc(data), got[1], "CRC32 at the peer");
-          assertTrue(send.isDone() && send.exception() == null, "sockSendall completed");
+          assertTrue(send.isDone() && send.exception() == null, "sockSendAll completed");
           recv.cancel();
         }
       } finally {
@@ -209,13 +209,13 @@ class LowLevelSocketTest {
   @BackendTest
   void getaddrinfoResolvesLocalhost(String backend) {
     try (EventLoop loop = Backends.open(backend)) {
-      List<InetSocketAddress> all = await(loop, loop.getaddrinfo("localhost", 8080), "getaddrinfo(localhost)");
+      List<InetSocketAddress> all = await(loop, loop.getAddrInfo("localhost", 8080), "getAddrInfo(localhost)");
       assertFalse(all.isEmpty(), "localhost has addresses");
       for (InetSocketAddress a : all) {
         assertTrue(a.getAddress().isLoopbackAddress(), "a loopback address: " + a);
         assertEquals(8080, a.getPort());
       }
-      List<InetSocketAddress> literal = await(loop, loop.getaddrinfo("127.0.0.1", 1), "getaddrinfo(127.0.0.1)");
+      List<InetSocketAddress> literal = await(loop, loop.getAddrInfo("127.0.0.1", 1), "getAddrInfo(127.0.0.1)");
       assertEquals(List.of(new InetSocketAddress(Net.LOOPBACK4, 1)), literal);
     }
   }
@@ -229,7 +229,7 @@ class LowLevelSocketTest {
       InetSocketAddress address = (InetSocketAddress) listener.localAddress();
       Recorder.Plain client = new Recorder.Plain(loop);
       Connection<Recorder.Plain> c =
-          await(loop, loop.createConnection(() -> client, "127.0.0.1", address.getPort(), null), "createConnection");
+          await(loop, loop.createConnection(() -> client, "127.0.0.1", address.getPort()), "createConnection");
       NetSocket accepted = await(loop, accepting, "sockAccept");
       Connection<Echo.Plain> wrapped = await(loop, loop.connectAcceptedSocket(Echo.Plain::new, accepted), "connectAcceptedSocket");
       assertNotNull(wrapped.protocol().transport, "connectionMade ran before the future completed");

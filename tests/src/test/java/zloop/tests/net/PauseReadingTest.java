@@ -68,7 +68,7 @@ class PauseReadingTest {
       Pausing p = new Pausing(loop);
       await(
           loop,
-          loop.createConnection(() -> p, "127.0.0.1", listener.getLocalPort(), null),
+          loop.createConnection(() -> p, "127.0.0.1", listener.getLocalPort()),
           "connect");
       int rounds = 0;
       long maxAhead = 0; // how far the peer got ahead of the protocol while it was paused
@@ -141,7 +141,7 @@ class PauseReadingTest {
       p.peerSent = sent;
       await(
           loop,
-          loop.createConnection(() -> p, "127.0.0.1", listener.getLocalPort(), null),
+          loop.createConnection(() -> p, "127.0.0.1", listener.getLocalPort()),
           "connect");
       await(loop, p.eof, "EOF after everything", java.time.Duration.ofMinutes(4));
       assertEquals(0, p.callsWhilePaused, "dataReceived calls between pauseReading and resumeReading");

@@ -69,8 +69,7 @@ class PeerInteropTest {
               return p;
             },
             "127.0.0.1",
-            0,
-            null),
+            0),
         "createServer");
   }
 
@@ -115,7 +114,7 @@ class PeerInteropTest {
       Recorder.Plain client = new Recorder.Plain(loop);
       client.keepLimit = 0;
       Connection<Recorder.Plain> c =
-          await(loop, loop.createConnection(() -> client, "127.0.0.1", port, null), "connect to the Python server");
+          await(loop, loop.createConnection(() -> client, "127.0.0.1", port), "connect to the Python server");
       c.transport().write(data);
       c.transport().writeEof();
       await(loop, client.eof, "the Python server's EOF after the echo");

@@ -110,12 +110,11 @@ class ProtocolErrorsTest {
                     return (zloop.BaseProtocol) p;
                   },
                   "127.0.0.1",
-                  0,
-                  null),
+                  0),
               "createServer");
       try {
         Recorder.Plain victim = new Recorder.Plain(loop);
-        var c = await(loop, loop.createConnection(() -> victim, "127.0.0.1", port(server), null), "connect");
+        var c = await(loop, loop.createConnection(() -> victim, "127.0.0.1", port(server)), "connect");
         c.transport().write("boom".getBytes(StandardCharsets.US_ASCII));
         await(loop, victim.lost, "the client's connectionLost after the server's protocol failed");
         assertEquals(0, victim.received, "the failing protocol echoed nothing");
@@ -137,7 +136,7 @@ class ProtocolErrorsTest {
         Recorder.Plain next = new Recorder.Plain(loop);
         byte[] hello = "hello".getBytes(StandardCharsets.US_ASCII);
         next.expect(hello.length);
-        var c2 = await(loop, loop.createConnection(() -> next, "127.0.0.1", port(server), null), "connect again");
+        var c2 = await(loop, loop.createConnection(() -> next, "127.0.0.1", port(server)), "connect again");
         c2.transport().write(hello);
         await(loop, next.gotAll, "an echo on the next connection");
         c2.transport().close();

@@ -57,8 +57,7 @@ class ProtocolSwitchTest {
                   return a;
                 },
                 "127.0.0.1",
-                0,
-                null),
+                0),
             "createServer");
     try (Socket client = new Socket(Net.LOOPBACK4, port(server))) {
       Recorder.Buffered a = await(loop, accepted, "the server accepting the connection");

@@ -155,13 +155,12 @@ class ReadingFollowsWritingTest {
                     return (zloop.BaseProtocol) r;
                   },
                   "127.0.0.1",
-                  0,
-                  null),
+                  0),
               "createServer");
       try {
         Pusher pusher = new Pusher(loop);
         Connection<Pusher> c =
-            await(loop, loop.createConnection(() -> pusher, "127.0.0.1", port(server), null), "connect");
+            await(loop, loop.createConnection(() -> pusher, "127.0.0.1", port(server)), "connect");
         await(loop, loop.sleep(java.time.Duration.ZERO), "one turn");
         Recording echo = accepted.get(0);
         await(loop, echo.paused, "the echo's writing paused");

@@ -58,20 +58,19 @@ class SendfileTest {
                     return p;
                   },
                   "127.0.0.1",
-                  0,
-                  null),
+                  0),
               "createServer");
       try {
         Recorder.Plain client = new Recorder.Plain(loop);
         Connection<Recorder.Plain> c =
-            await(loop, loop.createConnection(() -> client, "127.0.0.1", port(server), null), "connect");
+            await(loop, loop.createConnection(() -> client, "127.0.0.1", port(server)), "connect");
         Transport t = c.transport();
         Recorder.Plain peer = Net.serverSide(loop, accepted, t);
         long total = (long) HEADER.length + SIZE + TRAILER.length;
         peer.expect(total);
 
         t.write(HEADER); // buffered bytes go first: sendfile flushes them before the file
-        Future<Long> sent = loop.sendfile(t, file, 0, SIZE);
+        Future<Long> sent = loop.sendFile(t, file, 0, SIZE);
         assertEquals(SIZE, await(loop, sent, "sendfile of 10 MiB"), "bytes sent");
         t.write(TRAILER);
         await(loop, peer.gotAll, "header + file + trailer at the peer (got " + peer.received + ")");
@@ -106,17 +105,16 @@ class SendfileTest {
                     return p;
                   },
                   "127.0.0.1",
-                  0,
-                  null),
+                  0),
               "createServer");
       try {
         Recorder.Plain client = new Recorder.Plain(loop);
         Connection<Recorder.Plain> c =
-            await(loop, loop.createConnection(() -> client, "127.0.0.1", port(server), null), "connect");
+            await(loop, loop.createConnection(() -> client, "127.0.0.1", port(server)), "connect");
         Recorder.Plain peer = Net.serverSide(loop, accepted, c.transport());
-        assertEquals(5000L, await(loop, loop.sendfile(c.transport(), file, 1000, 5000), "sendfile of a range"));
+        assertEquals(5000L, await(loop, loop.sendFile(c.transport(), file, 1000, 5000), "sendfile of a range"));
         // Asking for more than the file holds sends what there is.
-        assertEquals(1000L, await(loop, loop.sendfile(c.transport(), file, 99_000, 1_000_000), "sendfile past the end"));
+        assertEquals(1000L, await(loop, loop.sendFile(c.transport(), file, 99_000, 1_000_000), "sendfile past the end"));
         peer.expect(6000);
         await(loop, peer.gotAll, "the two ranges");
         byte[] expected = new byte[6000];
@@ -152,17 +150,16 @@ class SendfileTest {
                     return p;
                   },
                   "127.0.0.1",
-                  0,
-                  null),
+                  0),
               "createServer");
       try {
         Recorder.Plain client = new Recorder.Plain(loop);
         Connection<Recorder.Plain> c =
-            await(loop, loop.createConnection(() -> client, "127.0.0.1", port(server), null), "connect");
+            await(loop, loop.createConnection(() -> client, "127.0.0.1", port(server)), "connect");
         Transport t = c.transport();
         Recorder.Plain peer = Net.serverSide(loop, accepted, t);
         peer.expect(SIZE + TRAILER.length);
-        Future<Long> sent = loop.sendfile(t, file, 0, SIZE);
+        Future<Long> sent = loop.sendFile(t, file, 0, SIZE);
         t.write(TRAILER); // documented to wait until the file is sent
         assertEquals(SIZE, await(loop, sent, "sendfile of 10 MiB"), "bytes sent");
         await(loop, peer.gotAll, "file + trailer at the peer (got " + peer.received + ")");
@@ -284,15 +281,14 @@ class SendfileTest {
                   return p;
                 },
                 "127.0.0.1",
-                0,
-                null),
+                0),
             "createServer");
     Recorder.Plain client = new Recorder.Plain(loop);
     Connection<Recorder.Plain> c =
-        await(loop, loop.createConnection(() -> client, "127.0.0.1", port(server), null), "connect");
+        await(loop, loop.createConnection(() -> client, "127.0.0.1", port(server)), "connect");
     Recorder.Plain peer = Net.serverSide(loop, accepted, c.transport());
     peer.transport.pauseReading();
-    Future<Long> sent = loop.sendfile(c.transport(), file, 0, BIG);
+    Future<Long> sent = loop.sendFile(c.transport(), file, 0, BIG);
     // The buffers fill within the first call or a few turns; bounded, never a timing assertion.
     for (int i = 0; i < 200 && openCount(file) != 1 && !sent.isDone(); i++) {
       Turns.oneTurn(loop);

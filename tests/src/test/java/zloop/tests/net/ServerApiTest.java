@@ -44,7 +44,7 @@ class ServerApiTest {
   private static Connection<Recorder.Plain> echoOnce(EventLoop loop, String host, int port) {
     Recorder.Plain r = new Recorder.Plain(loop);
     r.expect(PING.length);
-    Connection<Recorder.Plain> c = await(loop, loop.createConnection(() -> r, host, port, null), "connect to " + host + ":" + port);
+    Connection<Recorder.Plain> c = await(loop, loop.createConnection(() -> r, host, port), "connect to " + host + ":" + port);
     c.transport().write(PING);
     await(loop, r.gotAll, "the echo from " + host + ":" + port);
     assertArrayEquals(PING, r.bytes());
@@ -59,7 +59,7 @@ class ServerApiTest {
   @BackendTest
   void closeStopsListeningButWaitClosedWaitsForTheConnections(String backend) {
     try (EventLoop loop = Backends.open(backend)) {
-      Server server = await(loop, loop.createServer(Echo.Plain::new, "127.0.0.1", 0, null), "createServer");
+      Server server = await(loop, loop.createServer(Echo.Plain::new, "127.0.0.1", 0), "createServer");
       assertSame(loop, server.loop());
       assertTrue(server.isServing());
       int port = port(server);
@@ -72,7 +72,7 @@ class ServerApiTest {
       assertFalse(server.isServing());
       assertEquals(List.of(), server.sockets(), "no listening sockets once closed");
       Throwable refused =
-          awaitFailure(loop, loop.createConnection(() -> new Recorder.Plain(loop), "127.0.0.1", port, null), "connect after close()");
+          awaitFailure(loop, loop.createConnection(() -> new Recorder.Plain(loop), "127.0.0.1", port), "connect after close()");
       assertInstanceOf(ConnectException.class, refused, "nobody listens after close(): " + refused);
 
       // The accepted connection outlives the listener, and waitClosed waits for it.
@@ -113,7 +113,7 @@ class ServerApiTest {
   @BackendTest
   void serveForeverCompletesWhenTheServerIsClosed(String backend) {
     try (EventLoop loop = Backends.open(backend)) {
-      Server server = await(loop, loop.createServer(Echo.Plain::new, "127.0.0.1", 0, null), "createServer");
+      Server server = await(loop, loop.createServer(Echo.Plain::new, "127.0.0.1", 0), "createServer");
       Future<Void> forever = server.serveForever();
       loop.callSoon(server::close);
       await(loop, forever, "serveForever() after close()");
@@ -153,7 +153,7 @@ class ServerApiTest {
         // that listens early leaves it in the backlog): either way no protocol is made.
         Recorder.Plain r = new Recorder.Plain(loop);
         r.expect(PING.length);
-        Future<Connection<Recorder.Plain>> early = loop.createConnection(() -> r, "127.0.0.1", port(server), null);
+        Future<Connection<Recorder.Plain>> early = loop.createConnection(() -> r, "127.0.0.1", port(server));
         Net.spin(loop, 5);
         Connection<Recorder.Plain> c = null;
         if (early.isDone() && early.exception() == null) {
@@ -188,7 +188,7 @@ class ServerApiTest {
   @BackendTest
   void closeClientsAndAbortClientsEndTheAcceptedConnections(String backend) {
     try (EventLoop loop = Backends.open(backend)) {
-      Server server = await(loop, loop.createServer(Echo.Plain::new, "127.0.0.1", 0, null), "createServer");
+      Server server = await(loop, loop.createServer(Echo.Plain::new, "127.0.0.1", 0), "createServer");
       int port = port(server);
       Connection<Recorder.Plain> a = echoOnce(loop, "127.0.0.1", port);
       Connection<Recorder.Plain> b = echoOnce(loop, "127.0.0.1", port);
@@ -211,7 +211,7 @@ class ServerApiTest {
   @BackendTest
   void socketsListTheLocalAddresses(String backend) {
     try (EventLoop loop = Backends.open(backend)) {
-      Server server = await(loop, loop.createServer(Echo.Plain::new, "127.0.0.1", 0, null), "createServer");
+      Server server = await(loop, loop.createServer(Echo.Plain::new, "127.0.0.1", 0), "createServer");
       try {
         List<NetSocket> sockets = server.sockets();
         assertEquals(1, sockets.size());
@@ -232,7 +232,7 @@ class ServerApiTest {
   void aServerOnAllInterfacesAnswersOnIpv4AndIpv6(String backend) {
     Requires.ipv6Loopback();
     try (EventLoop loop = Backends.open(backend)) {
-      Server server = await(loop, loop.createServer(Echo.Plain::new, (String) null, 0, null), "createServer(null host)");
+      Server server = await(loop, loop.createServer(Echo.Plain::new, (String) null, 0), "createServer(null host)");
       try {
         Set<Class<?>> families = new HashSet<>();
         Set<Integer> ports = new HashSet<>();

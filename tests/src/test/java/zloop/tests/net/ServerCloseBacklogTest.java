@@ -54,8 +54,7 @@ class ServerCloseBacklogTest {
                     };
                   },
                   "127.0.0.1",
-                  0,
-                  null),
+                  0),
               "createServer");
       List<Socket> clients = new ArrayList<>();
       try {

@@ -63,12 +63,12 @@ class SockAdoptTest {
       assertTrue((NativeFds.statusFlags(fd) & NativeFds.O_NONBLOCK) != 0, "the loop made it non-blocking");
       int port = ((InetSocketAddress) adopted.localAddress()).getPort();
       assertTrue(port > 0, "bound by listen: " + adopted.localAddress());
-      Server server = await(loop, loop.createServer(Echo.Plain::new, adopted, null), "createServer(adopted)");
+      Server server = await(loop, loop.createServer(Echo.Plain::new, adopted), "createServer(adopted)");
       try {
         Recorder.Plain client = new Recorder.Plain(loop);
         byte[] hello = "hello".getBytes(StandardCharsets.US_ASCII);
         client.expect(hello.length);
-        Transport t = await(loop, loop.createConnection(() -> client, "127.0.0.1", port, null), "connect").transport();
+        Transport t = await(loop, loop.createConnection(() -> client, "127.0.0.1", port), "connect").transport();
         t.write(hello);
         await(loop, client.gotAll, "the echo from the adopted listener");
         t.close();
@@ -89,7 +89,7 @@ class SockAdoptTest {
       NetSocket near = loop.adoptSocket(pair[0]);
       try (NetSocket far = loop.adoptSocket(pair[1])) {
         Recorder.Plain protocol = new Recorder.Plain(loop);
-        Transport t = await(loop, loop.createConnection(() -> protocol, near, null), "createConnection(adopted)").transport();
+        Transport t = await(loop, loop.createConnection(() -> protocol, near), "createConnection(adopted)").transport();
         t.write("ping".getBytes(StandardCharsets.US_ASCII));
         ByteBuffer got = ByteBuffer.allocate(4);
         while (got.hasRemaining()) {
@@ -97,7 +97,7 @@ class SockAdoptTest {
         }
         assertEquals("ping", new String(got.array(), StandardCharsets.US_ASCII));
         protocol.expect(4);
-        await(loop, loop.sockSendall(far, ByteBuffer.wrap("pong".getBytes(StandardCharsets.US_ASCII))), "sockSendall");
+        await(loop, loop.sockSendAll(far, ByteBuffer.wrap("pong".getBytes(StandardCharsets.US_ASCII))), "sockSendAll");
         await(loop, protocol.gotAll, "pong through the transport");
         t.close();
         await(loop, protocol.lost, "connectionLost");
@@ -125,11 +125,11 @@ class SockAdoptTest {
       }
       refused(loop, notASocket, "not an open file descriptor"); // closed just now
 
-      Server server = await(loop, loop.createServer(Echo.Plain::new, "127.0.0.1", 0, null), "createServer");
+      Server server = await(loop, loop.createServer(Echo.Plain::new, "127.0.0.1", 0), "createServer");
       try {
         Recorder.Plain client = new Recorder.Plain(loop);
         Transport t =
-            await(loop, loop.createConnection(() -> client, "127.0.0.1", Net.port(server), null), "connect").transport();
+            await(loop, loop.createConnection(() -> client, "127.0.0.1", Net.port(server)), "connect").transport();
         int owned = ((NetSocket) t.getExtraInfo("socket")).fd();
         refused(loop, owned, "belongs to a transport of this loop");
         t.close();

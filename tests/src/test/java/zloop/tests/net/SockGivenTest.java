@@ -71,12 +71,12 @@ class SockGivenTest {
   @BackendTest
   void createConnectionOnAConnectedSocket(String backend) throws IOException {
     try (EventLoop loop = Backends.open(backend)) {
-      Server server = await(loop, loop.createServer(Echo.Plain::new, "127.0.0.1", 0, null), "createServer");
+      Server server = await(loop, loop.createServer(Echo.Plain::new, "127.0.0.1", 0), "createServer");
       try {
         NetSocket sock = connectedTo(loop, port(server));
         SocketAddress local = sock.localAddress();
         Recorder.Plain client = new Recorder.Plain(loop);
-        Connection<Recorder.Plain> c = await(loop, loop.createConnection(() -> client, sock, null), "createConnection(sock)");
+        Connection<Recorder.Plain> c = await(loop, loop.createConnection(() -> client, sock), "createConnection(sock)");
         Transport t = c.transport();
         assertSame(sock, t.getExtraInfo("socket"), "the transport's socket is the one given");
         assertEquals(local, t.getExtraInfo("sockname"));
@@ -102,7 +102,7 @@ class SockGivenTest {
       sock.bind(new InetSocketAddress("0.0.0.0", 0));
       Server server;
       try {
-        server = await(loop, loop.createServer(Echo.Plain::new, sock, null), "createServer(sock)");
+        server = await(loop, loop.createServer(Echo.Plain::new, sock), "createServer(sock)");
       } catch (RuntimeException | AssertionError e) {
         sock.close();
         throw e;
@@ -116,7 +116,7 @@ class SockGivenTest {
         Recorder.Plain client = new Recorder.Plain(loop);
         client.expect(MESSAGE.length);
         Transport t =
-            await(loop, loop.createConnection(() -> client, "127.0.0.1", bound.getPort(), null), "connect").transport();
+            await(loop, loop.createConnection(() -> client, "127.0.0.1", bound.getPort()), "connect").transport();
         t.write(MESSAGE);
         await(loop, client.gotAll, "served on the given socket");
         t.close();
@@ -124,7 +124,7 @@ class SockGivenTest {
 
         // test_create_server_addr_in_use: a second server on that address fails as the kernel says.
         Throwable e =
-            awaitFailure(loop, loop.createServer(Echo.Plain::new, "0.0.0.0", bound.getPort(), null), "second server");
+            awaitFailure(loop, loop.createServer(Echo.Plain::new, "0.0.0.0", bound.getPort()), "second server");
         assertInstanceOf(BindException.class, e);
       } finally {
         shutdown(loop, server);
@@ -145,20 +145,19 @@ class SockGivenTest {
               loop,
               loop.startServer(
                   (reader, writer) -> {
-                    byte[] line = reader.readline().join();
+                    byte[] line = reader.readLine().join();
                     writer.write(line);
                     writer.drain().join();
                     writer.close();
                   },
-                  listening,
-                  null),
+                  listening),
               "startServer(sock)");
       try {
         NetSocket sock = connectedTo(loop, ((InetSocketAddress) listening.localAddress()).getPort());
-        StreamPair pair = await(loop, loop.openConnection(sock, null), "openConnection(sock)");
+        StreamPair pair = await(loop, loop.openConnection(sock), "openConnection(sock)");
         assertSame(sock, pair.writer().getExtraInfo("socket"));
         pair.writer().write("hello world!\n".getBytes(StandardCharsets.US_ASCII));
-        byte[] back = await(loop, pair.reader().readline(), "the line back");
+        byte[] back = await(loop, pair.reader().readLine(), "the line back");
         assertEquals("hello world!\n", new String(back, StandardCharsets.US_ASCII));
         pair.writer().close();
         await(loop, pair.writer().waitClosed(), "waitClosed");
@@ -267,11 +266,11 @@ class SockGivenTest {
         NetSocket ofB = b.openTcpSocket(StandardProtocolFamily.INET)) {
       List<Runnable> calls = new ArrayList<>();
       calls.add(() -> a.sockRecv(ofB, 10));
-      calls.add(() -> a.sockSendall(ofB, ByteBuffer.wrap(MESSAGE)));
+      calls.add(() -> a.sockSendAll(ofB, ByteBuffer.wrap(MESSAGE)));
       calls.add(() -> a.sockConnect(ofB, new InetSocketAddress(Net.LOOPBACK4, 1)));
       calls.add(() -> a.sockAccept(ofB));
-      calls.add(() -> a.createConnection(Echo.Plain::new, ofB, null));
-      calls.add(() -> a.createServer(Echo.Plain::new, ofB, null));
+      calls.add(() -> a.createConnection(Echo.Plain::new, ofB));
+      calls.add(() -> a.createServer(Echo.Plain::new, ofB));
       calls.add(() -> a.connectAcceptedSocket(Echo.Plain::new, ofB));
       for (Runnable call : calls) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call::run);
@@ -282,7 +281,7 @@ class SockGivenTest {
       NetSocket stranger = new Stranger();
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> a.sockRecv(stranger, 10));
       assertTrue(e.getMessage().startsWith("not a zloop socket"), e.getMessage());
-      e = assertThrows(IllegalArgumentException.class, () -> a.createConnection(Echo.Plain::new, stranger, null));
+      e = assertThrows(IllegalArgumentException.class, () -> a.createConnection(Echo.Plain::new, stranger));
       assertTrue(e.getMessage().startsWith("not a zloop socket"), e.getMessage());
     }
   }

@@ -88,7 +88,7 @@ class SockOpsCancelTest {
                   Future<ByteBuffer> first = loop.sockRecv(accepted, 100);
                   turn(loop);
                   first.cancel();
-                  loop.sockSendall(client, ascii("abc")).join();
+                  loop.sockSendAll(client, ascii("abc")).join();
                   assertThrows(CancellationException.class, first::join);
                   StringBuilder got = new StringBuilder();
                   while (got.length() < 3) {
@@ -123,7 +123,7 @@ class SockOpsCancelTest {
                     turn(loop);
                     r.cancel();
                     String msg = "m" + round + ";";
-                    loop.sockSendall(client, ascii(msg)).join();
+                    loop.sockSendAll(client, ascii(msg)).join();
                     turn(loop); // the poll sees the bytes before any late callback could stop reading
                     int want = got.length() + msg.length();
                     while (got.length() < want) {
@@ -145,7 +145,7 @@ class SockOpsCancelTest {
   }
 
   /**
-   * A sockSendall of 64 MiB to a peer that does not read yet, cancelled: what was not handed to
+   * A sockSendAll of 64 MiB to a peer that does not read yet, cancelled: what was not handed to
    * the kernel is not sent. Then a second message goes out, and the peer reads: fewer than 64 MiB,
    * then the message. Old code kept flushing the cancelled bytes.
    */
@@ -160,14 +160,14 @@ class SockOpsCancelTest {
         Task<long[]> t =
             loop.createTask(
                 () -> {
-                  Future<Void> big = loop.sockSendall(client, ByteBuffer.allocate(size));
+                  Future<Void> big = loop.sockSendAll(client, ByteBuffer.allocate(size));
                   for (int i = 0; i < 5; i++) {
                     turn(loop);
                   }
                   assertTrue(!big.isDone(), "the kernel took 64 MiB: the test proves nothing");
                   big.cancel();
                   // Sent once the peer reads (the kernel buffers are full); then EOF.
-                  loop.sockSendall(client, ascii("END")).addDoneCallback(f -> client.close());
+                  loop.sockSendAll(client, ascii("END")).addDoneCallback(f -> client.close());
                   long total = 0;
                   ByteBuffer tail = ByteBuffer.allocate(3);
                   while (true) {
@@ -249,7 +249,7 @@ class SockOpsCancelTest {
   private static WeakReference<NetSocket>[] usedAndClosedPair(EventLoop loop, NetSocket listener) throws IOException {
     NetSocket[] p = pair(loop, listener);
     try {
-      await(loop, loop.sockSendall(p[0], ascii("x")), "sockSendall");
+      await(loop, loop.sockSendAll(p[0], ascii("x")), "sockSendAll");
       assertEquals("x", text(await(loop, loop.sockRecv(p[1], 10), "sockRecv")));
     } finally {
       p[0].close();

@@ -46,11 +46,11 @@ class SockOwnershipTest {
   @BackendTest
   void aUserCannotCloseATransportsSocketAndTheEchoGoesOn(String backend) throws IOException {
     try (EventLoop loop = Backends.open(backend)) {
-      Server server = await(loop, loop.createServer(Echo.Plain::new, "127.0.0.1", 0, null), "createServer");
+      Server server = await(loop, loop.createServer(Echo.Plain::new, "127.0.0.1", 0), "createServer");
       try {
         Recorder.Plain client = new Recorder.Plain(loop);
         Transport t =
-            await(loop, loop.createConnection(() -> client, "127.0.0.1", port(server), null), "connect").transport();
+            await(loop, loop.createConnection(() -> client, "127.0.0.1", port(server)), "connect").transport();
         NetSocket socket = assertInstanceOf(NetSocket.class, t.getExtraInfo("socket"));
         assertSame(socket, t.getExtraInfo("socket"), "one socket object per transport");
 
@@ -92,12 +92,12 @@ class SockOwnershipTest {
       try {
         Recorder.Plain client = new Recorder.Plain(loop);
         Transport t =
-            await(loop, loop.createConnection(() -> client, "127.0.0.1", port(server), null), "connect").transport();
+            await(loop, loop.createConnection(() -> client, "127.0.0.1", port(server)), "connect").transport();
         Recorder.Plain serverSide = Net.serverSide(loop, accepted, t);
         NetSocket socket = (NetSocket) serverSide.transport.getExtraInfo("socket");
         refused(socket::close, "close()", "transport");
         refused(() -> loop.sockRecv(socket, 10), "sockRecv", "transport");
-        refused(() -> loop.sockSendall(socket, java.nio.ByteBuffer.wrap(PING)), "sockSendall", "transport");
+        refused(() -> loop.sockSendAll(socket, java.nio.ByteBuffer.wrap(PING)), "sockSendAll", "transport");
         refused(() -> loop.connectAcceptedSocket(Echo.Plain::new, socket), "connectAcceptedSocket", "transport");
 
         serverSide.expect(PING.length);
@@ -117,7 +117,7 @@ class SockOwnershipTest {
   @BackendTest
   void aServersListeningSocketsAreTheServers(String backend) throws IOException {
     try (EventLoop loop = Backends.open(backend)) {
-      Server server = await(loop, loop.createServer(Echo.Plain::new, "127.0.0.1", 0, null), "createServer");
+      Server server = await(loop, loop.createServer(Echo.Plain::new, "127.0.0.1", 0), "createServer");
       try {
         List<NetSocket> sockets = server.sockets();
         assertEquals(1, sockets.size());
@@ -130,7 +130,7 @@ class SockOwnershipTest {
         Recorder.Plain client = new Recorder.Plain(loop);
         client.expect(PING.length);
         Transport t =
-            await(loop, loop.createConnection(() -> client, "127.0.0.1", port(server), null), "connect").transport();
+            await(loop, loop.createConnection(() -> client, "127.0.0.1", port(server)), "connect").transport();
         t.write(PING);
         await(loop, client.gotAll, "the server still serves after the refused close");
         t.close();
@@ -152,7 +152,7 @@ class SockOwnershipTest {
           NetSocket unix = loop.openUnixSocket()) {
         Recorder.Plain client = new Recorder.Plain(loop);
         Transport t =
-            await(loop, loop.createConnection(() -> client, "127.0.0.1", port(server), null), "connect").transport();
+            await(loop, loop.createConnection(() -> client, "127.0.0.1", port(server)), "connect").transport();
         Recorder.Plain serverSide = Net.serverSide(loop, accepted, t);
         engineOwn(t.getExtraInfo("socket"), "a client transport's \"socket\"");
         engineOwn(serverSide.transport.getExtraInfo("socket"), "an accepted transport's \"socket\"");
@@ -212,7 +212,7 @@ class SockOwnershipTest {
           accepted.add(r);
           return r;
         };
-    return await(loop, loop.createServer(recording, "127.0.0.1", 0, null), "createServer");
+    return await(loop, loop.createServer(recording, "127.0.0.1", 0), "createServer");
   }
 
   private static void engineOwn(Object socket, String what) {

@@ -79,8 +79,8 @@ class StreamsCancelTest {
                 try {
                   giveUp.on(loop, p.reader());
                   send.setResult(null);
-                  lines.add(new String(p.reader().readline().join(), StandardCharsets.US_ASCII));
-                  lines.add(new String(p.reader().readline().join(), StandardCharsets.US_ASCII));
+                  lines.add(new String(p.reader().readLine().join(), StandardCharsets.US_ASCII));
+                  lines.add(new String(p.reader().readLine().join(), StandardCharsets.US_ASCII));
                 } finally {
                   p.writer().close();
                 }
@@ -99,7 +99,7 @@ class StreamsCancelTest {
           Throwable t =
               assertThrows(
                   CompletionException.class,
-                  () -> loop.waitFor(r.readline(), Duration.ofMillis(20)).join());
+                  () -> loop.waitFor(r.readLine(), Duration.ofMillis(20)).join());
           assertInstanceOf(TimeoutException.class, t.getCause());
         });
   }
@@ -111,7 +111,7 @@ class StreamsCancelTest {
         (loop, r) ->
             assertThrows(
                 TimeoutException.class,
-                () -> loop.withTimeout(Duration.ofMillis(20), () -> r.readline().join())));
+                () -> loop.withTimeout(Duration.ofMillis(20), () -> r.readLine().join())));
   }
 
   @BackendTest
@@ -123,7 +123,7 @@ class StreamsCancelTest {
           Task<byte[]> reader =
               loop.createTask(
                   () -> {
-                    Future<byte[]> line = r.readline();
+                    Future<byte[]> line = r.readLine();
                     reading.setResult(null);
                     return line.join();
                   });
@@ -138,9 +138,9 @@ class StreamsCancelTest {
     cancelledReadlineLosesNothing(
         backend,
         (loop, r) -> {
-          Future<byte[]> exactly = r.readexactly(100);
+          Future<byte[]> exactly = r.readExactly(100);
           exactly.cancel();
-          Future<byte[]> until = r.readuntil(ascii("\n"));
+          Future<byte[]> until = r.readUntil(ascii("\n"));
           until.cancel();
           assertTrue(exactly.isCancelled() && until.isCancelled());
         });
@@ -171,7 +171,7 @@ class StreamsCancelTest {
                   loop,
                   (r, w) -> {
                     started.setResult(null);
-                    r.readline().join(); // never answered: the test cancels this task
+                    r.readLine().join(); // never answered: the test cancels this task
                   },
                   "127.0.0.1",
                   0,

@@ -70,7 +70,7 @@ class StreamsLargeReadTest {
           loop.createTask(
               () -> {
                 StreamPair p =
-                    Streams.openConnection(loop, "127.0.0.1", port, new StreamOptions(limit)).join();
+                    Streams.openConnection(loop, "127.0.0.1", port, StreamOptions.DEFAULT.withLimit(limit)).join();
                 try {
                   check.run(p.reader());
                 } finally {
@@ -90,7 +90,7 @@ class StreamsLargeReadTest {
 
   /**
    * The reader paused its transport above 2 x limit and readexactly resumed it only at or below
-   * the limit: readexactly(n) for n > 2 x limit waited for ever. Now a waiting read resumes
+   * the limit: readExactly(n) for n > 2 x limit waited for ever. Now a waiting read resumes
    * reading (asyncio's _wait_for_data).
    */
   @BackendTest
@@ -100,7 +100,7 @@ class StreamsLargeReadTest {
         backend,
         StreamOptions.DEFAULT.limit(),
         r -> {
-          assertArrayEquals(body, r.readexactly(body.length).join());
+          assertArrayEquals(body, r.readExactly(body.length).join());
           assertEquals(0, r.read().join().length);
         },
         body);
@@ -118,8 +118,8 @@ class StreamsLargeReadTest {
         backend,
         1000,
         r -> {
-          assertArrayEquals(java.util.Arrays.copyOf(all, 50_000), r.readexactly(50_000).join());
-          assertArrayEquals(java.util.Arrays.copyOfRange(all, 50_000, 100_000), r.readexactly(50_000).join());
+          assertArrayEquals(java.util.Arrays.copyOf(all, 50_000), r.readExactly(50_000).join());
+          assertArrayEquals(java.util.Arrays.copyOfRange(all, 50_000, 100_000), r.readExactly(50_000).join());
         },
         chunks);
   }
@@ -130,10 +130,10 @@ class StreamsLargeReadTest {
         backend,
         StreamOptions.DEFAULT.limit(),
         r -> {
-          assertEquals(0, r.readexactly(0).join().length);
-          IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> r.readexactly(-1));
+          assertEquals(0, r.readExactly(0).join().length);
+          IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> r.readExactly(-1));
           assertTrue(e.getMessage().contains("less than zero"), e.getMessage());
-          assertArrayEquals(ascii("line1\nline2\n"), r.readexactly(12).join(), "nothing was consumed");
+          assertArrayEquals(ascii("line1\nline2\n"), r.readExactly(12).join(), "nothing was consumed");
         },
         ascii("line1\nline2\n"));
   }
@@ -145,7 +145,7 @@ class StreamsLargeReadTest {
         StreamOptions.DEFAULT.limit(),
         r -> {
           IncompleteReadException e =
-              assertInstanceOf(IncompleteReadException.class, failure(() -> r.readexactly(36).join()));
+              assertInstanceOf(IncompleteReadException.class, failure(() -> r.readExactly(36).join()));
           assertArrayEquals(ascii("line1\nline2\nline3\n"), e.partial());
           assertEquals(36, e.expected());
           assertTrue(r.atEof(), "the buffer was emptied into the exception");
@@ -159,9 +159,9 @@ class StreamsLargeReadTest {
         backend,
         StreamOptions.DEFAULT.limit(),
         r -> {
-          assertArrayEquals(ascii("QWEaaXYaaa"), r.readuntil(ascii("aaa")).join());
-          assertArrayEquals(ascii("XXXaaa"), r.readuntil(ascii("aaa")).join());
-          assertArrayEquals(ascii("lineAAA"), r.readuntil(ascii("AAA")).join());
+          assertArrayEquals(ascii("QWEaaXYaaa"), r.readUntil(ascii("aaa")).join());
+          assertArrayEquals(ascii("XXXaaa"), r.readUntil(ascii("aaa")).join());
+          assertArrayEquals(ascii("lineAAA"), r.readUntil(ascii("AAA")).join());
           assertArrayEquals(ascii("xxx"), r.read().join(), "what followed the separator stays");
         },
         ascii("QWEaa"),
@@ -181,7 +181,7 @@ class StreamsLargeReadTest {
         StreamOptions.DEFAULT.limit(),
         r -> {
           IllegalArgumentException e =
-              assertThrows(IllegalArgumentException.class, () -> r.readuntil(new byte[0]));
+              assertThrows(IllegalArgumentException.class, () -> r.readUntil(new byte[0]));
           assertTrue(e.getMessage().contains("Separator should be"), e.getMessage());
         },
         ascii("x"));
@@ -194,7 +194,7 @@ class StreamsLargeReadTest {
         StreamOptions.DEFAULT.limit(),
         r -> {
           IncompleteReadException e =
-              assertInstanceOf(IncompleteReadException.class, failure(() -> r.readuntil(ascii("AAA")).join()));
+              assertInstanceOf(IncompleteReadException.class, failure(() -> r.readUntil(ascii("AAA")).join()));
           assertArrayEquals(ascii("some dataAA"), e.partial());
           assertEquals(-1, e.expected(), "asyncio's None: no count was expected");
           assertTrue(r.atEof());
@@ -209,14 +209,14 @@ class StreamsLargeReadTest {
         backend,
         3,
         r -> {
-          r.readexactly(1).join(); // 's': wait for the data without consuming the rest
+          r.readExactly(1).join(); // 's': wait for the data without consuming the rest
           LimitOverrunException notFound =
-              assertInstanceOf(LimitOverrunException.class, failure(() -> r.readuntil(ascii("zzz")).join()));
+              assertInstanceOf(LimitOverrunException.class, failure(() -> r.readUntil(ascii("zzz")).join()));
           assertTrue(notFound.getMessage().contains("not found"), notFound.getMessage());
           LimitOverrunException found =
-              assertInstanceOf(LimitOverrunException.class, failure(() -> r.readuntil(ascii("AA")).join()));
+              assertInstanceOf(LimitOverrunException.class, failure(() -> r.readUntil(ascii("AA")).join()));
           assertTrue(found.getMessage().contains("is found"), found.getMessage());
-          assertArrayEquals(ascii("ome dataAA"), r.readexactly(10).join(), "nothing was consumed");
+          assertArrayEquals(ascii("ome dataAA"), r.readExactly(10).join(), "nothing was consumed");
         },
         ascii("some dataAA"));
   }
@@ -228,9 +228,9 @@ class StreamsLargeReadTest {
         backend,
         7,
         r -> {
-          assertInstanceOf(LimitOverrunException.class, failure(() -> r.readline().join()));
-          assertArrayEquals(ascii("chunk3\n"), r.readline().join());
-          assertArrayEquals(ascii("1234567\n"), r.readline().join(), "a line of exactly the limit");
+          assertInstanceOf(LimitOverrunException.class, failure(() -> r.readLine().join()));
+          assertArrayEquals(ascii("chunk3\n"), r.readLine().join());
+          assertArrayEquals(ascii("1234567\n"), r.readLine().join(), "a line of exactly the limit");
         },
         ascii("chunk1chunk2\nchunk3\n1234567\n"));
   }
@@ -241,11 +241,11 @@ class StreamsLargeReadTest {
         backend,
         StreamOptions.DEFAULT.limit(),
         r -> {
-          assertArrayEquals(ascii("some data\n"), r.readline().join());
+          assertArrayEquals(ascii("some data\n"), r.readLine().join());
           assertFalse(r.atEof());
-          assertArrayEquals(ascii("some data"), r.readline().join());
+          assertArrayEquals(ascii("some data"), r.readLine().join());
           assertTrue(r.atEof());
-          assertEquals(0, r.readline().join().length);
+          assertEquals(0, r.readLine().join().length);
         },
         ascii("some data\nsome data"));
   }
@@ -268,7 +268,7 @@ class StreamsLargeReadTest {
   }
 
   private static byte[] skipLineThenRead(StreamReader r, int n) {
-    assertArrayEquals(ascii("line1\n"), r.readline().join());
-    return r.readexactly(n).join();
+    assertArrayEquals(ascii("line1\n"), r.readLine().join());
+    return r.readExactly(n).join();
   }
 }

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import zloop.EventLoop;
 import zloop.Server;
+import zloop.Side;
 import zloop.StreamOptions;
 import zloop.StreamPair;
 import zloop.Streams;
@@ -41,11 +42,11 @@ class StreamsStartTlsTest {
               Streams.startServer(
                   loop,
                   (r, w) -> {
-                    assertEquals("STARTTLS\n", new String(r.readline().join(), StandardCharsets.US_ASCII));
+                    assertEquals("STARTTLS\n", new String(r.readLine().join(), StandardCharsets.US_ASCII));
                     w.write(ascii("GO\n"));
                     w.drain().join();
-                    w.startTls(serverTls, true).join();
-                    byte[] secret = r.readline().join();
+                    w.startTls(serverTls, Side.SERVER).join();
+                    byte[] secret = r.readLine().join();
                     w.write(ascii("echo " + new String(secret, StandardCharsets.US_ASCII)));
                     w.drain().join();
                     w.close();
@@ -60,13 +61,13 @@ class StreamsStartTlsTest {
               () -> {
                 StreamPair p = Streams.openConnection(loop, "127.0.0.1", port, StreamOptions.DEFAULT).join();
                 p.writer().write(ascii("STARTTLS\n"));
-                assertEquals("GO\n", new String(p.reader().readline().join(), StandardCharsets.US_ASCII));
+                assertEquals("GO\n", new String(p.reader().readLine().join(), StandardCharsets.US_ASCII));
                 p.writer()
-                    .startTls(TlsOptions.of(certs.clientContext()).withServerHostname("localhost"), false)
+                    .startTls(TlsOptions.of(certs.clientContext()).withServerHostname("localhost"), Side.CLIENT)
                     .join();
                 assertNotNull(p.writer().getExtraInfo("cipher"), "the writer now reports TLS details");
                 p.writer().write(ascii("secret\n"));
-                String answer = new String(p.reader().readline().join(), StandardCharsets.US_ASCII);
+                String answer = new String(p.reader().readLine().join(), StandardCharsets.US_ASCII);
                 p.writer().close();
                 p.writer().waitClosed().join();
                 return answer;

@@ -41,7 +41,7 @@ class StreamsTest {
   /** A line echo served by a task per connection. */
   private static void lineEcho(StreamReader reader, StreamWriter writer) {
     while (true) {
-      byte[] line = reader.readline().join();
+      byte[] line = reader.readLine().join();
       if (line.length == 0) {
         break;
       }
@@ -54,7 +54,7 @@ class StreamsTest {
   private static Server startLineEcho(EventLoop loop, int limit) {
     return Net.await(
         loop,
-        Streams.startServer(loop, StreamsTest::lineEcho, "127.0.0.1", 0, new StreamOptions(limit)),
+        Streams.startServer(loop, StreamsTest::lineEcho, "127.0.0.1", 0, StreamOptions.DEFAULT.withLimit(limit)),
         "startServer");
   }
 
@@ -67,17 +67,17 @@ class StreamsTest {
           loop.createTask(
               () -> {
                 StreamPair p =
-                    Streams.openConnection(loop, "127.0.0.1", port, new StreamOptions(2 * 1024 * 1024)).join();
+                    Streams.openConnection(loop, "127.0.0.1", port, StreamOptions.DEFAULT.withLimit(2 * 1024 * 1024)).join();
                 int[] sizes = {1, 80, 4096, 65_535, 65_536, 300_000, 1024 * 1024};
                 for (int i = 0; i < sizes.length; i++) {
                   byte[] line = line(sizes[i], i);
                   p.writer().write(line);
                   p.writer().drain().join();
-                  byte[] back = p.reader().readline().join();
+                  byte[] back = p.reader().readLine().join();
                   assertArrayEquals(line, back, "line of " + sizes[i] + " bytes");
                 }
                 p.writer().writeEof();
-                assertEquals(0, p.reader().readline().join().length, "EOF after the server closes");
+                assertEquals(0, p.reader().readLine().join().length, "EOF after the server closes");
                 assertTrue(p.reader().atEof());
                 p.writer().close();
                 p.writer().waitClosed().join();
@@ -106,27 +106,27 @@ class StreamsTest {
       Task<Void> client =
           loop.createTask(
               () -> {
-                StreamPair p = Streams.openConnection(loop, "127.0.0.1", port, new StreamOptions(1000)).join();
+                StreamPair p = Streams.openConnection(loop, "127.0.0.1", port, StreamOptions.DEFAULT.withLimit(1000)).join();
                 byte[] tooLong = line(5000, 1);
                 p.writer().write(tooLong);
                 p.writer().write("short\n".getBytes(StandardCharsets.US_ASCII));
                 // readuntil leaves the over-long data buffered: read it out by hand.
                 CompletionException e =
                     org.junit.jupiter.api.Assertions.assertThrows(
-                        CompletionException.class, () -> p.reader().readuntil(new byte[] {'\n'}).join());
+                        CompletionException.class, () -> p.reader().readUntil(new byte[] {'\n'}).join());
                 LimitOverrunException overrun = assertInstanceOf(LimitOverrunException.class, e.getCause());
                 assertTrue(overrun.consumed() > 1000, "consumed " + overrun.consumed());
-                byte[] rest = p.reader().readexactly(tooLong.length).join();
+                byte[] rest = p.reader().readExactly(tooLong.length).join();
                 assertArrayEquals(tooLong, rest);
-                assertEquals("short\n", new String(p.reader().readline().join(), StandardCharsets.US_ASCII));
+                assertEquals("short\n", new String(p.reader().readLine().join(), StandardCharsets.US_ASCII));
                 // readline drops an over-long line and the stream goes on.
                 p.writer().write(line(5000, 2));
                 p.writer().write("next\n".getBytes(StandardCharsets.US_ASCII));
                 CompletionException e2 =
                     org.junit.jupiter.api.Assertions.assertThrows(
-                        CompletionException.class, () -> p.reader().readline().join());
+                        CompletionException.class, () -> p.reader().readLine().join());
                 assertInstanceOf(LimitOverrunException.class, e2.getCause());
-                assertEquals("next\n", new String(p.reader().readline().join(), StandardCharsets.US_ASCII));
+                assertEquals("next\n", new String(p.reader().readLine().join(), StandardCharsets.US_ASCII));
                 p.writer().close();
                 return null;
               });
@@ -158,7 +158,7 @@ class StreamsTest {
                 StreamPair p = Streams.openConnection(loop, "127.0.0.1", port, StreamOptions.DEFAULT).join();
                 CompletionException e =
                     org.junit.jupiter.api.Assertions.assertThrows(
-                        CompletionException.class, () -> p.reader().readexactly(100).join());
+                        CompletionException.class, () -> p.reader().readExactly(100).join());
                 IncompleteReadException incomplete = assertInstanceOf(IncompleteReadException.class, e.getCause());
                 assertEquals("only-this", new String(incomplete.partial(), StandardCharsets.US_ASCII));
                 assertEquals(100, incomplete.expected());
@@ -295,7 +295,7 @@ class StreamsTest {
                   StreamPair p = Streams.openConnection(loop, "127.0.0.1", port, StreamOptions.DEFAULT).join();
                   byte[] line = ("client " + n + "\n").getBytes(StandardCharsets.US_ASCII);
                   p.writer().write(line);
-                  boolean ok = java.util.Arrays.equals(line, p.reader().readline().join());
+                  boolean ok = java.util.Arrays.equals(line, p.reader().readLine().join());
                   p.writer().close();
                   p.writer().waitClosed().join();
                   return ok;
@@ -408,7 +408,7 @@ class StreamsTest {
             loop.createTask(
                 () -> {
                   StreamPair p =
-                      Streams.openConnection(loop, "127.0.0.1", pyPort, new StreamOptions(4 * 1024 * 1024)).join();
+                      Streams.openConnection(loop, "127.0.0.1", pyPort, StreamOptions.DEFAULT.withLimit(4 * 1024 * 1024)).join();
                   ByteArrayOutputStream echoed = new ByteArrayOutputStream();
                   int lines = 200;
                   for (int i = 0; i < lines; i++) {
@@ -416,7 +416,7 @@ class StreamsTest {
                     crc.update(line);
                     p.writer().write(line);
                     p.writer().drain().join();
-                    echoed.writeBytes(p.reader().readline().join());
+                    echoed.writeBytes(p.reader().readLine().join());
                   }
                   p.writer().writeEof();
                   assertEquals(0, p.reader().read().join().length);
@@ -441,7 +441,7 @@ class StreamsTest {
       Future<StreamPair> opening = Streams.openConnection(loop, "127.0.0.1", port, StreamOptions.DEFAULT);
       StreamPair p = Net.await(loop, opening, "openConnection");
       p.writer().write("from a callback\n".getBytes(StandardCharsets.US_ASCII));
-      byte[] line = Net.await(loop, p.reader().readline(), "readline");
+      byte[] line = Net.await(loop, p.reader().readLine(), "readline");
       assertEquals("from a callback\n", new String(line, StandardCharsets.US_ASCII));
       assertInstanceOf(InetSocketAddress.class, p.writer().getExtraInfo("peername"));
       p.writer().close();

@@ -30,6 +30,7 @@ import zloop.Future;
 import zloop.Protocol;
 import zloop.Server;
 import zloop.ServerOptions;
+import zloop.Side;
 import zloop.StreamOptions;
 import zloop.StreamPair;
 import zloop.TlsOptions;
@@ -277,7 +278,7 @@ class TlsFeaturesTest {
               loop.startServer(
                   (reader, writer) -> {
                     while (true) {
-                      byte[] line = reader.readline().join();
+                      byte[] line = reader.readLine().join();
                       if (line.length == 0) {
                         break;
                       }
@@ -305,7 +306,7 @@ class TlsFeaturesTest {
                   for (int i = 0; i < 100; i++) {
                     p.writer().write(("line " + i + "\n").getBytes(StandardCharsets.UTF_8));
                     p.writer().drain().join();
-                    sb.append(new String(p.reader().readline().join(), StandardCharsets.UTF_8));
+                    sb.append(new String(p.reader().readLine().join(), StandardCharsets.UTF_8));
                   }
                   assertEquals("TLSv1.3", p.writer().getExtraInfo("protocol"));
                   p.writer().close();
@@ -339,7 +340,7 @@ class TlsFeaturesTest {
         String s = StandardCharsets.US_ASCII.decode(data).toString();
         assertEquals("STARTTLS\n", s);
         transport.write("GO\n".getBytes(StandardCharsets.US_ASCII));
-        loop.startTls(transport, this, tls, true).addDoneCallback(f -> secure = f.exception() == null ? f.result() : null);
+        loop.startTls(transport, this, tls, Side.SERVER).addDoneCallback(f -> secure = f.exception() == null ? f.result() : null);
         return;
       }
       super.dataReceived(data.duplicate());
@@ -362,21 +363,20 @@ class TlsFeaturesTest {
                     return s;
                   },
                   "127.0.0.1",
-                  0,
-                  null),
+                  0),
               "plain server");
       try {
         Recorder.Plain client = new Recorder.Plain(loop);
         client.keepLimit = 2 << 20;
         Connection<Recorder.Plain> c =
-            await(loop, loop.createConnection(() -> client, "127.0.0.1", port(server), null), "plain connect");
+            await(loop, loop.createConnection(() -> client, "127.0.0.1", port(server)), "plain connect");
         client.expect(3);
         c.transport().write("STARTTLS\n".getBytes(StandardCharsets.US_ASCII));
         await(loop, client.gotAll, "GO");
         assertEquals("GO\n", new String(client.bytes(), StandardCharsets.US_ASCII));
         assertThrows(
             IllegalArgumentException.class,
-            () -> loop.startTls(c.transport(), client, TlsOptions.of(certs.clientContext()), false),
+            () -> loop.startTls(c.transport(), client, TlsOptions.of(certs.clientContext()), Side.CLIENT),
             "a client's startTls needs serverHostname");
         Transport secure =
             await(
@@ -384,8 +384,7 @@ class TlsFeaturesTest {
                 loop.startTls(
                     c.transport(),
                     client,
-                    TlsOptions.of(certs.clientContext()).withServerHostname("localhost"),
-                    false),
+                    TlsOptions.of(certs.clientContext()).withServerHostname("localhost"), Side.CLIENT),
                 "startTls (client)");
         assertEquals("TLSv1.3", secure.getExtraInfo("protocol"));
         assertEquals(1, client.madeCalls, "the protocol does not hear connectionMade again");

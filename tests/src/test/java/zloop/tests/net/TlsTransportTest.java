@@ -196,7 +196,7 @@ class TlsTransportTest {
         Connection<Recorder.Plain> c =
             await(loop, loop.createConnection(() -> client, "127.0.0.1", port(server), clientTls()), "connect");
         byte[] data = Net.payload(size, 32);
-        c.transport().writelines(
+        c.transport().writeLines(
             List.of(ByteBuffer.wrap(data, 0, 1000), ByteBuffer.wrap(data, 1000, 5000), ByteBuffer.wrap(data, 6000, size - 6000)));
         c.transport().close();
         assertTrue(c.transport().isClosing());

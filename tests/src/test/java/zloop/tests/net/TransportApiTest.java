@@ -49,11 +49,10 @@ class TransportApiTest {
                   return p;
                 },
                 "127.0.0.1",
-                0,
-                null),
+                0),
             "createServer");
     Recorder.Plain r = new Recorder.Plain(loop);
-    Connection<Recorder.Plain> c = await(loop, loop.createConnection(() -> r, "127.0.0.1", port(server), null), "connect");
+    Connection<Recorder.Plain> c = await(loop, loop.createConnection(() -> r, "127.0.0.1", port(server)), "connect");
     return new Pair(server, c, Net.serverSide(loop, accepted, c.transport()));
   }
 
@@ -105,16 +104,16 @@ class TransportApiTest {
       try {
         Transport t = p.client().transport();
         assertEquals(new WriteBufferLimits(64 * 1024, 16 * 1024), t.getWriteBufferLimits(), "asyncio's defaults");
-        t.setWriteBufferLimits(1000L, 100L);
+        t.setWriteBufferLimits(WriteBufferLimits.of(1000, 100));
         assertEquals(new WriteBufferLimits(1000, 100), t.getWriteBufferLimits());
-        t.setWriteBufferLimits(null, 1000L);
+        t.setWriteBufferLimits(WriteBufferLimits.ofLow(1000));
         assertEquals(new WriteBufferLimits(4000, 1000), t.getWriteBufferLimits(), "high defaults to 4 x low");
-        t.setWriteBufferLimits(1000L, null);
+        t.setWriteBufferLimits(WriteBufferLimits.ofHigh(1000));
         assertEquals(new WriteBufferLimits(1000, 250), t.getWriteBufferLimits(), "low defaults to high / 4");
-        t.setWriteBufferLimits(null, null);
+        t.setWriteBufferLimits(WriteBufferLimits.DEFAULT);
         assertEquals(WriteBufferLimits.DEFAULT, t.getWriteBufferLimits());
-        assertThrows(IllegalArgumentException.class, () -> t.setWriteBufferLimits(10L, 20L), "high < low");
-        assertThrows(IllegalArgumentException.class, () -> t.setWriteBufferLimits(-1L, null), "negative");
+        assertThrows(IllegalArgumentException.class, () -> t.setWriteBufferLimits(WriteBufferLimits.of(10, 20)), "high < low");
+        assertThrows(IllegalArgumentException.class, () -> t.setWriteBufferLimits(WriteBufferLimits.ofHigh(-1)), "negative");
         assertEquals(WriteBufferLimits.DEFAULT, t.getWriteBufferLimits(), "a rejected setting changes nothing");
         assertEquals(0, t.getWriteBufferSize());
         p.client().transport().close();
@@ -153,11 +152,11 @@ class TransportApiTest {
         assertEquals(1, client.pauseWritingCalls, "paused once, inside write(), over the high watermark");
         assertEquals(0, client.resumeWritingCalls);
 
-        t.setWriteBufferLimits(buffered + (64 << 20), buffered + (32 << 20));
+        t.setWriteBufferLimits(WriteBufferLimits.of(buffered + (64 << 20), buffered + (32 << 20)));
         assertEquals(1, client.resumeWritingCalls, "raising the watermarks above the buffer resumes at once");
-        t.setWriteBufferLimits(1L, 0L);
+        t.setWriteBufferLimits(WriteBufferLimits.of(1, 0));
         assertEquals(2, client.pauseWritingCalls, "lowering them below the buffer pauses at once");
-        t.setWriteBufferLimits(null, null);
+        t.setWriteBufferLimits(WriteBufferLimits.DEFAULT);
 
         srv.expect(size);
         srv.transport.resumeReading();
@@ -196,7 +195,7 @@ class TransportApiTest {
         }
         Recorder.Plain srv = p.serverSide();
         srv.expect(total);
-        t.writelines(parts);
+        t.writeLines(parts);
         for (ByteBuffer b : parts) {
           assertFalse(b.hasRemaining(), "writelines consumes every buffer");
         }
@@ -226,7 +225,7 @@ class TransportApiTest {
         t.writeEof(); // harmless twice
         assertThrows(IllegalStateException.class, () -> t.write(new byte[] {1}), "write() after writeEof()");
         assertThrows(
-            IllegalStateException.class, () -> t.writelines(List.of(ByteBuffer.wrap(new byte[] {1}))), "writelines() after writeEof()");
+            IllegalStateException.class, () -> t.writeLines(List.of(ByteBuffer.wrap(new byte[] {1}))), "writeLines() after writeEof()");
         assertFalse(t.isClosing(), "writeEof() is not close()");
         await(loop, p.serverSide().eof, "the server's eofReceived");
         assertEquals("last words", new String(p.serverSide().bytes(), StandardCharsets.US_ASCII));
@@ -236,7 +235,7 @@ class TransportApiTest {
         assertFalse(t.isReading());
 
         Recorder.Plain r = new Recorder.Plain(loop);
-        Transport t2 = await(loop, loop.createConnection(() -> r, "127.0.0.1", port(p.server()), null), "connect").transport();
+        Transport t2 = await(loop, loop.createConnection(() -> r, "127.0.0.1", port(p.server())), "connect").transport();
         t2.close();
         assertTrue(t2.isClosing(), "isClosing() right after close()");
         assertFalse(t2.isReading(), "a closing transport is not reading");

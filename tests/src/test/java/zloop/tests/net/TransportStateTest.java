@@ -54,8 +54,7 @@ class TransportStateTest {
               return p;
             },
             "127.0.0.1",
-            0,
-            null),
+            0),
         "createServer");
   }
 
@@ -76,7 +75,7 @@ class TransportStateTest {
       try {
         Recorder.Plain client = new Recorder.Plain(loop);
         Connection<Recorder.Plain> c =
-            await(loop, loop.createConnection(() -> client, "127.0.0.1", port(server), null), "connect");
+            await(loop, loop.createConnection(() -> client, "127.0.0.1", port(server)), "connect");
         Recorder.Plain peer = Net.serverSide(loop, accepted, c.transport());
         await(loop, peer.made, "the server's connectionMade");
         body.run(loop, c.transport(), client, peer);

@@ -60,8 +60,7 @@ class UnixSocketTest {
                     accepted.add(p);
                     return p;
                   },
-                  address,
-                  null),
+                  address),
               "createUnixServer " + address);
       try {
         assertTrue(Files.exists(address.path()), "the socket file exists while the server listens");
@@ -84,7 +83,7 @@ class UnixSocketTest {
     assertTrue(Files.exists(path), "the stale file exists");
     try (EventLoop loop = Backends.open(backend)) {
       UnixAddress address = UnixAddress.of(path);
-      Server server = await(loop, loop.createUnixServer(Echo.Plain::new, address, null), "createUnixServer over a stale file");
+      Server server = await(loop, loop.createUnixServer(Echo.Plain::new, address), "createUnixServer over a stale file");
       try {
         echo(loop, address, null);
       } finally {
@@ -101,7 +100,7 @@ class UnixSocketTest {
       UnixAddress address = UnixAddress.ofAbstract("zloop-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
       Future<Server> f;
       try {
-        f = loop.createUnixServer(Echo.Plain::new, address, null);
+        f = loop.createUnixServer(Echo.Plain::new, address);
       } catch (UnsupportedOperationException e) {
         assertTrue(!expectSupport, backend + " should support abstract names: " + e);
         assertMentionsAbstract(e);

@@ -56,13 +56,11 @@ public final class WriteFlowControl {
   }
 
   /**
-   * Sets the watermarks, asyncio's way ({@link WriteBufferLimits#of}); the transport then calls
-   * {@link #update} when it is ready to pause or resume the protocol.
-   *
-   * @throws IllegalArgumentException unless high >= low >= 0; nothing changes then
+   * Sets the watermarks; the transport then calls {@link #update} when it is ready to pause or
+   * resume the protocol.
    */
-  public void setLimits(Long high, Long low) {
-    limits = WriteBufferLimits.of(high, low);
+  public void setLimits(WriteBufferLimits newLimits) {
+    limits = Objects.requireNonNull(newLimits, "limits");
   }
 
   /** Takes over watermarks set elsewhere (a transport layered over another starts with its limits). */

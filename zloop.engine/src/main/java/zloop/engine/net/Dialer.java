@@ -62,8 +62,8 @@ final class Dialer {
     while (next < addresses.size()) {
       SocketAddress address = addresses.get(next++);
       if (attempt(address)) {
-        if (options.happyEyeballsDelay() != null && next < addresses.size()) {
-          staggerTimer = loop.callLater(options.happyEyeballsDelay(), this::startNext);
+        if (options.happyEyeballsDelay().isPresent() && next < addresses.size()) {
+          staggerTimer = loop.callLater(options.happyEyeballsDelay().get(), this::startNext);
         }
         return;
       }

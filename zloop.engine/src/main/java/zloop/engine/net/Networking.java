@@ -1,5 +1,6 @@
 package zloop.engine.net;
 
+import zloop.Side;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.Inet6Address;
@@ -122,7 +123,7 @@ public final class Networking {
       f.tryComplete(List.of(new InetSocketAddress("0.0.0.0", port), new InetSocketAddress("::", port)));
       return f;
     }
-    return loop.getaddrinfo(host, port);
+    return loop.getAddrInfo(host, port);
   }
 
   private List<SocketHandle> listenAll(Set<InetSocketAddress> addresses, ServerOptions opts)
@@ -262,7 +263,7 @@ public final class Networking {
     ConnectOptions opts = options != null ? options : ConnectOptions.DEFAULT;
     TlsClient tls = tlsClient(opts.tls(), host); // asyncio: server_hostname defaults to host
     LoopFuture<Connection<P>> result = new LoopFuture<>(loop);
-    loop.getaddrinfo(host, port)
+    loop.getAddrInfo(host, port)
         .addDoneCallback(
             resolved -> {
               if (result.isDone()) {
@@ -278,7 +279,7 @@ public final class Networking {
                 return;
               }
               int interleave = opts.interleave();
-              if (opts.happyEyeballsDelay() != null && interleave == 0) {
+              if (opts.happyEyeballsDelay().isPresent() && interleave == 0) {
                 interleave = 1;
               }
               List<SocketAddress> ordered = new ArrayList<>(interleave(addresses, interleave));
@@ -442,7 +443,7 @@ public final class Networking {
     TlsProvider provider = TlsProviders.get();
     return () -> {
       BaseProtocol app = Objects.requireNonNull(factory.get(), "the protocol factory returned null");
-      return provider.newLayer(loop, app, tls, true, null).rawProtocol();
+      return provider.newLayer(loop, app, tls, Side.SERVER, null).rawProtocol();
     };
   }
 
@@ -460,7 +461,12 @@ public final class Networking {
       protocol = Objects.requireNonNull(factory.get(), "the protocol factory returned null");
       layer =
           tls.provider()
-              .newLayer(loop, protocol, tls.options(), tls.serverSide(), tls.serverHostname());
+              .newLayer(
+                  loop,
+                  protocol,
+                  tls.options(),
+                  tls.serverSide() ? Side.SERVER : Side.CLIENT,
+                  tls.serverHostname());
       transport = new StreamTransport(loop, socket, layer.rawProtocol(), null);
     } catch (Throwable t) { // the user's factory: the loop's guard rule (CallbackGuard)
       socket.close();
@@ -493,11 +499,11 @@ public final class Networking {
   }
 
   public Future<Transport> startTls(
-      Transport transport, BaseProtocol protocol, TlsOptions options, boolean serverSide) {
+      Transport transport, BaseProtocol protocol, TlsOptions options, Side side) {
     Objects.requireNonNull(transport, "transport");
     Objects.requireNonNull(protocol, "protocol");
     Objects.requireNonNull(options, "options");
-    return TlsProviders.get().startTls(loop, transport, protocol, options, serverSide);
+    return TlsProviders.get().startTls(loop, transport, protocol, options, side);
   }
 
   /** Finds zloop.tls once, on first use. */
@@ -536,7 +542,7 @@ public final class Networking {
     return new UserSocket(loop, handle);
   }
 
-  public Future<Long> sendfile(Transport transport, Path file, long position, long count) {
+  public Future<Long> sendFile(Transport transport, Path file, long position, long count) {
     if (!(transport instanceof StreamTransport st) || st.loop() != loop) {
       throw new IllegalArgumentException("not a stream transport of this loop: " + transport);
     }

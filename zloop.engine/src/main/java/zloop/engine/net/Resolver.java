@@ -13,7 +13,7 @@ import zloop.engine.task.LoopFuture;
 public final class Resolver {
   private Resolver() {}
 
-  public static Future<List<InetSocketAddress>> getaddrinfo(Loop loop, String host, int port) {
+  public static Future<List<InetSocketAddress>> getAddrInfo(Loop loop, String host, int port) {
     if (port < 0 || port > 0xFFFF) {
       throw new IllegalArgumentException("port out of range: " + port);
     }
@@ -47,7 +47,7 @@ public final class Resolver {
     }
   }
 
-  public static Future<String> getnameinfo(Loop loop, InetSocketAddress address) {
+  public static Future<String> getNameInfo(Loop loop, InetSocketAddress address) {
     return loop.runInExecutor(null, () -> address.getAddress().getCanonicalHostName());
   }
 }

@@ -245,7 +245,7 @@ public final class SocketOps {
 
     void send(ByteBuffer data, Send result) {
       if (sending != null) {
-        throw new IllegalStateException("a sockSendall is already sending on this socket");
+        throw new IllegalStateException("a sockSendAll is already sending on this socket");
       }
       if (failure != null) {
         result.tryFail(failure);

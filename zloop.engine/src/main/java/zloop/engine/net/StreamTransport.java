@@ -266,7 +266,7 @@ public final class StreamTransport implements Transport, StreamHandler, Protocol
   }
 
   @Override
-  public void writelines(List<ByteBuffer> data) {
+  public void writeLines(List<ByteBuffer> data) {
     ByteBuffer[] all = data.toArray(new ByteBuffer[0]);
     writeAll(all, all.length);
   }
@@ -430,8 +430,8 @@ public final class StreamTransport implements Transport, StreamHandler, Protocol
   }
 
   @Override
-  public void setWriteBufferLimits(Long high, Long low) {
-    flow.setLimits(high, low);
+  public void setWriteBufferLimits(WriteBufferLimits limits) {
+    flow.setLimits(limits);
     flow.update(getWriteBufferSize());
   }
 

@@ -140,7 +140,7 @@ final class LoopStreamReader implements StreamReader {
   }
 
   @Override
-  public Future<byte[]> readexactly(int n) {
+  public Future<byte[]> readExactly(int n) {
     if (n < 0) {
       throw new IllegalArgumentException("readexactly size can not be less than zero");
     }
@@ -162,7 +162,7 @@ final class LoopStreamReader implements StreamReader {
   }
 
   @Override
-  public Future<byte[]> readuntil(byte[] separator) {
+  public Future<byte[]> readUntil(byte[] separator) {
     if (separator.length == 0) {
       throw new IllegalArgumentException("Separator should be at least one-byte string");
     }
@@ -174,7 +174,7 @@ final class LoopStreamReader implements StreamReader {
    * inner read behind to swallow the next line.
    */
   @Override
-  public Future<byte[]> readline() {
+  public Future<byte[]> readLine() {
     return submit(new UntilRead(NEWLINE, true));
   }
 
@@ -244,7 +244,7 @@ final class LoopStreamReader implements StreamReader {
     if (!read.attempt()) {
       pending = read;
       if (paused) {
-        // Waiting for data with reading paused would wait forever: readexactly(n) and readuntil
+        // Waiting for data with reading paused would wait forever: readExactly(n) and readuntil
         // may need more than the 2 x limit the reader buffers before pausing.
         paused = false;
         transport.resumeReading();

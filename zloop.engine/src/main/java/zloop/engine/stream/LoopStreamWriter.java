@@ -1,5 +1,6 @@
 package zloop.engine.stream;
 
+import zloop.Side;
 import java.nio.ByteBuffer;
 import java.util.List;
 import zloop.Future;
@@ -33,8 +34,8 @@ final class LoopStreamWriter implements StreamWriter {
   }
 
   @Override
-  public void writelines(List<ByteBuffer> data) {
-    transport.writelines(data);
+  public void writeLines(List<ByteBuffer> data) {
+    transport.writeLines(data);
   }
 
   /**
@@ -100,9 +101,9 @@ final class LoopStreamWriter implements StreamWriter {
   }
 
   @Override
-  public Future<Void> startTls(TlsOptions options, boolean serverSide) {
+  public Future<Void> startTls(TlsOptions options, Side side) {
     LoopFuture<Void> done = new LoopFuture<>(loop);
-    loop.startTls(transport, protocol, options, serverSide)
+    loop.startTls(transport, protocol, options, side)
         .addDoneCallback(
             f -> {
               if (f.isCancelled()) {

@@ -7,7 +7,6 @@ import zloop.Connection;
 import zloop.Future;
 import zloop.NetSocket;
 import zloop.Server;
-import zloop.ServerOptions;
 import zloop.StreamOptions;
 import zloop.StreamPair;
 import zloop.UnixAddress;
@@ -36,7 +35,7 @@ public final class Streams {
     Objects.requireNonNull(clientConnected, "clientConnected");
     StreamOptions o = options != null ? options : StreamOptions.DEFAULT;
     return loop.createServer(
-        () -> serverProtocol(o, clientConnected), host, port, ServerOptions.DEFAULT.withTls(o.tls()));
+        () -> serverProtocol(o, clientConnected), host, port, o.server());
   }
 
   public Future<StreamPair> openConnection(NetSocket socket, StreamOptions options) {
@@ -48,7 +47,7 @@ public final class Streams {
     Objects.requireNonNull(clientConnected, "clientConnected");
     StreamOptions o = options != null ? options : StreamOptions.DEFAULT;
     return loop.createServer(
-        () -> serverProtocol(o, clientConnected), socket, ServerOptions.DEFAULT.withTls(o.tls()));
+        () -> serverProtocol(o, clientConnected), socket, o.server());
   }
 
   public Future<StreamPair> openUnixConnection(UnixAddress address, StreamOptions options) {
@@ -61,7 +60,7 @@ public final class Streams {
     Objects.requireNonNull(clientConnected, "clientConnected");
     StreamOptions o = options != null ? options : StreamOptions.DEFAULT;
     return loop.createUnixServer(
-        () -> serverProtocol(o, clientConnected), address, ServerOptions.DEFAULT.withTls(o.tls()));
+        () -> serverProtocol(o, clientConnected), address, o.server());
   }
 
   private StreamProtocol clientProtocol(StreamOptions o) {
@@ -73,7 +72,7 @@ public final class Streams {
   }
 
   private static ConnectOptions connectOptions(StreamOptions o) {
-    return o.tls() == null ? null : ConnectOptions.DEFAULT.withTls(o.tls());
+    return o.connect();
   }
 
   /** The connection's reader and writer once it is made; its failure or cancellation otherwise. */

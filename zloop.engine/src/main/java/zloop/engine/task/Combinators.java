@@ -41,11 +41,30 @@ public final class Combinators {
 
     @Override
     public T join() {
+      yieldInTask();
+      return super.join();
+    }
+
+    @Override
+    public T get() throws InterruptedException, java.util.concurrent.ExecutionException {
+      yieldInTask();
+      return super.get();
+    }
+
+    @Override
+    public T get(long timeout, java.util.concurrent.TimeUnit unit)
+        throws InterruptedException,
+            java.util.concurrent.ExecutionException,
+            java.util.concurrent.TimeoutException {
+      yieldInTask();
+      return super.get(timeout, unit);
+    }
+
+    private void yieldInTask() {
       LoopTask<?> task = LoopTask.current();
       if (task != null && task.loop == loop) {
         task.yieldOnce();
       }
-      return super.join();
     }
   }
 

@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import zloop.EventLoop;
@@ -255,39 +258,106 @@ public class LoopFuture<T> implements Future<T> {
     if (task != null) {
       return task.await(this);
     }
-    if (Loop.currentlyRunning() != null) {
-      throw new IllegalStateException(
-          "join() would block the event loop: call it inside a task (EventLoop.createTask), or"
-              + " use addDoneCallback");
+    refuseOnLoopThread("join()");
+    if (awaitFromAnotherThread(false, 0, false) == WAIT_INTERRUPTED) {
+      throw new CancellationException("join() was interrupted");
     }
-    awaitFromAnotherThread();
     return report();
   }
 
-  private void awaitFromAnotherThread() {
+  @Override
+  public T get() throws InterruptedException, ExecutionException {
+    awaitForGet(false, 0);
+    return reportForGet();
+  }
+
+  @Override
+  public T get(long timeout, TimeUnit unit)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    if (awaitForGet(true, unit.toNanos(timeout)) == WAIT_TIMED_OUT) {
+      throw new TimeoutException(describe() + " not done within " + timeout + " " + unit);
+    }
+    return reportForGet();
+  }
+
+  /** The wait of the {@code get} methods: a task parks, another thread blocks, a loop refuses. */
+  private int awaitForGet(boolean timed, long timeoutNanos) throws InterruptedException {
+    if (state != PENDING) {
+      return WAIT_DONE;
+    }
+    LoopTask<?> task = LoopTask.current();
+    int outcome;
+    if (task != null) {
+      outcome = task.awaitForGet(this, timed, timeoutNanos);
+    } else {
+      refuseOnLoopThread("get()");
+      outcome = awaitFromAnotherThread(timed, timeoutNanos, true);
+    }
+    if (outcome == WAIT_INTERRUPTED) {
+      throw new InterruptedException(describe() + ".get() was interrupted");
+    }
+    return outcome;
+  }
+
+  private static void refuseOnLoopThread(String what) {
+    if (Loop.currentlyRunning() != null) {
+      throw new IllegalStateException(
+          what
+              + " would block the event loop: call it inside a task (EventLoop.createTask), or"
+              + " use addDoneCallback");
+    }
+  }
+
+  /** How a wait ended: the future is done, the time ran out, or the waiter was interrupted. */
+  static final int WAIT_DONE = 0;
+
+  static final int WAIT_TIMED_OUT = 1;
+  static final int WAIT_INTERRUPTED = 2;
+
+  /**
+   * Blocks this (non-loop) thread until the future is done, the timeout passes ({@code timed}) or
+   * the thread is interrupted. An interrupt stays set on the thread unless {@code clearInterrupt}
+   * (join keeps it and throws a cancellation; get clears it and throws InterruptedException).
+   */
+  private int awaitFromAnotherThread(boolean timed, long timeoutNanos, boolean clearInterrupt) {
+    if (timed && timeoutNanos <= 0) {
+      return WAIT_TIMED_OUT;
+    }
     Waker waker = new Waker(Thread.currentThread());
     try {
       loop.callSoonThreadsafe(() -> addDoneCallback(waker));
     } catch (zloop.EventLoopClosedException closed) {
       if (state != PENDING) {
-        return; // it finished while the loop closed (close() settles every task first)
+        return WAIT_DONE; // it finished while the loop closed (close() settles every task first)
       }
       throw closed; // nothing will ever complete it
     }
-    boolean interrupted = false;
+    long deadline = timed ? System.nanoTime() + timeoutNanos : 0;
+    int outcome = WAIT_DONE;
     while (state == PENDING) {
-      LockSupport.park(this);
+      if (timed) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          outcome = WAIT_TIMED_OUT;
+          break;
+        }
+        LockSupport.parkNanos(this, left);
+      } else {
+        LockSupport.park(this);
+      }
       if (Thread.interrupted()) {
-        interrupted = true;
+        if (!clearInterrupt) {
+          Thread.currentThread().interrupt();
+        }
+        outcome = WAIT_INTERRUPTED;
         break;
       }
     }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-      if (state == PENDING) {
-        throw new CancellationException("join() was interrupted");
-      }
+    if (state != PENDING) {
+      return WAIT_DONE;
     }
+    removeWaker(waker);
+    return outcome;
   }
 
   /** Registers a waker, hopping to this future's loop when called from elsewhere. */
@@ -307,7 +377,12 @@ public class LoopFuture<T> implements Future<T> {
     }
   }
 
-  /** The outcome as a caller sees it: the value, or the failure thrown. */
+  /**
+   * The outcome as {@code join()} and {@code result()} report it: the value, a {@link
+   * CancellationException}, or the failure in a {@link CompletionException}, as {@link
+   * CompletableFuture#join()} does (which also throws a failure that already is a {@code
+   * CompletionException} or a {@code CancellationException} as it is).
+   */
   @SuppressWarnings("unchecked")
   public final T report() {
     switch (state) {
@@ -316,11 +391,11 @@ public class LoopFuture<T> implements Future<T> {
       case FAILED:
         markRetrieved();
         Throwable t = (Throwable) outcome;
-        if (t instanceof RuntimeException re) {
-          throw re;
+        if (t instanceof CompletionException ce) {
+          throw ce;
         }
-        if (t instanceof Error e) {
-          throw e;
+        if (t instanceof CancellationException ce) {
+          throw ce; // gather's exception for a cancelled child: reported as a cancellation
         }
         throw new CompletionException(t);
       case CANCELLED:
@@ -328,6 +403,59 @@ public class LoopFuture<T> implements Future<T> {
       default:
         throw new InvalidStateException("Result is not set.");
     }
+  }
+
+  /** The outcome as the {@code get} methods report it: failures in an {@link ExecutionException}. */
+  @SuppressWarnings("unchecked")
+  private T reportForGet() throws ExecutionException {
+    switch (state) {
+      case SUCCEEDED:
+        return (T) outcome;
+      case FAILED:
+        markRetrieved();
+        if (outcome instanceof CancellationException ce) {
+          throw ce; // as CompletableFuture.get
+        }
+        throw new ExecutionException((Throwable) outcome);
+      case CANCELLED:
+        throw cancellation();
+      default:
+        throw new InvalidStateException("Result is not set.");
+    }
+  }
+
+  @Override
+  public final State state() {
+    return switch (state) {
+      case PENDING -> State.RUNNING;
+      case SUCCEEDED -> State.SUCCESS;
+      case FAILED -> State.FAILED;
+      default -> State.CANCELLED;
+    };
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public final T resultNow() {
+    return switch (state) {
+      case SUCCEEDED -> (T) outcome;
+      case FAILED -> throw new IllegalStateException(describe() + " failed", (Throwable) outcome);
+      case CANCELLED -> throw new IllegalStateException(describe() + " was cancelled");
+      default -> throw new IllegalStateException(describe() + " is not done");
+    };
+  }
+
+  @Override
+  public final Throwable exceptionNow() {
+    return switch (state) {
+      case FAILED -> {
+        markRetrieved();
+        yield (Throwable) outcome;
+      }
+      case SUCCEEDED -> throw new IllegalStateException(describe() + " succeeded");
+      case CANCELLED -> throw new IllegalStateException(describe() + " was cancelled");
+      default -> throw new IllegalStateException(describe() + " is not done");
+    };
   }
 
   /** The exception has been handed to someone: no "never retrieved" report. Cold path only. */
@@ -367,6 +495,13 @@ public class LoopFuture<T> implements Future<T> {
     } else {
       loop.callSoonThreadsafe(() -> addDoneCallback(bridge));
     }
+    // The view's cancellation, from any thread, cancels this future (a no-op once it is done).
+    cf.whenComplete(
+        (value, failure) -> {
+          if (failure instanceof CancellationException && state == PENDING) {
+            cancel((String) null);
+          }
+        });
     return cf;
   }
 

@@ -1,10 +1,13 @@
 package zloop.engine.task;
 
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import zloop.Task;
+import zloop.TimerHandle;
 import zloop.engine.Loop;
 
 /**
@@ -73,6 +76,11 @@ public final class LoopTask<T> extends LoopFuture<T> implements Task<T> {
     } catch (CancellationException e) {
       finishCancelled(e.getMessage());
       return;
+    } catch (CompletionException e) {
+      // join()'s wrapper of another future's failure: the task fails with the failure itself, so
+      // an exception goes through a chain of tasks unchanged, as through asyncio's await.
+      tryFail(e.getCause() != null ? e.getCause() : e);
+      return;
     } catch (Throwable t) {
       if (t instanceof VirtualMachineError vme) {
         tryFail(t);
@@ -97,6 +105,22 @@ public final class LoopTask<T> extends LoopFuture<T> implements Task<T> {
 
   /** Parks this task until the future is done; the body of {@code future.join()} in a task. */
   <R> R await(LoopFuture<R> future) {
+    parkOn(future, false, 0, false);
+    return future.report();
+  }
+
+  /**
+   * The wait of {@code future.get(...)} in a task: as {@link #await}, and also ends when the
+   * timeout passes ({@code timed}) or the task's thread is interrupted.
+   *
+   * @return {@link LoopFuture#WAIT_DONE}, {@link LoopFuture#WAIT_TIMED_OUT} or {@link
+   *     LoopFuture#WAIT_INTERRUPTED}
+   */
+  int awaitForGet(LoopFuture<?> future, boolean timed, long timeoutNanos) {
+    return parkOn(future, timed, timeoutNanos, true);
+  }
+
+  private int parkOn(LoopFuture<?> future, boolean timed, long timeoutNanos, boolean interruptible) {
     if (future == this) {
       throw new IllegalStateException(describe() + " cannot await on itself");
     }
@@ -104,16 +128,33 @@ public final class LoopTask<T> extends LoopFuture<T> implements Task<T> {
       mustCancel = false;
       throw new CancellationException(cancelMessage);
     }
+    int outcome = LoopFuture.WAIT_DONE;
     if (!future.isDone()) {
+      if (timed && timeoutNanos <= 0) {
+        return LoopFuture.WAIT_TIMED_OUT;
+      }
       LoopFuture.Waker waker = new LoopFuture.Waker(thread);
       future.addWaker(waker);
       waitingOn = future;
+      Alarm alarm = timed ? new Alarm(thread) : null;
+      TimerHandle timer = timed ? loop.callLater(Duration.ofNanos(timeoutNanos), alarm) : null;
       try {
         while (!future.isDone() && !mustCancel) {
+          if (alarm != null && alarm.rang) {
+            outcome = LoopFuture.WAIT_TIMED_OUT;
+            break;
+          }
+          if (interruptible && Thread.interrupted()) {
+            outcome = LoopFuture.WAIT_INTERRUPTED;
+            break;
+          }
           LockSupport.park(this);
         }
       } finally {
         waitingOn = null;
+        if (timer != null) {
+          timer.cancel();
+        }
       }
       if (!future.isDone()) {
         future.removeWaker(waker);
@@ -127,7 +168,23 @@ public final class LoopTask<T> extends LoopFuture<T> implements Task<T> {
       // The waited future was cancelled first (by our first cancel, usually): its message is the
       // one the task sees, as in asyncio, where later cancel() calls do not replace it.
     }
-    return future.report();
+    return future.isDone() ? LoopFuture.WAIT_DONE : outcome;
+  }
+
+  /** Wakes a task whose timed wait ran out; runs on the loop thread, read by the task's. */
+  private static final class Alarm implements Runnable {
+    private final Thread waiter;
+    volatile boolean rang;
+
+    Alarm(Thread waiter) {
+      this.waiter = waiter;
+    }
+
+    @Override
+    public void run() {
+      rang = true;
+      LockSupport.unpark(waiter);
+    }
   }
 
   /** Lets every other ready callback run once before this task goes on. */
