@@ -150,7 +150,7 @@ public final class Datagrams {
       f.tryComplete(address);
       return f;
     }
-    loop.getaddrinfo(inet.getHostString(), inet.getPort())
+    loop.getAddrInfo(inet.getHostString(), inet.getPort())
         .addDoneCallback(
             done -> {
               if (done.exception() != null) {

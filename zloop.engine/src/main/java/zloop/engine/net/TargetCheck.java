@@ -59,7 +59,7 @@ final class TargetCheck {
         }
         if (inet.isUnresolved()) {
           throw new IllegalArgumentException(
-              "unresolved address " + inet + ": resolve it first (loop.getaddrinfo)");
+              "unresolved address " + inet + ": resolve it first (loop.getAddrInfo)");
         }
         if (family == StandardProtocolFamily.INET && inet.getAddress() instanceof Inet6Address) {
           throw new IllegalArgumentException("an IPv6 address for an IPv4 socket: " + inet);
