@@ -13,8 +13,8 @@ package zloop;
  * BaseProtocol}, so a transport knows from the type alone how to feed it (and the compiler checks
  * that every transport handles every kind). The stream kinds are {@link Protocol} (data arrives
  * through {@code dataReceived}) and {@link BufferedProtocol} (the loop reads into the protocol's
- * own buffer). asyncio's other kinds, {@code DatagramProtocol} and {@code SubprocessProtocol}, join
- * the permits list when zloop gains those transports. An object implementing both stream kinds is
+ * own buffer). {@link DatagramProtocol} is the datagram kind (a stream transport refuses it);
+ * asyncio's {@code SubprocessProtocol} joins the permits list when zloop gains that transport. An object implementing both stream kinds is
  * fed as a {@link Protocol}.
  *
  * <p>{@link ReadingFollowsWriting} is permitted too, as a mixin rather than a kind (it overrides
@@ -23,7 +23,8 @@ package zloop;
  * ReadingFollowsWriting} is refused with an {@link IllegalArgumentException}, as a bare {@code
  * BaseProtocol} was before this interface was sealed (such a class no longer compiles).
  */
-public sealed interface BaseProtocol permits Protocol, BufferedProtocol, ReadingFollowsWriting {
+public sealed interface BaseProtocol
+    permits Protocol, BufferedProtocol, ReadingFollowsWriting, DatagramProtocol {
 
   /**
    * The connection is ready; keep the transport to write to it. Runs before any data arrives.

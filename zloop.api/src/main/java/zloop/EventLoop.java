@@ -1160,6 +1160,83 @@ public interface EventLoop extends AutoCloseable {
    */
   Future<NetSocket> sockAccept(NetSocket listening);
 
+  // ---- datagrams ----
+
+  /**
+   * Opens a datagram endpoint: asyncio's {@code create_datagram_endpoint}. A UDP socket when the
+   * addresses are {@link java.net.InetSocketAddress}es (IPv4 or IPv6, by the address; an
+   * unresolved one is resolved first, and its first address is used), a Unix datagram socket when
+   * they are {@link UnixAddress}es (a path or a Linux abstract name). {@code local} binds the
+   * socket; {@code remote} connects it, so it receives only from that peer, {@link
+   * DatagramTransport#send} needs no address, and ICMP errors for it reach {@link
+   * DatagramProtocol#errorReceived}. The future completes after {@code connectionMade} ran.
+   *
+   * @param protocolFactory makes the endpoint's protocol
+   * @param local the address to bind, or {@code null} (a UDP socket then gets an ephemeral port
+   *     when it sends or connects; a Unix socket stays unnamed)
+   * @param remote the peer to connect to, or {@code null}
+   * @param options reuse port, broadcast and the family when neither address gives it ({@code
+   *     null}: {@link DatagramOptions#DEFAULT})
+   * @param <P> the protocol type
+   * @return the endpoint; fails with the bind's or connect's {@link IOException} ({@link
+   *     java.net.BindException} when the address is in use)
+   * @throws IllegalArgumentException if neither address nor {@link DatagramOptions#family()} says
+   *     which family, the two addresses are of different kinds, or the backend has no datagram
+   *     socket of that family (nio: no Unix datagrams)
+   */
+  <P extends DatagramProtocol> Future<DatagramEndpoint<P>> createDatagramEndpoint(
+      Supplier<P> protocolFactory,
+      SocketAddress local,
+      SocketAddress remote,
+      DatagramOptions options);
+
+  /**
+   * A new non-blocking datagram socket, for {@link #sockRecvFrom} and its kin.
+   *
+   * @param family {@code INET} or {@code INET6} (UDP), or {@code UNIX} (Unix datagrams)
+   * @return the socket, unbound
+   * @throws IOException if the kernel refuses
+   * @throws UnsupportedOperationException if the backend has no datagram sockets of that family
+   */
+  NetSocket openDatagramSocket(StandardProtocolFamily family) throws IOException;
+
+  /**
+   * Receives one datagram of at most {@code maxBytes} (the rest of a longer one is lost, as with
+   * {@code recvfrom}): asyncio's {@code sock_recvfrom}.
+   *
+   * @param socket a datagram socket of this loop ({@link #openDatagramSocket})
+   * @param maxBytes the most bytes to keep
+   * @return the datagram and its sender; an ICMP error queued for a connected socket fails it
+   *     ({@link java.net.PortUnreachableException})
+   * @throws IllegalArgumentException if {@code socket} is not a datagram socket of this loop, or
+   *     {@code maxBytes} is negative
+   */
+  Future<ReceivedDatagram> sockRecvFrom(NetSocket socket, int maxBytes);
+
+  /**
+   * Receives one datagram into the buffer from its position (the rest of a longer one is lost):
+   * asyncio's {@code sock_recvfrom_into}. The buffer's position moves past the bytes received.
+   *
+   * @param socket a datagram socket of this loop
+   * @param buffer where the bytes go
+   * @return the datagram (a slice of {@code buffer}) and its sender
+   * @throws IllegalArgumentException if {@code socket} is not a datagram socket of this loop, or
+   *     the buffer is read-only
+   */
+  Future<ReceivedDatagram> sockRecvFromInto(NetSocket socket, ByteBuffer buffer);
+
+  /**
+   * Sends one datagram: asyncio's {@code sock_sendto}. Waits while the socket's send buffer is
+   * full; the buffer is not touched after the future completes.
+   *
+   * @param socket a datagram socket of this loop
+   * @param data the datagram, from position to limit
+   * @param address where to, or {@code null} on a connected socket
+   * @return the number of bytes sent
+   * @throws IllegalArgumentException if {@code socket} is not a datagram socket of this loop
+   */
+  Future<Integer> sockSendTo(NetSocket socket, ByteBuffer data, SocketAddress address);
+
   // ---- file descriptor watchers (POSIX backends) ----
 
   /**

@@ -25,6 +25,9 @@ import zloop.BaseProtocol;
 import zloop.ClientConnected;
 import zloop.ConnectOptions;
 import zloop.Connection;
+import zloop.DatagramEndpoint;
+import zloop.DatagramOptions;
+import zloop.DatagramProtocol;
 import zloop.EventLoop;
 import zloop.EventLoopClosedException;
 import zloop.ExceptionContext;
@@ -33,6 +36,7 @@ import zloop.Future;
 import zloop.Handle;
 import zloop.NetSocket;
 import zloop.ReturnWhen;
+import zloop.ReceivedDatagram;
 import zloop.Server;
 import zloop.ServerOptions;
 import zloop.StreamOptions;
@@ -47,6 +51,7 @@ import zloop.UnixAddress;
 import zloop.WaitResult;
 import zloop.engine.net.ChunkPool;
 import zloop.engine.net.FdWatchers;
+import zloop.engine.net.Datagrams;
 import zloop.engine.net.Networking;
 import zloop.engine.net.Resolver;
 import zloop.engine.net.SocketOps;
@@ -100,6 +105,7 @@ public final class Loop implements EventLoop {
   private final Networking net = new Networking(this);
   private final ChunkPool chunks = new ChunkPool();
   private final SocketOps sockOps = new SocketOps(this);
+  private final Datagrams datagrams = new Datagrams(this);
   private final Streams streams = new Streams(this);
   private final FdWatchers fdWatchers;
   private final LoopMeter meter;
@@ -830,6 +836,9 @@ public final class Loop implements EventLoop {
   @Override
   public Future<Void> sockConnect(NetSocket socket, SocketAddress remote) {
     checkOpenOnLoopThread();
+    if (Datagrams.isDatagramSocket(socket)) {
+      return datagrams.connect(socket, remote);
+    }
     return sockOps.connect(socket, remote);
   }
 
@@ -837,6 +846,42 @@ public final class Loop implements EventLoop {
   public Future<NetSocket> sockAccept(NetSocket listening) {
     checkOpenOnLoopThread();
     return sockOps.accept(listening);
+  }
+
+  // ---------------------------------------------------------------- datagrams
+
+  @Override
+  public <P extends DatagramProtocol> Future<DatagramEndpoint<P>> createDatagramEndpoint(
+      Supplier<P> protocolFactory,
+      SocketAddress local,
+      SocketAddress remote,
+      DatagramOptions options) {
+    checkOpenOnLoopThread();
+    return datagrams.createEndpoint(protocolFactory, local, remote, options);
+  }
+
+  @Override
+  public NetSocket openDatagramSocket(StandardProtocolFamily family) throws IOException {
+    checkOpenOnLoopThread();
+    return datagrams.open(family);
+  }
+
+  @Override
+  public Future<ReceivedDatagram> sockRecvFrom(NetSocket socket, int maxBytes) {
+    checkOpenOnLoopThread();
+    return datagrams.recvFrom(socket, maxBytes);
+  }
+
+  @Override
+  public Future<ReceivedDatagram> sockRecvFromInto(NetSocket socket, ByteBuffer buffer) {
+    checkOpenOnLoopThread();
+    return datagrams.recvFromInto(socket, buffer);
+  }
+
+  @Override
+  public Future<Integer> sockSendTo(NetSocket socket, ByteBuffer data, SocketAddress address) {
+    checkOpenOnLoopThread();
+    return datagrams.sendTo(socket, data, address);
   }
 
   @Override

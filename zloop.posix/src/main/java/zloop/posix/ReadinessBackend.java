@@ -1,14 +1,15 @@
 package zloop.posix;
 
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
 import java.lang.foreign.Arena;
 import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
-import zloop.engine.spi.Backend;
 import zloop.engine.spi.IoCallback;
+import zloop.engine.spi.DatagramHandle;
 import zloop.engine.spi.LoopContext;
 import zloop.engine.spi.SendFile;
 import zloop.engine.spi.SocketHandle;
@@ -371,10 +372,27 @@ public abstract class ReadinessBackend implements PosixProcessBackend {
     for (ReadinessRegistration r : table.snapshot()) {
       r.closeWithBackend();
     }
+    if (datagrams != null) {
+      datagrams.closeAll();
+    }
     watches.clear();
     failures.clear();
     closePoller();
     arena.close();
+  }
+
+  // ---- datagrams: the posix core serves them over watchFd ----
+
+  /** The datagram sockets, made with the first one. */
+  private DatagramSockets datagrams;
+
+  @Override
+  public final DatagramHandle openDatagramSocket(StandardProtocolFamily family) throws IOException {
+    ensureOpen();
+    if (datagrams == null) {
+      datagrams = new DatagramSockets(this, arena, errno);
+    }
+    return datagrams.open(family);
   }
 
   // ---- pipes and child processes: the shared POSIX implementation, watched by this backend ----

@@ -17,8 +17,8 @@ import zloop.ZloopSocketOptions;
 /**
  * Java socket options as {@code setsockopt}/{@code getsockopt} levels, names and values: {@link
  * StandardSocketOptions#SO_REUSEADDR}, {@code SO_REUSEPORT}, {@code SO_KEEPALIVE}, {@code
- * SO_RCVBUF}, {@code SO_SNDBUF}, {@code SO_LINGER}, {@code TCP_NODELAY}, and {@link
- * ZloopSocketOptions#IPV6_V6ONLY}. Also reads {@code SO_ERROR}, which is how a non-blocking connect
+ * SO_RCVBUF}, {@code SO_SNDBUF}, {@code SO_LINGER}, {@code TCP_NODELAY}, {@link
+ * ZloopSocketOptions#IPV6_V6ONLY}, and {@code SO_BROADCAST} (datagram sockets). Also reads {@code SO_ERROR}, which is how a non-blocking connect
  * reports its outcome.
  *
  * <p>Values follow the JDK: booleans are C ints 0/1; {@code SO_LINGER} is seconds, negative meaning
@@ -68,7 +68,9 @@ public final class SocketOptions {
           StandardSocketOptions.TCP_NODELAY,
           new Native("TCP_NODELAY", Sockets.IPPROTO_TCP, Sockets.TCP_NODELAY, Kind.BOOLEAN),
           ZloopSocketOptions.IPV6_V6ONLY,
-          new Native("IPV6_V6ONLY", Sockets.IPPROTO_IPV6, Sockets.IPV6_V6ONLY, Kind.BOOLEAN));
+          new Native("IPV6_V6ONLY", Sockets.IPPROTO_IPV6, Sockets.IPV6_V6ONLY, Kind.BOOLEAN),
+          StandardSocketOptions.SO_BROADCAST,
+          new Native("SO_BROADCAST", Sockets.SOL_SOCKET, DatagramCalls.SO_BROADCAST, Kind.BOOLEAN));
 
   /** The largest linger time, in seconds, as {@link java.net.Socket#setSoLinger} clamps it. */
   private static final int MAX_LINGER = 65535;

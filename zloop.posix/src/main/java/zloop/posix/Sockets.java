@@ -123,7 +123,8 @@ public final class Sockets {
 
   private Sockets() {}
 
-  private static MethodHandle link(String name, MemoryLayout result, MemoryLayout... args) {
+  /** Binds a libc function that captures errno; {@link DatagramCalls} binds its calls here too. */
+  static MethodHandle link(String name, MemoryLayout result, MemoryLayout... args) {
     return LINKER.downcallHandle(
         Downcalls.symbol(name), FunctionDescriptor.of(result, args), Downcalls.CAPTURE_ERRNO);
   }

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.Objects;
 import zloop.BaseProtocol;
 import zloop.BufferedProtocol;
+import zloop.DatagramProtocol;
 import zloop.Protocol;
 import zloop.ReadingFollowsWriting;
 import zloop.Transport;
@@ -59,6 +60,7 @@ public final class AppProtocolCaller {
         buffered = b;
       }
       case ReadingFollowsWriting r -> throw new AssertionError(r); // refused just above
+      case DatagramProtocol d -> throw new AssertionError(d); // refused just above
     }
     protocol = newProtocol;
   }
@@ -69,7 +71,7 @@ public final class AppProtocolCaller {
    * @return {@code p}
    * @throws NullPointerException if it is {@code null}
    * @throws IllegalArgumentException if it is a {@link ReadingFollowsWriting} and neither stream
-   *     kind
+   *     kind, or a {@link DatagramProtocol}
    */
   public static BaseProtocol requireStreamProtocol(BaseProtocol p) {
     Objects.requireNonNull(p, "protocol");
@@ -81,6 +83,9 @@ public final class AppProtocolCaller {
               "a stream protocol must implement Protocol or BufferedProtocol"
                   + " (ReadingFollowsWriting is only a mixin): "
                   + mixinOnly);
+      case DatagramProtocol datagramKind ->
+          throw new IllegalArgumentException(
+              "a DatagramProtocol cannot serve a stream connection: " + datagramKind);
     };
   }
 

@@ -2,6 +2,9 @@ package zloop.backend.iouring;
 
 import zloop.posix.EventFd;
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import zloop.engine.spi.DatagramHandle;
+import zloop.posix.DatagramSockets;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.SocketAddress;
@@ -398,6 +401,21 @@ final class IoUringBackend implements Backend, zloop.posix.PosixProcessBackend {
     w.watch(interest, handler);
   }
 
+
+  // ------------------------------------------------------------------ datagrams
+
+  /** The datagram sockets, made with the first one: the posix core serves them over {@link #watchFd}. */
+  private DatagramSockets datagrams;
+
+  @Override
+  public DatagramHandle openDatagramSocket(StandardProtocolFamily family) throws IOException {
+    ensureOpen();
+    if (datagrams == null) {
+      datagrams = new DatagramSockets(this, arena, errno);
+    }
+    return datagrams.open(family);
+  }
+
   /**
    * Closes every socket still open, cancels every operation in flight and waits (a bounded while)
    * until the kernel confirms each one ended, then closes the ring, the buffers and the eventfd.
@@ -421,6 +439,9 @@ final class IoUringBackend implements Backend, zloop.posix.PosixProcessBackend {
     watches.clear();
     for (RingUser user : slots.snapshot()) {
       user.closeWithBackend();
+    }
+    if (datagrams != null) {
+      datagrams.closeAll();
     }
     int drained = drain();
     boolean quiet = drained == DRAINED;

@@ -1,6 +1,9 @@
 package zloop.backend.nio;
 
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.nio.channels.DatagramChannel;
+import zloop.engine.spi.DatagramHandle;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ClosedSelectorException;
@@ -108,6 +111,12 @@ final class NioBackend implements Backend {
 
   /** One ready key to its socket, under the loop's guard ({@link LoopContext#dispatch}). */
   private void dispatch(SelectionKey key) {
+    if (key.attachment() instanceof NioDatagram datagram) {
+      if (!datagram.isClosed() && key.isValid()) {
+        context.dispatch(ON_DATAGRAM_READY, datagram, key.readyOps(), 0, 0);
+      }
+      return;
+    }
     NioSocket socket = (NioSocket) key.attachment();
     // A handler earlier in this selection may have closed the socket.
     if (!socket.isClosed() && key.isValid()) {
@@ -119,6 +128,12 @@ final class NioBackend implements Backend {
   private static final IoCallback<NioSocket> ON_READY =
       (socket, readyOps, unused, unused2) -> {
         socket.onReady(readyOps);
+        return 1;
+      };
+
+  private static final IoCallback<NioDatagram> ON_DATAGRAM_READY =
+      (datagram, readyOps, unused, unused2) -> {
+        datagram.onReady(readyOps);
         return 1;
       };
 
@@ -147,6 +162,15 @@ final class NioBackend implements Backend {
     return NioSocket.unopened(this, family);
   }
 
+  /** A {@link DatagramChannel} of the family; the JDK has none for Unix-domain datagrams. */
+  @Override
+  public DatagramHandle openDatagramSocket(StandardProtocolFamily family) throws IOException {
+    if (!selector.isOpen()) {
+      throw new ClosedSelectorException();
+    }
+    return NioDatagram.open(this, family);
+  }
+
   @Override
   public void watchFd(int fd, int interest, FdHandler handler) {
     throw new UnsupportedOperationException("the nio backend has no file descriptors");
@@ -157,6 +181,11 @@ final class NioBackend implements Backend {
   SelectionKey register(SelectableChannel channel, NioSocket socket)
       throws ClosedChannelException {
     return channel.register(selector, 0, socket);
+  }
+
+  SelectionKey register(DatagramChannel channel, NioDatagram datagram)
+      throws ClosedChannelException {
+    return channel.register(selector, 0, datagram);
   }
 
   /** Has {@code socket}'s {@link NioSocket#runDeferred} called at the start of the next poll. */
@@ -193,7 +222,11 @@ final class NioBackend implements Backend {
       return;
     }
     for (SelectionKey key : selector.keys().toArray(new SelectionKey[0])) {
-      ((NioSocket) key.attachment()).close();
+      if (key.attachment() instanceof NioDatagram datagram) {
+        datagram.close();
+      } else {
+        ((NioSocket) key.attachment()).close();
+      }
     }
     deferred.clear();
     try {

@@ -113,8 +113,12 @@ public final class FdWatchers {
   }
 
   private void ensureNoTransport(int fd) {
-    StreamTransport owner = transports.get(fd);
-    if (owner != null && !owner.isClosing()) {
+    Object owner = transports.owner(fd);
+    boolean closing =
+        owner instanceof StreamTransport s
+            ? s.isClosing()
+            : owner instanceof zloop.DatagramTransport d && d.isClosing();
+    if (owner != null && !closing) {
       throw new IllegalStateException("File descriptor " + fd + " is used by transport " + owner);
     }
   }

@@ -243,7 +243,7 @@ public final class Networking {
   }
 
   /** asyncio removes a leftover socket file before binding; anything else at the path stays. */
-  private static void removeStaleSocketFile(Path path) throws IOException {
+  static void removeStaleSocketFile(Path path) throws IOException {
     if (Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       BasicFileAttributes attrs =
           Files.readAttributes(path, BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
@@ -528,7 +528,7 @@ public final class Networking {
 
   /** A socket descriptor made outside the loop, wrapped by the backend: see EventLoop#adoptSocket. */
   public NetSocket adoptSocket(int fd) throws IOException {
-    if (loop.transports().get(fd) != null) {
+    if (loop.transports().owner(fd) != null) {
       throw new IllegalArgumentException("fd " + fd + " belongs to a transport of this loop");
     }
     SocketHandle handle;

@@ -3,7 +3,7 @@ package zloop.engine.net;
 import java.util.Arrays;
 
 /**
- * The stream transports of a loop by file descriptor (asyncio's {@code _transports}): so that
+ * The transports of a loop by file descriptor (stream and datagram ones) (asyncio's {@code _transports}): so that
  * {@code addReader} and its kin refuse a descriptor a transport owns, and so that a failing or
  * slow I/O event can name the transport and protocol it was for. An array indexed by descriptor:
  * no boxing, nothing allocated per connection once it has grown to the highest descriptor.
@@ -11,9 +11,10 @@ import java.util.Arrays;
  * <p>Loop thread only. Descriptors below 0 (a backend without them, nio) are not kept.
  */
 public final class TransportsByFd {
-  private StreamTransport[] byFd = new StreamTransport[64];
+  /** A {@link StreamTransport} or a datagram transport per descriptor. */
+  private Object[] byFd = new Object[64];
 
-  void add(int fd, StreamTransport transport) {
+  void add(int fd, Object transport) {
     if (fd < 0) {
       return;
     }
@@ -24,14 +25,19 @@ public final class TransportsByFd {
   }
 
   /** Forgets {@code transport}, if it still holds {@code fd} (the number may be reused since). */
-  void remove(int fd, StreamTransport transport) {
+  void remove(int fd, Object transport) {
     if (fd >= 0 && fd < byFd.length && byFd[fd] == transport) {
       byFd[fd] = null;
     }
   }
 
-  /** The transport that owns {@code fd}, or {@code null}. */
+  /** The stream transport that owns {@code fd}, or {@code null}. */
   public StreamTransport get(int fd) {
+    return owner(fd) instanceof StreamTransport t ? t : null;
+  }
+
+  /** The transport (stream or datagram) that owns {@code fd}, or {@code null}. */
+  Object owner(int fd) {
     return fd >= 0 && fd < byFd.length ? byFd[fd] : null;
   }
 

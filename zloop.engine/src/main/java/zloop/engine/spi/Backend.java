@@ -135,4 +135,16 @@ public interface Backend extends AutoCloseable {
   default ChildHandle spawn(SpawnRequest request) throws IOException {
     throw new UnsupportedOperationException("this backend cannot spawn processes");
   }
+
+  /**
+   * Opens a non-blocking, close-on-exec datagram socket: UDP for {@code INET} and {@code INET6},
+   * a Unix datagram socket for {@code UNIX}. The backend closes those still open when it closes.
+   *
+   * @throws UnsupportedOperationException if the backend has no datagram sockets of that family
+   *     (the message says why)
+   */
+  default DatagramHandle openDatagramSocket(java.net.StandardProtocolFamily family)
+      throws IOException {
+    throw new UnsupportedOperationException("this backend has no datagram sockets");
+  }
 }
