@@ -190,7 +190,7 @@ class BarrierTest {
               assertInstanceOf(BrokenBarrierException.class, o);
             }
             BrokenBarrierException e =
-                assertThrows(BrokenBarrierException.class, () -> barrier.await().join());
+                JoinFailure.assertJoinFails(BrokenBarrierException.class, () -> barrier.await().join());
             assertEquals("Barrier aborted", e.getMessage());
             barrier.reset();
             assertFalse(barrier.isBroken());

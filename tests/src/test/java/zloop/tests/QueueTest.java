@@ -425,10 +425,10 @@ class QueueTest {
               q.join().join();
               yieldTurn(loop);
               assertTrue(getTask.isDone());
-              assertThrows(QueueShutDownException.class, getTask::join);
-              assertThrows(QueueShutDownException.class, () -> q.put("data").join());
+              JoinFailure.assertJoinFails(QueueShutDownException.class, getTask::join);
+              JoinFailure.assertJoinFails(QueueShutDownException.class, () -> q.put("data").join());
               assertThrows(QueueShutDownException.class, () -> q.putNowait("data"));
-              assertThrows(QueueShutDownException.class, () -> q.get().join());
+              JoinFailure.assertJoinFails(QueueShutDownException.class, () -> q.get().join());
               assertThrows(QueueShutDownException.class, q::getNowait);
               assertTrue(q.isShutDown());
               assertEquals("Queue[maxsize=0, size=0, shutdown]", q.toString());
@@ -457,13 +457,13 @@ class QueueTest {
               q.shutdown(false);
               assertEquals(1, q.size());
               yieldTurn(loop);
-              assertThrows(QueueShutDownException.class, putTask::join);
+              JoinFailure.assertJoinFails(QueueShutDownException.class, putTask::join);
               assertEquals("data", q.get().join());
               yieldTurn(loop);
               assertFalse(join.isDone());
-              assertThrows(QueueShutDownException.class, () -> q.put("data").join());
+              JoinFailure.assertJoinFails(QueueShutDownException.class, () -> q.put("data").join());
               assertThrows(QueueShutDownException.class, () -> q.putNowait("data"));
-              assertThrows(QueueShutDownException.class, () -> q.get().join());
+              JoinFailure.assertJoinFails(QueueShutDownException.class, () -> q.get().join());
               assertThrows(QueueShutDownException.class, q::getNowait);
               q.taskDone();
               join.join();
@@ -491,8 +491,8 @@ class QueueTest {
               q.shutdown(true);
               assertEquals(0, q.size());
               join.join();
-              assertThrows(QueueShutDownException.class, () -> q.put("data").join());
-              assertThrows(QueueShutDownException.class, () -> q.get().join());
+              JoinFailure.assertJoinFails(QueueShutDownException.class, () -> q.put("data").join());
+              JoinFailure.assertJoinFails(QueueShutDownException.class, () -> q.get().join());
               assertThrows(QueueShutDownException.class, q::getNowait);
               assertThrows(IllegalStateException.class, q::taskDone);
 
@@ -504,7 +504,7 @@ class QueueTest {
               assertEquals(0, q2.size());
               yieldTurn(loop);
               assertFalse(join2.isDone());
-              assertThrows(QueueShutDownException.class, () -> q2.get().join());
+              JoinFailure.assertJoinFails(QueueShutDownException.class, () -> q2.get().join());
               q2.taskDone();
               assertThrows(IllegalStateException.class, q2::taskDone);
               join2.join();
@@ -526,8 +526,8 @@ class QueueTest {
       empty.shutdown(true);
       full.shutdown(true);
       Turns.runBriefly(loop);
-      assertThrows(QueueShutDownException.class, getter::result);
-      assertThrows(QueueShutDownException.class, putter::result);
+      JoinFailure.assertJoinFails(QueueShutDownException.class, getter::result);
+      JoinFailure.assertJoinFails(QueueShutDownException.class, putter::result);
     }
   }
 }
