@@ -181,19 +181,6 @@ public interface EventLoop extends AutoCloseable {
   Handle callSoonThreadSafe(Runnable callback);
 
   /**
-   * The name {@link #callSoonThreadSafe} had before the naming rule split "threadsafe" into its
-   * words; kept for one release so code written against it keeps compiling.
-   *
-   * @param callback what to run on the loop thread
-   * @return a handle to cancel it
-   * @deprecated use {@link #callSoonThreadSafe}
-   */
-  @Deprecated(since = "0.1", forRemoval = true)
-  default Handle callSoonThreadsafe(Runnable callback) {
-    return callSoonThreadSafe(callback);
-  }
-
-  /**
    * Schedules the callback to run after the delay. Equal deadlines run in scheduling order. Loop
    * thread.
    *
@@ -1446,7 +1433,7 @@ public interface EventLoop extends AutoCloseable {
    *
    * <p>zloop takes the signal from the JVM ({@code sun.misc.Signal}, module {@code
    * jdk.unsupported}); the JVM's signal thread hands it to the loop through {@link
-   * #callSoonThreadsafe}, so signals that arrive close together may run the callback once per
+   * #callSoonThreadSafe}, so signals that arrive close together may run the callback once per
    * signal or fewer times (the kernel coalesces pending signals). One loop handles a signal at a
    * time, JVM-wide: adding a handler for a signal another loop handles is refused (there is one
    * process, and no loop is "the main thread's" in Java). {@link #removeSignalHandler} or {@link

@@ -111,7 +111,7 @@ class LoopStatsTest {
       assertTrue(last.callbacksRun() >= 19, last.toString()); // 20 ticks ran, the last one maybe mid-turn
     } finally {
       readerDone.countDown();
-      loop.callSoonThreadsafe(loop::stop);
+      loop.callSoonThreadSafe(loop::stop);
       runner.join();
     }
   }

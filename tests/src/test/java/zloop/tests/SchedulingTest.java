@@ -151,7 +151,7 @@ class SchedulingTest {
   }
 
   @BackendTest
-  void callSoonThreadsafeFromEightThreadsRunsEachCallExactlyOnce(String backend) throws Exception {
+  void callSoonThreadSafeFromEightThreadsRunsEachCallExactlyOnce(String backend) throws Exception {
     int threads = 8;
     int perThread = 100_000;
     try (EventLoop loop = Backends.open(backend)) {
@@ -193,7 +193,7 @@ class SchedulingTest {
   }
 
   @BackendTest
-  void callSoonThreadsafeWakesALoopBlockedWithNothingToDo(String backend) throws Exception {
+  void callSoonThreadSafeWakesALoopBlockedWithNothingToDo(String backend) throws Exception {
     try (EventLoop loop = Backends.open(backend)) {
       CountDownLatch running = new CountDownLatch(1);
       loop.callSoon(running::countDown);

@@ -152,9 +152,9 @@ class SignalHandlerTest {
                       () -> {
                         try {
                           loop.addSignalHandler("USR1", () -> {});
-                          loop.callSoonThreadsafe(() -> refused.setResult(null));
+                          loop.callSoonThreadSafe(() -> refused.setResult(null));
                         } catch (IllegalStateException e) {
-                          loop.callSoonThreadsafe(() -> refused.setResult(e));
+                          loop.callSoonThreadSafe(() -> refused.setResult(e));
                         }
                       }));
       Throwable e = loop.runUntilComplete(refused);

@@ -43,7 +43,7 @@ class SyncLoopAffinityTest {
         EventLoop other = Backends.open(backend)) {
       for (Consumer<EventLoop> use : usesOf(owner)) {
         IllegalStateException e =
-            assertThrows(
+            JoinFailure.assertJoinFails(
                 IllegalStateException.class,
                 () -> other.runUntilComplete(() -> {
                   use.accept(other);
@@ -52,7 +52,7 @@ class SyncLoopAffinityTest {
         assertTrue(e.getMessage().endsWith("is bound to a different event loop"), e.getMessage());
       }
       Lock lock = owner.createLock();
-      assertThrows(
+      JoinFailure.assertJoinFails(
           IllegalStateException.class,
           () -> other.runUntilComplete(() -> lock.acquire()));
       assertEquals("Lock[unlocked]", lock.toString());
@@ -94,7 +94,7 @@ class SyncLoopAffinityTest {
       loop.runUntilComplete(stop);
       Throwable e = seen.get();
       assertTrue(e instanceof IllegalStateException, String.valueOf(e));
-      assertTrue(e.getMessage().contains("use callSoonThreadsafe"), e.getMessage());
+      assertTrue(e.getMessage().contains("use callSoonThreadSafe"), e.getMessage());
       assertEquals("Lock[unlocked]", lock.toString());
     }
   }

@@ -339,7 +339,7 @@ class LoopConformanceTest {
   }
 
   @BackendTest
-  void aClosedLoopRejectsCallSoonThreadsafe(String backend) throws Exception {
+  void aClosedLoopRejectsCallSoonThreadSafe(String backend) throws Exception {
     EventLoop loop = Backends.open(backend);
     loop.close();
     CompletableFuture<Throwable> seen = new CompletableFuture<>();
@@ -381,7 +381,7 @@ class LoopConformanceTest {
   }
 
   @BackendTest
-  void callSoonThreadsafeFromAnotherThreadWakesAWaitingLoop(String backend) throws Exception {
+  void callSoonThreadSafeFromAnotherThreadWakesAWaitingLoop(String backend) throws Exception {
     try (EventLoop loop = Backends.open(backend)) {
       Future<String> f = loop.createFuture();
       List<String> calls = new ArrayList<>();
@@ -403,7 +403,7 @@ class LoopConformanceTest {
   }
 
   @BackendTest
-  void callSoonThreadsafeFromTheLoopThreadWorksLikeCallSoon(String backend) {
+  void callSoonThreadSafeFromTheLoopThreadWorksLikeCallSoon(String backend) {
     try (EventLoop loop = Backends.open(backend)) {
       List<String> calls = new ArrayList<>();
       loop.callSoon(() -> {

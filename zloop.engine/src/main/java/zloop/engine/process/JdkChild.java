@@ -21,7 +21,7 @@ import zloop.engine.spi.SpawnRequest;
  * reports {@code 128 + signal}, which cannot be told from an exit with that status.
  *
  * <p>Loop thread only, but for what the JDK's threads hand over through {@code
- * callSoonThreadsafe}.
+ * callSoonThreadSafe}.
  */
 final class JdkChild implements ChildHandle {
   private static final int SIGTERM = 15;
@@ -116,7 +116,7 @@ final class JdkChild implements ChildHandle {
         .thenRun(
             () -> {
               try {
-                loop.callSoonThreadsafe(
+                loop.callSoonThreadSafe(
                     () -> {
                       exited = true;
                       if (pipes[0] != null) {

@@ -15,7 +15,7 @@ import zloop.engine.spi.WriteQueue;
 /**
  * A child's pipe as a stream handle on a backend without descriptors (nio): the JDK's blocking
  * {@link Process} stream, served by one platform thread, its events handed to the loop with
- * {@code callSoonThreadsafe}. The engine's stream transport runs over it unchanged.
+ * {@code callSoonThreadSafe}. The engine's stream transport runs over it unchanged.
  *
  * <p>Reading: the thread reads one chunk, hands it over, and reads again only once the loop
  * delivered it while reading was on, so a paused transport stops the thread (and the child, once
@@ -70,7 +70,7 @@ final class StreamPipe implements PipeHandle {
 
   private void toLoop(Runnable r) {
     try {
-      loop.callSoonThreadsafe(
+      loop.callSoonThreadSafe(
           () -> {
             if (open) {
               r.run();

@@ -12,7 +12,7 @@ import zloop.EventLoopClosedException;
 /**
  * The JVM-wide table of signal handlers zloop installed: at most one loop handles a signal at a
  * time. The JVM's signal dispatcher calls {@link Installed#handle} on a thread of its own; the
- * callback is forwarded with {@link EventLoop#callSoonThreadsafe}, which wakes a loop blocked in
+ * callback is forwarded with {@link EventLoop#callSoonThreadSafe}, which wakes a loop blocked in
  * its backend's poll, so the callback runs on the loop thread under the loop's callback guard.
  *
  * <p>Installing takes the JVM's handler for the signal (through {@code sun.misc.Signal}, module
@@ -189,7 +189,7 @@ public final class SignalRegistry {
         return; // removed while this delivery was on its way
       }
       try {
-        target.callSoonThreadsafe(run);
+        target.callSoonThreadSafe(run);
       } catch (EventLoopClosedException closing) {
         // the loop closes and removes its handlers: a late signal has nowhere to go
       }

@@ -97,7 +97,7 @@ final class ConditionWaiter extends LoopFuture<Void> {
         if (loop.inLoopThread()) {
           condition.wake(1);
         } else {
-          loop.callSoonThreadsafe(() -> condition.wake(1));
+          loop.callSoonThreadSafe(() -> condition.wake(1));
         }
       }
       throw e;

@@ -94,7 +94,7 @@ class Grant<T> extends LoopFuture<T> {
       owner.givenUp(this, value);
     } else {
       // A task of another loop joined this grant: the owner is this loop's, so hop there.
-      loop.callSoonThreadsafe(() -> owner.givenUp(this, value));
+      loop.callSoonThreadSafe(() -> owner.givenUp(this, value));
     }
   }
 }
