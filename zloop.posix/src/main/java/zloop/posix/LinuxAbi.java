@@ -31,13 +31,10 @@ final class LinuxAbi {
   }
 
   private static Map<String, Integer> constants() {
-    Map<String, Integer> m = new LinkedHashMap<>(ERRNOS);
+    Map<String, Integer> m = SharedNumbers.everywhere();
+    m.putAll(ERRNOS);
     m.put("EWOULDBLOCK", 11);
-    m.put("AF_UNIX", 1);
-    m.put("AF_INET", 2);
     m.put("AF_INET6", 10);
-    m.put("SOCK_STREAM", 1);
-    m.put("SOCK_DGRAM", 2);
     m.put("SOCK_NONBLOCK", 04000);
     m.put("SOCK_CLOEXEC", 02000000);
     m.put("SOL_SOCKET", 1);
@@ -51,22 +48,11 @@ final class LinuxAbi {
     m.put("SO_REUSEPORT", 15);
     m.put("SO_ACCEPTCONN", 30);
     m.put("SO_DOMAIN", 39);
-    m.put("IPPROTO_TCP", 6);
-    m.put("IPPROTO_IPV6", 41);
-    m.put("TCP_NODELAY", 1);
     m.put("IPV6_V6ONLY", 26);
     m.put("MSG_DONTWAIT", 0x40);
     m.put("MSG_NOSIGNAL", 0x4000);
-    m.put("SHUT_RD", 0);
-    m.put("SHUT_WR", 1);
-    m.put("SHUT_RDWR", 2);
     m.put("O_NONBLOCK", 04000);
     m.put("O_CLOEXEC", 02000000);
-    m.put("F_GETFD", 1);
-    m.put("F_SETFD", 2);
-    m.put("F_GETFL", 3);
-    m.put("F_SETFL", 4);
-    m.put("FD_CLOEXEC", 1);
     return m;
   }
 }
