@@ -16,8 +16,9 @@ import java.net.SocketException;
  *
  * <p><b>Caveats:</b> the values are Linux's (x86_64 and aarch64 share the generic table; {@code
  * EWOULDBLOCK} is {@code EAGAIN} and {@code ENOTSUP} is {@code EOPNOTSUPP} there, so they are not
- * listed twice). macOS and FreeBSD number errnos differently and need their own table before a
- * kqueue backend uses this class. {@link #name} and the constants need no native access; {@link
+ * listed twice). They are zloop's errno kinds on every OS: {@link ErrnoCapture#get} translates
+ * macOS's and FreeBSD's numbers into them through {@link PosixAbi}, and {@link #strerror} turns a
+ * kind back into the host's number before asking libc. {@link #name} and the constants need no native access; {@link
  * #strerror} and {@link #exception} call libc.
  */
 public final class Errno {
@@ -153,7 +154,7 @@ public final class Errno {
 
   /** libc's description of {@code errno} ({@code "Bad file descriptor"}). Calls libc. */
   public static String strerror(int errno) {
-    return Libc.strerror(errno);
+    return Libc.strerror(PosixAbi.host().nativeErrno(errno));
   }
 
   /**

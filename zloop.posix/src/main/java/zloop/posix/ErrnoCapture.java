@@ -20,6 +20,9 @@ public final class ErrnoCapture {
   private static final StructLayout LAYOUT = Linker.Option.captureStateLayout();
   private static final VarHandle ERRNO = LAYOUT.varHandle(PathElement.groupElement("errno"));
 
+  // Native errnos become zloop's Linux-numbered kinds here, the one place every capture is read.
+  private static final PosixAbi ABI = PosixAbi.host();
+
   private final MemorySegment segment;
 
   /** Allocates the capture in {@code arena}, which must outlive every call that uses it. */
@@ -32,8 +35,12 @@ public final class ErrnoCapture {
     return segment;
   }
 
-  /** The errno the last capturing call left here. */
+  /**
+   * The errno the last capturing call left here, as the kind {@link Errno}'s constants name: the
+   * host's number translated through {@link PosixAbi#errnoKind} (the identity on Linux; on macOS
+   * and FreeBSD, EAGAIN's 35 becomes {@link Errno#EAGAIN}).
+   */
   public int get() {
-    return (int) ERRNO.get(segment, 0L);
+    return ABI.errnoKind((int) ERRNO.get(segment, 0L));
   }
 }

@@ -16,9 +16,11 @@ import zloop.posix.Os;
  *
  * <p>{@link #status()} checks the library's configuration, the architecture and native access
  * before it loads any class that links native code. On macOS and the BSDs it reports the backend
- * unavailable for now: the shared socket core ({@code zloop.posix}) still has only Linux's
- * {@code sockaddr}, errno and socket-option numbers, and this backend has never run on a BSD
- * kernel.
+ * unavailable for now: the shared socket core ({@code zloop.posix}) translates macOS's and
+ * FreeBSD's errnos ({@code PosixAbi}) and has their option numbers and {@code sockaddr} facts in
+ * tables checked against their headers, but its socket calls still use Linux's {@code sockaddr}
+ * layout, option numbers, {@code accept4}/{@code SOCK_NONBLOCK} and {@code MSG_NOSIGNAL}; and this
+ * backend has never run on a BSD kernel.
  */
 public final class KqueueBackendProvider implements BackendProvider {
 
@@ -41,7 +43,7 @@ public final class KqueueBackendProvider implements BackendProvider {
     if (!Os.isLinux()) {
       return BackendStatus.unavailable(
           NAME,
-          "the POSIX socket core has only Linux's sockaddr, errno and option layouts so far, and"
+          "the POSIX socket core's calls still use Linux's sockaddr layout and option numbers, and"
               + " kqueue has been tested only on Linux through libkqueue; use nio on "
               + Os.describe());
     }
