@@ -78,18 +78,39 @@ public final class SignalProbe {
   }
 
   static void kill(String signal) {
+    kill(ProcessHandle.current().pid(), signal);
+  }
+
+  /** Linux's numbers for the signals the tests send. */
+  private static final java.util.Map<String, Integer> SIGNALS =
+      java.util.Map.of("HUP", 1, "INT", 2, "USR1", 10, "USR2", 12, "TERM", 15);
+
+  private static final java.lang.invoke.MethodHandle KILL =
+      java.lang.foreign.Linker.nativeLinker()
+          .downcallHandle(
+              java.lang.foreign.Linker.nativeLinker().defaultLookup().find("kill").orElseThrow(),
+              java.lang.foreign.FunctionDescriptor.of(
+                  java.lang.foreign.ValueLayout.JAVA_INT,
+                  java.lang.foreign.ValueLayout.JAVA_INT,
+                  java.lang.foreign.ValueLayout.JAVA_INT));
+
+  /**
+   * Sends a signal through libc's {@code kill(2)}: no {@code kill} program needed (the container
+   * image has none).
+   */
+  public static void kill(long pid, String signal) {
+    Integer number = SIGNALS.get(signal);
+    if (number == null) {
+      throw new IllegalArgumentException("no number known for SIG" + signal);
+    }
+    int result;
     try {
-      Process p =
-          new ProcessBuilder("kill", "-" + signal, Long.toString(ProcessHandle.current().pid()))
-              .inheritIO()
-              .start();
-      if (p.waitFor() != 0) {
-        throw new IllegalStateException("kill -" + signal + " failed: " + p.exitValue());
-      }
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      result = (int) KILL.invokeExact((int) pid, (int) number);
+    } catch (Throwable t) {
+      throw new IllegalStateException("kill(" + pid + ", SIG" + signal + ") failed", t);
+    }
+    if (result != 0) {
+      throw new IllegalStateException("kill(" + pid + ", SIG" + signal + ") returned " + result);
     }
   }
 }

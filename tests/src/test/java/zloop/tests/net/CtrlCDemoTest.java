@@ -54,8 +54,7 @@ class CtrlCDemoTest {
             .start();
     try {
       awaitLine(demo, log, "waiting for Ctrl-C (SIGINT)");
-      Process kill = new ProcessBuilder("kill", "-INT", Long.toString(demo.pid())).inheritIO().start();
-      assertEquals(0, kill.waitFor());
+      zloop.tests.SignalProbe.kill(demo.pid(), "INT");
       assertTrue(demo.waitFor(60, TimeUnit.SECONDS), "the demo did not exit after SIGINT");
       String out = Files.readString(log);
       assertTrue(out.contains("zloop backend: " + backend), out);
