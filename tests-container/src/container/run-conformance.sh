@@ -50,6 +50,7 @@ exec $bounded "$java" @zloop.jvm.flags@ -Xmx1g \
   --add-modules ALL-MODULE-PATH \
   --patch-module "zloop.tests=$home/test-classes" \
   --add-reads zloop.tests=ALL-UNNAMED \
+  --add-reads zloop.tests=zloop.examples \
   --add-opens zloop.tests/zloop.tests=ALL-UNNAMED \
   --add-opens zloop.tests/zloop.tests.net=ALL-UNNAMED \
   --add-exports org.junit.platform.commons/org.junit.platform.commons.util=ALL-UNNAMED \
