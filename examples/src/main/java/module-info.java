@@ -5,4 +5,5 @@ module zloop.examples {
   // The examples are run by the conformance tests, also where every jar is on the module path
   // (the container suite).
   exports zloop.examples;
+  exports zloop.examples.http;
 }
