@@ -25,8 +25,13 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 /**
  * HTTP/1.1 hello world on Netty 4.2, epoll, one event-loop thread, for {@code scripts/bench-http}:
@@ -34,8 +39,12 @@ import java.util.Locale;
  * retainedDuplicate} of one static content buffer) per request, keep-alive, flushed in {@code
  * channelReadComplete}. Run it with {@code --sun-misc-unsafe-memory-access=allow} on JDK 25.
  *
+ * <p>{@code --date} adds a {@code Date} header, formatted once a second on the event loop, so that
+ * the answer carries the same headers as the zloop example server's ({@code
+ * zloop.examples.http.HttpExample}), which {@code scripts/bench-http} compares it with.
+ *
  * <pre>
- * java ... zloop.bench.http.NettyHttpHello --port 27311
+ * java ... zloop.bench.http.NettyHttpHello [--date] --port 27311
  * </pre>
  */
 public final class NettyHttpHello {
@@ -50,8 +59,10 @@ public final class NettyHttpHello {
   public static void main(String[] argv) throws InterruptedException {
     String host = "127.0.0.1";
     int port = 27311;
+    boolean date = false;
     for (int i = 0; i < argv.length; i++) {
       switch (argv[i]) {
+        case "--date" -> date = true;
         case "--host" -> host = argv[++i];
         case "--port" -> port = Integer.parseInt(argv[++i]);
         default -> throw new IllegalArgumentException("unknown option " + argv[i]);
@@ -59,6 +70,10 @@ public final class NettyHttpHello {
     }
     Epoll.ensureAvailability();
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+    if (date) {
+      // One event-loop thread: the handler reads the field on the thread that writes it.
+      group.scheduleAtFixedRate(Hello::formatDate, 0, 1, TimeUnit.SECONDS);
+    }
     try {
       Channel server =
           new ServerBootstrap()
@@ -86,6 +101,15 @@ public final class NettyHttpHello {
 
   /** Answers every request with the pre-built response; flushes once per read batch. */
   static final class Hello extends SimpleChannelInboundHandler<HttpObject> {
+    private static final DateTimeFormatter IMF_FIXDATE =
+        DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ROOT);
+    /** The current Date header value, or null without {@code --date}. Event-loop thread only. */
+    private static AsciiString date;
+
+    static void formatDate() {
+      date = AsciiString.cached(IMF_FIXDATE.format(ZonedDateTime.now(ZoneOffset.UTC)));
+    }
+
     @Override
     @SuppressWarnings("FutureReturnValueIgnored") // void promise / close listener
     protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
@@ -98,6 +122,9 @@ public final class NettyHttpHello {
       res.headers()
           .set(HttpHeaderNames.CONTENT_LENGTH, 13)
           .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN);
+      if (date != null) {
+        res.headers().set(HttpHeaderNames.DATE, date);
+      }
       if (HttpUtil.isKeepAlive(req)) {
         ctx.write(res, ctx.voidPromise());
       } else {
