@@ -55,6 +55,10 @@ final class InProcessHttpServer implements AutoCloseable {
     return onLoop(server::port);
   }
 
+  long requestsServed() throws Exception {
+    return onLoop(server::requestsServed);
+  }
+
   /** Runs {@code f} on the loop thread and returns its result. */
   <T> T onLoop(java.util.concurrent.Callable<T> f) throws Exception {
     CompletableFuture<T> r = new CompletableFuture<>();
