@@ -9,6 +9,7 @@ import zloop.posix.CloseGate;
 import zloop.posix.Errno;
 import zloop.posix.ErrnoCapture;
 import zloop.posix.Libc;
+import zloop.posix.PosixAbi;
 import zloop.posix.ReadinessBackend;
 import zloop.posix.ReadinessRegistration;
 
@@ -44,6 +45,9 @@ final class KqueueBackend extends ReadinessBackend {
 
   /** Changes queued before they are applied without waiting for the next turn. */
   static final int CHANGE_CAPACITY = 256;
+
+  /** Translates the errnos kevent reports in {@code data} and {@code fflags} into zloop's kinds. */
+  private static final PosixAbi ABI = PosixAbi.host();
 
   /** The {@code ident} of the wake-up's {@code EVFILT_USER} knote. */
   private static final long WAKEUP_IDENT = 0;
@@ -153,7 +157,8 @@ final class KqueueBackend extends ReadinessBackend {
       return 0;
     }
     int fflags = Kqueue.fflags(events, i);
-    int socketError = (flags & Kqueue.EV_EOF) != 0 ? fflags : 0;
+    // fflags is this OS's errno: the handlers speak zloop's kinds (Errno), as ErrnoCapture does.
+    int socketError = (flags & Kqueue.EV_EOF) != 0 ? ABI.errnoKind(fflags) : 0;
     return dispatch(r, pollEvents(Kqueue.filter(events, i), flags, fflags), socketError);
   }
 
@@ -175,7 +180,7 @@ final class KqueueBackend extends ReadinessBackend {
    * 0). Deleting a knote that is already gone is no failure; anything else fails its registration.
    */
   private int changeFailed(MemorySegment array, int i) {
-    int error = (int) Kqueue.data(array, i);
+    int error = ABI.errnoKind((int) Kqueue.data(array, i));
     if (error == 0 || isGone(Kqueue.flags(array, i), error)) {
       return 0;
     }
@@ -267,7 +272,7 @@ final class KqueueBackend extends ReadinessBackend {
     }
     int ownResult = 0;
     for (int i = 0; i < n; i++) {
-      int error = (int) Kqueue.data(receipts, i);
+      int error = ABI.errnoKind((int) Kqueue.data(receipts, i));
       if (error == 0 || isGone(Kqueue.flags(receipts, i), error)) {
         continue;
       }
