@@ -4,10 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 
 /**
  * A socket descriptor made outside zloop, checked and made fit for a loop before a backend wraps
@@ -17,26 +14,11 @@ import java.lang.invoke.MethodHandle;
  * @param listening whether {@code listen} was called on it ({@code SO_ACCEPTCONN})
  * @param connected whether it has a peer ({@code getpeername} succeeds)
  */
-@SuppressWarnings("restricted") // binding fcntl is this class's job
 public record ForeignSocket(int domain, boolean listening, boolean connected) {
 
-  private static final int SO_TYPE = 3;
-  private static final int SO_ACCEPTCONN = 30;
-  private static final int SO_DOMAIN = 39;
-  private static final int F_SETFD = 2;
-  private static final int F_GETFL = 3;
-  private static final int F_SETFL = 4;
-  private static final int FD_CLOEXEC = 1;
-  private static final int O_NONBLOCK = 04000;
-
-  // int fcntl(int fd, int cmd, ... /* arg */); the argument is the variadic int it is in C.
-  private static final MethodHandle FCNTL =
-      Linker.nativeLinker()
-          .downcallHandle(
-              Downcalls.symbol("fcntl"),
-              FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
-              Linker.Option.firstVariadicArg(2),
-              Downcalls.CAPTURE_ERRNO);
+  private static final PosixAbi ABI = PosixAbi.host();
+  private static final int SO_TYPE = ABI.value("SO_TYPE");
+  private static final int SO_ACCEPTCONN = ABI.value("SO_ACCEPTCONN");
 
   /**
    * Checks that {@code fd} is an open stream socket of a family zloop serves, and makes it
@@ -58,7 +40,7 @@ public record ForeignSocket(int domain, boolean listening, boolean connected) {
         throw new IllegalArgumentException(
             "a stream socket was expected, got a socket of type " + type + " (fd " + fd + ")");
       }
-      int domain = intOption(fd, SO_DOMAIN, value, length, errno);
+      int domain = Sockets.familyKind(nativeFamily(fd, value, length, errno));
       if (domain != Sockets.AF_INET && domain != Sockets.AF_INET6 && domain != Sockets.AF_UNIX) {
         throw new IllegalArgumentException(
             "only IPv4, IPv6 and Unix sockets can be adopted; fd " + fd + " is of family " + domain);
@@ -67,11 +49,14 @@ public record ForeignSocket(int domain, boolean listening, boolean connected) {
       MemorySegment peer = arena.allocate(128);
       length.set(JAVA_INT, 0, (int) peer.byteSize());
       boolean connected = Sockets.getpeername(fd, peer, length, errno) == 0;
-      int flags = fcntl(fd, F_GETFL, 0, errno);
-      if ((flags & O_NONBLOCK) == 0) {
-        fcntl(fd, F_SETFL, flags | O_NONBLOCK, errno);
+      int r = DescriptorFlags.makeNonBlockingCloseOnExec(fd, errno);
+      if (r < 0) {
+        throw Errno.exception("fcntl", -r);
       }
-      fcntl(fd, F_SETFD, FD_CLOEXEC, errno);
+      r = Sockets.suppressSigpipe(fd, errno);
+      if (r < 0) {
+        throw Errno.exception("setsockopt(SO_NOSIGPIPE)", -r);
+      }
       return new ForeignSocket(domain, listening, connected);
     }
   }
@@ -93,16 +78,25 @@ public record ForeignSocket(int domain, boolean listening, boolean connected) {
     return value.get(JAVA_INT, 0);
   }
 
-  private static int fcntl(int fd, int cmd, int arg, ErrnoCapture errno) throws IOException {
-    int r;
-    try {
-      r = (int) FCNTL.invokeExact(errno.segment(), fd, cmd, arg);
-    } catch (Throwable t) {
-      throw Downcalls.unexpected(t);
+  /**
+   * The socket's native address family: {@code SO_DOMAIN} where the OS has it (Linux), else the
+   * family {@code getsockname} stores (macOS, FreeBSD: {@code sa_family} is the second byte).
+   */
+  private static int nativeFamily(
+      int fd, MemorySegment value, MemorySegment length, ErrnoCapture errno) {
+    if (ABI.has("SO_DOMAIN")) {
+      return intOption(fd, ABI.value("SO_DOMAIN"), value, length, errno);
     }
-    if (r < 0) {
-      throw Errno.exception("fcntl", errno.get());
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment name = arena.allocate(SockAddr.STORAGE_SIZE, 8);
+      MemorySegment nameLength = arena.allocate(JAVA_INT);
+      nameLength.set(JAVA_INT, 0, (int) SockAddr.STORAGE_SIZE);
+      int r = Sockets.getsockname(fd, name, nameLength, errno);
+      if (r < 0) {
+        throw new IllegalArgumentException(
+            "cannot inspect fd " + fd + ": " + Errno.exception("getsockname", -r).getMessage());
+      }
+      return SockAddr.nativeFamily(name, ABI);
     }
-    return r;
   }
 }

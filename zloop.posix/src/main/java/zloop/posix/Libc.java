@@ -24,9 +24,9 @@ import java.lang.invoke.MethodHandle;
 @SuppressWarnings("restricted") // binding libc is this class's job
 public final class Libc {
 
-  // open(2) flags (Linux values).
+  // open(2) flags, the host's (O_CLOEXEC is 02000000 on Linux, 0x01000000 on macOS).
   public static final int O_RDONLY = 0;
-  public static final int O_CLOEXEC = 02000000;
+  public static final int O_CLOEXEC = PosixAbi.host().value("O_CLOEXEC");
 
   private static final Linker LINKER = Linker.nativeLinker();
 

@@ -39,6 +39,8 @@ final class LinuxAbi {
     m.put("SOCK_CLOEXEC", 02000000);
     m.put("SOL_SOCKET", 1);
     m.put("SO_REUSEADDR", 2);
+    m.put("SO_BROADCAST", 6);
+    m.put("SO_PEERNAME", 28);
     m.put("SO_TYPE", 3);
     m.put("SO_ERROR", 4);
     m.put("SO_SNDBUF", 7);

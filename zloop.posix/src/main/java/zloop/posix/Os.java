@@ -55,7 +55,13 @@ public final class Os {
     return NAME + "/" + ARCH_NAME;
   }
 
-  static Family familyOf(String osName) {
+  /**
+   * The family of an {@code os.name} value: a pure function, for tests of per-OS choices.
+   *
+   * @param osName what the JVM reports as {@code os.name} ({@code "Mac OS X"}, {@code "FreeBSD"})
+   * @return its family, {@link Family#OTHER} if zloop has no tables for it
+   */
+  public static Family familyOf(String osName) {
     String name = osName.toLowerCase(Locale.ROOT);
     if (name.startsWith("linux")) {
       return Family.LINUX;

@@ -136,6 +136,44 @@ public final class PosixAbi {
     return kind >= 0 && kind < nativeByKind.length ? nativeByKind[kind] : kind;
   }
 
+  /**
+   * This OS's number for a zloop address family. zloop names families by Linux's numbers ({@link
+   * Sockets#AF_INET} 2, {@link Sockets#AF_INET6} 10, {@link Sockets#AF_UNIX} 1), as it names
+   * errnos; {@code AF_INET6} is 30 on macOS and 28 on FreeBSD.
+   *
+   * @param family {@link Sockets#AF_INET}, {@link Sockets#AF_INET6} or {@link Sockets#AF_UNIX}
+   * @return this OS's number
+   * @throws IllegalArgumentException for any other family
+   */
+  public int nativeFamily(int family) {
+    return switch (family) {
+      case Sockets.AF_UNIX -> value("AF_UNIX");
+      case Sockets.AF_INET -> value("AF_INET");
+      case Sockets.AF_INET6 -> value("AF_INET6");
+      default -> throw new IllegalArgumentException("unknown address family " + family);
+    };
+  }
+
+  /**
+   * The zloop family for one of this OS's family numbers; any other number passes through.
+   *
+   * @param nativeFamily a family number as this OS's kernel stored it
+   * @return {@link Sockets#AF_INET}, {@link Sockets#AF_INET6}, {@link Sockets#AF_UNIX}, or the
+   *     number unchanged
+   */
+  public int familyKind(int nativeFamily) {
+    if (nativeFamily == value("AF_INET")) {
+      return Sockets.AF_INET;
+    }
+    if (nativeFamily == value("AF_INET6")) {
+      return Sockets.AF_INET6;
+    }
+    if (nativeFamily == value("AF_UNIX")) {
+      return Sockets.AF_UNIX;
+    }
+    return nativeFamily;
+  }
+
   @Override
   public String toString() {
     return "PosixAbi[" + name + "]";

@@ -17,8 +17,9 @@ import zloop.engine.spi.SocketHandle;
  * <p>The pid is signalled only until the child is reaped: an unreaped child keeps its pid, so a
  * signal can never reach an unrelated process that reused it.
  *
- * <p>Where there is no pidfd (kqueue), a backend would watch {@code EVFILT_PROC}/{@code
- * NOTE_EXIT} instead and call {@link #reap()} from it: the rest is the same.
+ * <p>Where the backend watches exits by pid ({@link ProcessExitWatch}: kqueue's {@code
+ * EVFILT_PROC}/{@code NOTE_EXIT}) there is no pidfd ({@code -1}) and the backend's watch calls
+ * {@link #onReady} instead: the rest is the same.
  *
  * <p>Loop thread only.
  */
@@ -66,8 +67,31 @@ final class PosixChild implements ChildHandle, Backend.FdHandler {
 
   private void watch() {
     if (!watching) {
-      owner.backend().watchFd(pidfd, Backend.READABLE, this);
+      ProcessExitWatch byPid = owner.exitWatch();
+      if (byPid != null) {
+        byPid.watchExit(pid, this);
+      } else {
+        owner.backend().watchFd(pidfd, Backend.READABLE, this);
+      }
       watching = true;
+    }
+  }
+
+  private void unwatch() {
+    if (watching) {
+      watching = false;
+      ProcessExitWatch byPid = owner.exitWatch();
+      if (byPid != null) {
+        byPid.watchExit(pid, null);
+      } else {
+        owner.backend().watchFd(pidfd, 0, this);
+      }
+    }
+  }
+
+  private void closePidfd() {
+    if (pidfd >= 0) {
+      Libc.close(pidfd, owner.errno());
     }
   }
 
@@ -103,11 +127,8 @@ final class PosixChild implements ChildHandle, Backend.FdHandler {
 
   private void finish() {
     reaped = true;
-    if (watching) {
-      watching = false;
-      owner.backend().watchFd(pidfd, 0, this);
-    }
-    Libc.close(pidfd, owner.errno());
+    unwatch();
+    closePidfd();
     owner.forget(this);
   }
 
@@ -144,7 +165,7 @@ final class PosixChild implements ChildHandle, Backend.FdHandler {
     ProcessCalls.waitpid(pid, owner.status(), 0, owner.errno());
     reaped = true;
     watching = false; // the backend's watches are going away with it
-    Libc.close(pidfd, owner.errno());
+    closePidfd();
   }
 
   @Override

@@ -34,7 +34,18 @@ public final class PosixDatagram implements DatagramHandle {
   private final DatagramCalls calls;
   private final int fd;
   private final int family;
-  private final Backend.FdHandler onReady = this::onReady;
+  private final SocketErrorFdHandler onReady =
+      new SocketErrorFdHandler() {
+        @Override
+        public void onReady(int unusedFd, int readyBits) {
+          ready(readyBits, 0);
+        }
+
+        @Override
+        public void onReady(int unusedFd, int readyBits, int socketError) {
+          ready(readyBits, socketError);
+        }
+      };
 
   private boolean open = true;
   private int watched;
@@ -42,6 +53,13 @@ public final class PosixDatagram implements DatagramHandle {
   private Runnable readWaiter;
   private Runnable writeWaiter;
   private SocketAddress remote;
+
+  /**
+   * A socket error the poller reported with readiness (kqueue's {@code EV_EOF} {@code fflags};
+   * libkqueue consumed it from {@code SO_ERROR} to report it), for the next receive: {@code 0} if
+   * none.
+   */
+  private int reportedError;
 
   PosixDatagram(DatagramSockets owner, Backend backend, DatagramCalls calls, int fd, int family) {
     this.owner = owner;
@@ -169,7 +187,10 @@ public final class PosixDatagram implements DatagramHandle {
     }
   }
 
-  private void onReady(int unusedFd, int readyBits) {
+  private void ready(int readyBits, int socketError) {
+    if (socketError != 0) {
+      reportedError = socketError;
+    }
     if ((readyBits & Backend.WRITABLE) != 0 && writeWaiter != null) {
       Runnable r = writeWaiter;
       writeWaiter = null;
@@ -190,6 +211,13 @@ public final class PosixDatagram implements DatagramHandle {
   }
 
   private void readBatches() {
+    int reported = takeReportedError();
+    if (reported != 0) {
+      handler.onError(DatagramCalls.exception("recvmmsg", reported));
+      if (handler == null) {
+        return;
+      }
+    }
     for (int round = 0; round < ROUNDS; round++) {
       int n = calls.receiveBatch(fd);
       if (n == -Errno.EAGAIN) {
@@ -212,6 +240,12 @@ public final class PosixDatagram implements DatagramHandle {
         return;
       }
     }
+  }
+
+  private int takeReportedError() {
+    int e = reportedError;
+    reportedError = 0;
+    return e;
   }
 
   private void deliver(int slot) {
@@ -243,6 +277,10 @@ public final class PosixDatagram implements DatagramHandle {
   @Override
   public int receiveNow(ByteBuffer into) throws IOException {
     requireOpen();
+    int reported = takeReportedError();
+    if (reported != 0) {
+      throw DatagramCalls.exception("recvfrom", reported);
+    }
     long n = calls.receiveFrom(fd, into);
     if (n == -Errno.EAGAIN) {
       return -1;

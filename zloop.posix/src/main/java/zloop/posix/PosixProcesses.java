@@ -57,6 +57,11 @@ public final class PosixProcesses implements AutoCloseable {
     return backend;
   }
 
+  /** The backend's pid-based exit watch (kqueue), or {@code null}: then a pidfd is watched. */
+  ProcessExitWatch exitWatch() {
+    return backend instanceof ProcessExitWatch w ? w : null;
+  }
+
   ErrnoCapture errno() {
     return errno;
   }
@@ -202,8 +207,8 @@ public final class PosixProcesses implements AutoCloseable {
   /** The child runs: the parent drops the child's ends, opens the pidfd, wraps its own ends. */
   private ChildHandle started(int pid, int[] parentEnds, int[] childEnds) throws IOException {
     closeAll(childEnds);
-    int pidfd = ProcessCalls.pidfdOpen(pid, errno);
-    if (pidfd < 0) {
+    int pidfd = exitWatch() != null ? -1 : ProcessCalls.pidfdOpen(pid, errno);
+    if (pidfd < 0 && exitWatch() == null) {
       ProcessCalls.kill(pid, 9, errno);
       ProcessCalls.waitpid(pid, status, 0, errno);
       throw Errno.exception("pidfd_open (Linux 5.3+)", -pidfd);

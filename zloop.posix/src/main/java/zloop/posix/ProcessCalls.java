@@ -41,7 +41,7 @@ public final class ProcessCalls {
   /** {@code sizeof(sigset_t)} is 128 on glibc. */
   public static final long SIGSET_SIZE = 128;
 
-  public static final int O_NONBLOCK = 04000;
+  public static final int O_NONBLOCK = PosixAbi.host().value("O_NONBLOCK");
   public static final int O_WRONLY = 1;
   public static final int O_RDWR = 2;
   public static final int F_GETFL = 3;
@@ -68,9 +68,14 @@ public final class ProcessCalls {
     return LINKER.downcallHandle(Downcalls.symbol(name), d);
   }
 
-  // int pipe2(int pipefd[2], int flags);
+  // int pipe2(int pipefd[2], int flags); absent on macOS, where int pipe(int pipefd[2]) and fcntl
+  // set the flags instead.
   private static final MethodHandle PIPE2 =
-      errnoCall("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+      Linker.nativeLinker().defaultLookup().find("pipe2").isPresent()
+          ? errnoCall("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT))
+          : null;
+  private static final MethodHandle PIPE =
+      PIPE2 != null ? null : errnoCall("pipe", FunctionDescriptor.of(JAVA_INT, ADDRESS));
   // int fcntl(int fd, int cmd, ... /* int arg */);
   private static final MethodHandle FCNTL =
       errnoCall(
@@ -150,11 +155,34 @@ public final class ProcessCalls {
     return FA_ADDCHDIR.isPresent();
   }
 
-  /** {@code pipe2(fds, flags)}: fills {@code fds} (two ints: read end, write end); 0 or -errno. */
+  /**
+   * {@code pipe2(fds, flags)}: fills {@code fds} (two ints: read end, write end); 0 or -errno.
+   * Where libc has no {@code pipe2} (macOS) it is {@code pipe} and then {@code fcntl(F_SETFD,
+   * FD_CLOEXEC)} on both ends, so {@code flags} may only be {@code O_CLOEXEC} there (a thread that
+   * forks in between could inherit the ends).
+   */
   public static int pipe2(MemorySegment fds, int flags, ErrnoCapture errno) {
     try {
-      int r = (int) PIPE2.invokeExact(errno.segment(), fds, flags);
-      return r < 0 ? -errno.get() : r;
+      if (PIPE2 != null) {
+        int r = (int) PIPE2.invokeExact(errno.segment(), fds, flags);
+        return r < 0 ? -errno.get() : r;
+      }
+      if ((flags & ~Libc.O_CLOEXEC) != 0) {
+        throw new IllegalArgumentException("pipe without pipe2 takes O_CLOEXEC only: " + flags);
+      }
+      int r = (int) PIPE.invokeExact(errno.segment(), fds);
+      if (r < 0) {
+        return -errno.get();
+      }
+      for (int i = 0; i < 2 && (flags & Libc.O_CLOEXEC) != 0; i++) {
+        int set = fcntl(fds.getAtIndex(JAVA_INT, i), F_SETFD, FD_CLOEXEC, errno);
+        if (set < 0) {
+          Libc.close(fds.getAtIndex(JAVA_INT, 0), errno);
+          Libc.close(fds.getAtIndex(JAVA_INT, 1), errno);
+          return set;
+        }
+      }
+      return 0;
     } catch (Throwable t) {
       throw Downcalls.unexpected(t);
     }

@@ -287,6 +287,26 @@ public abstract class ReadinessBackend implements PosixProcessBackend {
     r.slot = table.add(r);
   }
 
+  /**
+   * Adds a registration the poller keeps itself (not a descriptor: kqueue's watch of a child's
+   * exit), so that its {@link #token} finds it from now on.
+   *
+   * @param r the registration
+   */
+  protected final void addOwn(ReadinessRegistration r) {
+    register(r);
+  }
+
+  /**
+   * Removes a registration added with {@link #addOwn}: events already fetched for it are dropped.
+   * Nothing is asked of the poller ({@link #unregister} is not called).
+   *
+   * @param r the registration
+   */
+  protected final void removeOwn(ReadinessRegistration r) {
+    table.remove(r.slot);
+  }
+
   // ------------------------------------------------------------------ sockets
 
   @Override

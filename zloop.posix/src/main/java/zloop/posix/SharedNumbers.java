@@ -96,6 +96,7 @@ final class SharedNumbers {
     m.put("SO_ACCEPTCONN", 0x0002);
     m.put("SO_REUSEADDR", 0x0004);
     m.put("SO_KEEPALIVE", 0x0008);
+    m.put("SO_BROADCAST", 0x0020);
     m.put("SO_REUSEPORT", 0x0200);
     m.put("SO_SNDBUF", 0x1001);
     m.put("SO_RCVBUF", 0x1002);

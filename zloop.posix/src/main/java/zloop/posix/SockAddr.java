@@ -38,8 +38,18 @@ import zloop.UnixAddress;
  * is a leading NUL and the name's UTF-8 bytes, with the length counting exactly those bytes. An
  * unnamed Unix socket decodes to {@code null}.
  *
- * <p><b>Caveats:</b> the layouts are Linux's; the BSDs put a length byte before a one-byte family.
- * Not thread-safe: one instance per loop.
+ * <p>Per OS ({@link PosixAbi}): Linux starts every sockaddr with a 2-byte host-order {@code
+ * sa_family}; macOS and FreeBSD with {@code uint8 sa_len, uint8 sa_family} (xnu {@code
+ * bsd/netinet/in.h} {@code struct sockaddr_in}, {@code bsd/netinet6/in6.h} {@code struct
+ * sockaddr_in6}, {@code bsd/sys/un.h} {@code struct sockaddr_un}; FreeBSD {@code sys/netinet/in.h},
+ * {@code sys/netinet6/in6.h}, {@code sys/sys/un.h}). Everything after those two bytes is at the
+ * same offset on all three; {@code sun_path} is 108 bytes on Linux and 104 on the BSDs, so a
+ * {@code sockaddr_un} is 110 or 106 bytes. Family numbers are the OS's ({@code AF_INET6} 10, 30,
+ * 28) on the wire and zloop's ({@link Sockets#AF_INET6}) in the API. Abstract Unix names exist on
+ * Linux only.
+ *
+ * <p><b>Caveats:</b> the BSD encodings are tested byte for byte against their headers' layouts but
+ * have never run on a BSD kernel. Not thread-safe: one instance per loop.
  */
 public final class SockAddr {
 
@@ -90,16 +100,59 @@ public final class SockAddr {
       SOCKADDR_IN6.varHandle(groupElement("sin6_scope_id"));
   private static final long SUN_PATH = SOCKADDR_UN.byteOffset(groupElement("sun_path"));
 
-  /** The longest Unix name: {@code sun_path} less one byte (a path's NUL, an abstract's lead). */
-  public static final int MAX_UNIX_NAME = 107;
+  /**
+   * The longest Unix name on this host: {@code sun_path} less one byte (a path's NUL, an abstract
+   * name's lead).
+   */
+  public static final int MAX_UNIX_NAME = PosixAbi.host().sunPathLength() - 1;
 
   private final MemorySegment storage;
   private final MemorySegment length;
+  private final PosixAbi abi;
+  private final boolean saLen;
+  private final int maxUnixName;
 
   /** Allocates the storage in {@code arena}, which must outlive every call that uses it. */
   public SockAddr(Arena arena) {
+    this(arena, PosixAbi.host());
+  }
+
+  /**
+   * A codec for {@code abi}'s layouts: the host's in use, any OS's in layout tests.
+   *
+   * @param arena holds the storage; must outlive every call that uses it
+   * @param abi the OS whose sockaddrs this writes and reads
+   */
+  SockAddr(Arena arena, PosixAbi abi) {
     this.storage = arena.allocate(STORAGE_SIZE, 8);
     this.length = arena.allocate(JAVA_INT);
+    this.abi = abi;
+    this.saLen = abi.hasSaLen();
+    this.maxUnixName = abi.sunPathLength() - 1;
+  }
+
+  /** Writes the header: Linux's 2-byte family, or the BSDs' length byte and 1-byte family. */
+  private void header(int family, int size) {
+    int nativeFamily = abi.nativeFamily(family);
+    if (saLen) {
+      storage.set(JAVA_BYTE, 0, (byte) size);
+      storage.set(JAVA_BYTE, 1, (byte) nativeFamily);
+    } else {
+      FAMILY.set(storage, 0L, (short) nativeFamily);
+    }
+  }
+
+  /**
+   * The native {@code sa_family} of the sockaddr at the start of {@code address} on {@code abi}.
+   *
+   * @param address a sockaddr as the kernel stored it
+   * @param abi the OS that stored it
+   * @return the OS's family number
+   */
+  static int nativeFamily(MemorySegment address, PosixAbi abi) {
+    return abi.hasSaLen()
+        ? Byte.toUnsignedInt(address.get(JAVA_BYTE, 1))
+        : Short.toUnsignedInt((short) FAMILY.get(address, 0L));
   }
 
   /** The {@code struct sockaddr_storage} every call reads from or writes to. */
@@ -146,13 +199,13 @@ public final class SockAddr {
       if (!(ip instanceof Inet4Address)) {
         throw new SocketException("an IPv6 address on an IPv4 socket: " + address);
       }
-      FAMILY.set(storage, 0L, (short) Sockets.AF_INET);
+      header(Sockets.AF_INET, (int) SOCKADDR_IN.byteSize());
       IN_PORT.set(storage, 0L, (short) address.getPort());
       MemorySegment.copy(ip.getAddress(), 0, storage, JAVA_BYTE, IN_ADDR, 4);
       return (int) SOCKADDR_IN.byteSize();
     }
     if (family == Sockets.AF_INET6) {
-      FAMILY.set(storage, 0L, (short) Sockets.AF_INET6);
+      header(Sockets.AF_INET6, (int) SOCKADDR_IN6.byteSize());
       IN6_PORT.set(storage, 0L, (short) address.getPort());
       IN6_FLOWINFO.set(storage, 0L, 0);
       byte[] bytes = ip.getAddress();
@@ -175,23 +228,26 @@ public final class SockAddr {
     if (family != Sockets.AF_UNIX) {
       throw new SocketException("a Unix address on a non-Unix socket: " + address);
     }
+    if (address.isAbstract() && saLen) {
+      throw new SocketException("abstract Unix socket names exist only on Linux: " + address);
+    }
     byte[] name =
         address.isAbstract()
             ? address.abstractName().getBytes(StandardCharsets.UTF_8)
             : FileNames.bytes(address.path());
-    if (name.length > MAX_UNIX_NAME) {
+    if (name.length > maxUnixName) {
       throw new SocketException(
           "Unix socket name too long ("
               + name.length
               + " bytes, at most "
-              + MAX_UNIX_NAME
+              + maxUnixName
               + "): "
               + address);
     }
     storage.fill((byte) 0);
-    FAMILY.set(storage, 0L, (short) Sockets.AF_UNIX);
     if (address.isAbstract()) {
       // A leading NUL, then exactly the name: every byte up to the length is part of it.
+      header(Sockets.AF_UNIX, 0);
       MemorySegment.copy(name, 0, storage, JAVA_BYTE, SUN_PATH + 1, name.length);
       return (int) SUN_PATH + 1 + name.length;
     }
@@ -205,7 +261,9 @@ public final class SockAddr {
       }
     }
     MemorySegment.copy(name, 0, storage, JAVA_BYTE, SUN_PATH, name.length);
-    return (int) SUN_PATH + name.length + 1; // with the terminating NUL, as SUN_LEN + 1
+    int size = (int) SUN_PATH + name.length + 1; // with the terminating NUL, as SUN_LEN + 1
+    header(Sockets.AF_UNIX, size);
+    return size;
   }
 
   /**
@@ -215,7 +273,7 @@ public final class SockAddr {
    */
   public SocketAddress decode() {
     int len = length.get(JAVA_INT, 0);
-    int family = Short.toUnsignedInt((short) FAMILY.get(storage, 0L));
+    int family = abi.familyKind(nativeFamily(storage, abi));
     return switch (family) {
       case Sockets.AF_INET -> {
         byte[] bytes = new byte[4];
@@ -238,11 +296,14 @@ public final class SockAddr {
   }
 
   private SocketAddress decodeUnix(int len) {
-    int n = (int) Math.min(len - SUN_PATH, SOCKADDR_UN.byteSize() - SUN_PATH);
+    int n = (int) Math.min(len - SUN_PATH, abi.sunPathLength());
     if (n <= 0) {
       return null; // unnamed: only the family was stored
     }
     if (storage.get(JAVA_BYTE, SUN_PATH) == 0) {
+      if (saLen) {
+        return null; // the BSDs have no abstract names: an empty path is an unnamed socket
+      }
       byte[] name = new byte[n - 1];
       MemorySegment.copy(storage, JAVA_BYTE, SUN_PATH + 1, name, 0, name.length);
       return UnixAddress.ofAbstract(new String(name, StandardCharsets.UTF_8));

@@ -22,8 +22,12 @@ import zloop.engine.spi.SocketKind;
  */
 public final class SocketCalls {
 
-  /** {@code SO_PEERNAME} (Linux, every architecture): the peer's address, without checking state. */
-  private static final int SO_PEERNAME = 28;
+  /**
+   * {@code SO_PEERNAME} (Linux, every architecture): the peer's address, without checking state;
+   * {@code 0} where the OS has none (the BSDs: {@code getpeername} then).
+   */
+  private static final int SO_PEERNAME =
+      PosixAbi.host().has("SO_PEERNAME") ? PosixAbi.host().value("SO_PEERNAME") : 0;
 
   private static final int SOCKADDR_IN_SIZE = 16;
   private static final int SOCKADDR_IN6_SIZE = 28;
@@ -100,7 +104,7 @@ public final class SocketCalls {
         };
     MemorySegment length = addresses.capacityLength();
     int r;
-    if (exact == 0) {
+    if (exact == 0 || SO_PEERNAME == 0) {
       r = Sockets.getpeername(fd, addresses.storage(), length, errno);
     } else {
       // SO_PEERNAME refuses (EINVAL) a buffer longer than the address: ask for exactly its size.

@@ -70,7 +70,13 @@ public final class SocketOptions {
           ZloopSocketOptions.IPV6_V6ONLY,
           new Native("IPV6_V6ONLY", Sockets.IPPROTO_IPV6, Sockets.IPV6_V6ONLY, Kind.BOOLEAN),
           StandardSocketOptions.SO_BROADCAST,
-          new Native("SO_BROADCAST", Sockets.SOL_SOCKET, DatagramCalls.SO_BROADCAST, Kind.BOOLEAN));
+          new Native(
+              "SO_BROADCAST",
+              Sockets.SOL_SOCKET,
+              PosixAbi.host().value("SO_BROADCAST"),
+              Kind.BOOLEAN));
+
+  private static final PosixAbi ABI = PosixAbi.host();
 
   /** The largest linger time, in seconds, as {@link java.net.Socket#setSoLinger} clamps it. */
   private static final int MAX_LINGER = 65535;
@@ -162,7 +168,8 @@ public final class SocketOptions {
   public int pendingError(int fd) {
     length.set(JAVA_INT, 0, Integer.BYTES);
     int r = Sockets.getsockopt(fd, Sockets.SOL_SOCKET, Sockets.SO_ERROR, value, length, errno);
-    return r < 0 ? r : value.get(JAVA_INT, 0);
+    // SO_ERROR holds the OS's errno number: zloop's handlers speak Errno's kinds.
+    return r < 0 ? r : ABI.errnoKind(value.get(JAVA_INT, 0));
   }
 
   private static Native lookup(SocketOption<?> option) {

@@ -20,49 +20,65 @@ import java.lang.invoke.MethodHandle;
  * call is harmless; {@link #connect} is the exception (see there). Pointers must be native
  * segments. No policy: {@code EAGAIN} and {@code EINPROGRESS} are the caller's statuses.
  *
- * <p><b>Caveats:</b> the constants are Linux's (x86_64 and aarch64 share them); a BSD backend needs
- * its own values, and {@link #MSG_NOSIGNAL} has no macOS equivalent ({@code SO_NOSIGPIPE}). Loading
- * this class links native functions: check {@link NativeAccess} first.
+ * <p>Per OS: levels, options and flags are the host's ({@link PosixAbi#host()}); families stay
+ * zloop's (Linux's numbers) and are translated at the call. On macOS, which has neither {@code
+ * accept4} nor {@code SOCK_NONBLOCK}/{@code SOCK_CLOEXEC}, {@link #socket} and {@link #accept4} set
+ * those flags with {@code fcntl} just after the call (a {@code fork} on another thread in between
+ * could inherit the descriptor). Where {@code SO_NOSIGPIPE} exists (macOS, FreeBSD) every socket
+ * zloop makes or accepts gets it. {@link #sendfile} is bound on Linux only ({@code -ENOSYS}
+ * elsewhere).
+ *
+ * <p><b>Caveat:</b> the macOS and FreeBSD paths are checked against their headers, never run on
+ * their kernels. Loading this class links native functions: check {@link NativeAccess} first.
  */
 @SuppressWarnings("restricted") // binding libc is this class's job
 public final class Sockets {
 
-  // Address families (<sys/socket.h>).
+  /** The host's numbers: every option, flag and level below is read from it once. */
+  private static final PosixAbi ABI = PosixAbi.host();
+
+  // Address families as zloop names them: Linux's numbers, constants for switch statements (as
+  // Errno's kinds are). socket() and the sockaddr codec turn them into the host's (AF_INET6 is 30
+  // on macOS, 28 on FreeBSD) with nativeFamily/familyKind.
   public static final int AF_UNIX = 1;
   public static final int AF_INET = 2;
   public static final int AF_INET6 = 10;
 
-  // socket(2) types and the flags or-ed into them.
-  public static final int SOCK_STREAM = 1;
-  public static final int SOCK_NONBLOCK = 04000;
-  public static final int SOCK_CLOEXEC = 02000000;
+  // socket(2) types, and the flags or-ed into them: 0 where the OS has none (macOS), which then
+  // sets O_NONBLOCK and FD_CLOEXEC with fcntl right after socket/accept.
+  public static final int SOCK_STREAM = ABI.value("SOCK_STREAM");
+  public static final int SOCK_NONBLOCK = valueOrZero("SOCK_NONBLOCK");
+  public static final int SOCK_CLOEXEC = valueOrZero("SOCK_CLOEXEC");
 
   // Option levels.
-  public static final int SOL_SOCKET = 1;
-  public static final int IPPROTO_TCP = 6;
-  public static final int IPPROTO_IPV6 = 41;
+  public static final int SOL_SOCKET = ABI.value("SOL_SOCKET");
+  public static final int IPPROTO_TCP = ABI.value("IPPROTO_TCP");
+  public static final int IPPROTO_IPV6 = ABI.value("IPPROTO_IPV6");
 
   // SOL_SOCKET options.
-  public static final int SO_REUSEADDR = 2;
-  public static final int SO_ERROR = 4;
-  public static final int SO_SNDBUF = 7;
-  public static final int SO_RCVBUF = 8;
-  public static final int SO_KEEPALIVE = 9;
-  public static final int SO_LINGER = 13;
-  public static final int SO_REUSEPORT = 15;
+  public static final int SO_REUSEADDR = ABI.value("SO_REUSEADDR");
+  public static final int SO_ERROR = ABI.value("SO_ERROR");
+  public static final int SO_SNDBUF = ABI.value("SO_SNDBUF");
+  public static final int SO_RCVBUF = ABI.value("SO_RCVBUF");
+  public static final int SO_KEEPALIVE = ABI.value("SO_KEEPALIVE");
+  public static final int SO_LINGER = ABI.value("SO_LINGER");
+  public static final int SO_REUSEPORT = ABI.value("SO_REUSEPORT");
+
+  /** The BSDs' per-socket SIGPIPE switch, set on every socket there; {@code 0} on Linux. */
+  static final int SO_NOSIGPIPE = valueOrZero("SO_NOSIGPIPE");
 
   // IPPROTO_TCP and IPPROTO_IPV6 options.
-  public static final int TCP_NODELAY = 1;
-  public static final int IPV6_V6ONLY = 26;
+  public static final int TCP_NODELAY = ABI.value("TCP_NODELAY");
+  public static final int IPV6_V6ONLY = ABI.value("IPV6_V6ONLY");
 
-  // send/recv flags.
-  public static final int MSG_DONTWAIT = 0x40;
-  public static final int MSG_NOSIGNAL = 0x4000;
+  // send/recv flags; MSG_NOSIGNAL is 0 where the OS lacks it (macOS: SO_NOSIGPIPE does its job).
+  public static final int MSG_DONTWAIT = ABI.value("MSG_DONTWAIT");
+  public static final int MSG_NOSIGNAL = valueOrZero("MSG_NOSIGNAL");
 
   // shutdown(2) directions.
-  public static final int SHUT_RD = 0;
-  public static final int SHUT_WR = 1;
-  public static final int SHUT_RDWR = 2;
+  public static final int SHUT_RD = ABI.value("SHUT_RD");
+  public static final int SHUT_WR = ABI.value("SHUT_WR");
+  public static final int SHUT_RDWR = ABI.value("SHUT_RDWR");
 
   /** The most iovecs one sendmsg takes ({@code UIO_MAXIOV}; {@code IOV_MAX} in <limits.h>). */
   public static final int IOV_MAX = 1024;
@@ -78,9 +94,12 @@ public final class Sockets {
   // int listen(int sockfd, int backlog);
   private static final MethodHandle LISTEN = link("listen", JAVA_INT, JAVA_INT, JAVA_INT);
 
-  // int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen, int flags);
-  private static final MethodHandle ACCEPT4 =
-      link("accept4", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT);
+  // int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen, int flags); where the OS
+  // has no accept4 (macOS), int accept(int sockfd, struct sockaddr *addr, socklen_t *addrlen).
+  private static final MethodHandle ACCEPT =
+      ABI.hasSocketFlags()
+          ? link("accept4", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT)
+          : link("accept", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
 
   // int connect(int sockfd, const struct sockaddr *addr, socklen_t addrlen);
   private static final MethodHandle CONNECT =
@@ -117,11 +136,58 @@ public final class Sockets {
   // int shutdown(int sockfd, int how);
   private static final MethodHandle SHUTDOWN = link("shutdown", JAVA_INT, JAVA_INT, JAVA_INT);
 
-  // ssize_t sendfile(int out_fd, int in_fd, off_t *offset, size_t count);
+  // ssize_t sendfile(int out_fd, int in_fd, off_t *offset, size_t count): Linux's. macOS's and
+  // FreeBSD's sendfile take other arguments under the same name, so it is bound on Linux only.
   private static final MethodHandle SENDFILE =
-      link("sendfile", JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG);
+      ABI.name().equals("linux")
+          ? link("sendfile", JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG)
+          : null;
 
   private Sockets() {}
+
+  private static int valueOrZero(String cName) {
+    return ABI.has(cName) ? ABI.value(cName) : 0;
+  }
+
+  /** {@link PosixAbi#nativeFamily} of the host. */
+  public static int nativeFamily(int family) {
+    return ABI.nativeFamily(family);
+  }
+
+  /** {@link PosixAbi#familyKind} of the host. */
+  public static int familyKind(int nativeFamily) {
+    return ABI.familyKind(nativeFamily);
+  }
+
+  /**
+   * Where the OS has {@code SO_NOSIGPIPE} (macOS, FreeBSD), sets it, so that writing to a dead
+   * peer fails with {@code EPIPE} instead of raising SIGPIPE through any call ({@code writev},
+   * {@code sendfile}); nothing on Linux, whose calls pass {@link #MSG_NOSIGNAL}.
+   *
+   * @return {@code 0} or {@code -errno}
+   */
+  static int suppressSigpipe(int fd, ErrnoCapture errno) {
+    if (SO_NOSIGPIPE == 0) {
+      return 0;
+    }
+    try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+      MemorySegment one = arena.allocate(JAVA_INT);
+      one.set(JAVA_INT, 0, 1);
+      return setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, one, Integer.BYTES, errno);
+    }
+  }
+
+  /** A new socket's set-up where {@code socket}/{@code accept} could not do it: 0 or -errno. */
+  private static int prepare(int fd, ErrnoCapture errno) {
+    int r = ABI.hasSocketFlags() ? 0 : DescriptorFlags.makeNonBlockingCloseOnExec(fd, errno);
+    if (r == 0) {
+      r = suppressSigpipe(fd, errno);
+    }
+    if (r < 0) {
+      Libc.close(fd, errno);
+    }
+    return r;
+  }
 
   /** Binds a libc function that captures errno; {@link DatagramCalls} binds its calls here too. */
   static MethodHandle link(String name, MemoryLayout result, MemoryLayout... args) {
@@ -136,8 +202,12 @@ public final class Sockets {
   public static int socket(int domain, int type, ErrnoCapture errno) {
     try {
       int flags = type | SOCK_NONBLOCK | SOCK_CLOEXEC;
-      int fd = (int) SOCKET.invokeExact(errno.segment(), domain, flags, 0);
-      return fd < 0 ? -errno.get() : fd;
+      int fd = (int) SOCKET.invokeExact(errno.segment(), nativeFamily(domain), flags, 0);
+      if (fd < 0) {
+        return -errno.get();
+      }
+      int r = prepare(fd, errno);
+      return r < 0 ? r : fd;
     } catch (Throwable t) {
       throw Downcalls.unexpected(t);
     }
@@ -170,11 +240,14 @@ public final class Sockets {
     try {
       while (true) {
         int r =
-            (int)
-                ACCEPT4.invokeExact(
-                    errno.segment(), fd, addr, addrLen, SOCK_NONBLOCK | SOCK_CLOEXEC);
+            ABI.hasSocketFlags()
+                ? (int)
+                    ACCEPT.invokeExact(
+                        errno.segment(), fd, addr, addrLen, SOCK_NONBLOCK | SOCK_CLOEXEC)
+                : (int) ACCEPT.invokeExact(errno.segment(), fd, addr, addrLen);
         if (r >= 0) {
-          return r;
+          int p = prepare(r, errno);
+          return p < 0 ? p : r;
         }
         int e = errno.get();
         if (e != Errno.EINTR) {
@@ -326,6 +399,9 @@ public final class Sockets {
    */
   public static long sendfile(
       int outFd, int inFd, MemorySegment offset, long count, ErrnoCapture errno) {
+    if (SENDFILE == null) {
+      return -Errno.ENOSYS; // not bound here: see SENDFILE
+    }
     try {
       while (true) {
         long n = (long) SENDFILE.invokeExact(errno.segment(), outFd, inFd, offset, count);

@@ -22,9 +22,20 @@ final class WatchedFdRegistration extends ReadinessRegistration {
     return watched.pollEvents();
   }
 
-  /** A side no longer watched (changed earlier in the same batch) is not reported. */
+  /**
+   * A side no longer watched (changed earlier in the same batch) is not reported. A socket error
+   * the poller reported goes to a handler that takes it ({@link SocketErrorFdHandler}): the poller
+   * may have consumed it from {@code SO_ERROR}.
+   */
   @Override
   public void onEvents(int events, int socketError) {
+    if (socketError != 0 && watched.handler() instanceof SocketErrorFdHandler h) {
+      int ready = WatchedFd.readyBits(events) & watched.interest();
+      if (ready != 0) {
+        h.onReady(fd, ready, socketError);
+      }
+      return;
+    }
     watched.reportPoll(events);
   }
 

@@ -35,6 +35,8 @@ final class Kqueue {
   // Filters.
   static final short EVFILT_READ = -1;
   static final short EVFILT_WRITE = -2;
+  static final short EVFILT_PROC = -5;
+  static final short EVFILT_TIMER = -7;
   static final short EVFILT_USER =
       switch (Os.family()) {
         case MACOS -> DarwinKevent.EVFILT_USER;
@@ -55,6 +57,9 @@ final class Kqueue {
 
   // EVFILT_USER fflags.
   static final int NOTE_TRIGGER = 0x01000000;
+
+  // EVFILT_PROC fflags: xnu bsd/sys/event.h, FreeBSD sys/sys/event.h, libkqueue sys/event.h.
+  static final int NOTE_EXIT = 0x80000000;
 
   static final StructLayout KEVENT =
       switch (Os.family()) {

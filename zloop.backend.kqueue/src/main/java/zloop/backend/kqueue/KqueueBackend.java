@@ -3,12 +3,18 @@ package zloop.backend.kqueue;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.Map;
+import zloop.engine.spi.Backend;
 import zloop.engine.spi.LoopContext;
 import zloop.engine.spi.WatchedFd;
 import zloop.posix.CloseGate;
 import zloop.posix.Errno;
 import zloop.posix.ErrnoCapture;
 import zloop.posix.Libc;
+import zloop.posix.PosixAbi;
+import zloop.posix.ProcessExitWatch;
 import zloop.posix.ReadinessBackend;
 import zloop.posix.ReadinessRegistration;
 
@@ -37,13 +43,16 @@ import zloop.posix.ReadinessRegistration;
  * <p>The cross-thread wake-up is an {@code EVFILT_USER} knote ({@code EV_CLEAR}, so it resets when
  * reported) that {@link #wakeup} triggers with {@code NOTE_TRIGGER}; libkqueue implements it too.
  */
-final class KqueueBackend extends ReadinessBackend {
+final class KqueueBackend extends ReadinessBackend implements ProcessExitWatch {
 
   /** How many events one {@code kevent} returns at most; more simply wait for the next. */
   static final int DEFAULT_MAX_EVENTS = 1024;
 
   /** Changes queued before they are applied without waiting for the next turn. */
   static final int CHANGE_CAPACITY = 256;
+
+  /** Translates the errnos kevent reports in {@code data} and {@code fflags} into zloop's kinds. */
+  private static final PosixAbi ABI = PosixAbi.host();
 
   /** The {@code ident} of the wake-up's {@code EVFILT_USER} knote. */
   private static final long WAKEUP_IDENT = 0;
@@ -57,6 +66,7 @@ final class KqueueBackend extends ReadinessBackend {
   private final MemorySegment timespec;
   private final MemorySegment trigger;
   private final CloseGate gate = new CloseGate();
+  private final Map<Integer, ExitRegistration> exits = new HashMap<>();
 
   private KqueueBackend(
       LoopContext context,
@@ -152,8 +162,12 @@ final class KqueueBackend extends ReadinessBackend {
     if (r == null) {
       return 0;
     }
+    if (r instanceof ExitRegistration) {
+      return dispatch(r, WatchedFd.POLLIN, 0); // NOTE_EXIT, or the timer standing in for it
+    }
     int fflags = Kqueue.fflags(events, i);
-    int socketError = (flags & Kqueue.EV_EOF) != 0 ? fflags : 0;
+    // fflags is this OS's errno: the handlers speak zloop's kinds (Errno), as ErrnoCapture does.
+    int socketError = (flags & Kqueue.EV_EOF) != 0 ? ABI.errnoKind(fflags) : 0;
     return dispatch(r, pollEvents(Kqueue.filter(events, i), flags, fflags), socketError);
   }
 
@@ -175,7 +189,7 @@ final class KqueueBackend extends ReadinessBackend {
    * 0). Deleting a knote that is already gone is no failure; anything else fails its registration.
    */
   private int changeFailed(MemorySegment array, int i) {
-    int error = (int) Kqueue.data(array, i);
+    int error = ABI.errnoKind((int) Kqueue.data(array, i));
     if (error == 0 || isGone(Kqueue.flags(array, i), error)) {
       return 0;
     }
@@ -267,7 +281,7 @@ final class KqueueBackend extends ReadinessBackend {
     }
     int ownResult = 0;
     for (int i = 0; i < n; i++) {
-      int error = (int) Kqueue.data(receipts, i);
+      int error = ABI.errnoKind((int) Kqueue.data(receipts, i));
       if (error == 0 || isGone(Kqueue.flags(receipts, i), error)) {
         continue;
       }
@@ -287,6 +301,9 @@ final class KqueueBackend extends ReadinessBackend {
    */
   @Override
   protected void unregister(ReadinessRegistration r) {
+    if (r instanceof ExitRegistration) {
+      return; // a pid, not a descriptor: watchExit deletes its knote
+    }
     boolean dropped = dropQueued(r.descriptor());
     if (r.registered() != 0 || dropped) {
       deleteNow(r);
@@ -316,6 +333,65 @@ final class KqueueBackend extends ReadinessBackend {
     Kqueue.set(receipts, 1, r.descriptor(), Kqueue.EVFILT_WRITE, flags, 0, 0L);
     Kqueue.kevent(kq, receipts, 2, receipts, 2, Kqueue.timeout(timespec, 0), errno);
     r.registered(0);
+  }
+
+  // ------------------------------------------------------------------ children
+
+  /**
+   * Watches a child's exit with {@code EVFILT_PROC}/{@code NOTE_EXIT} ({@code EV_ONESHOT}: it fires
+   * once), applied at once so that a refusal is the caller's. A child that is already gone from
+   * the kernel's view ({@code ESRCH}: one that exited and is a zombie, where a kernel refuses to
+   * attach to it) is reported by a one-shot zero-length {@code EVFILT_TIMER} under the same token
+   * instead, so the handler still runs from a poll and reaps it. On Linux, libkqueue implements
+   * {@code EVFILT_PROC} with a pidfd and reads the status with {@code waitid(WNOWAIT)}, leaving the
+   * reaping to {@code waitpid}.
+   */
+  @Override
+  public void watchExit(int pid, Backend.FdHandler handler) {
+    ensureOpen();
+    ExitRegistration e = exits.get(pid);
+    if (handler == null) {
+      if (e != null) {
+        exits.remove(pid);
+        removeOwn(e);
+        // Gone already if it fired (EV_ONESHOT): ENOENT then, which is no failure.
+        applyNow(pid, e.byTimer ? Kqueue.EVFILT_TIMER : Kqueue.EVFILT_PROC, Kqueue.EV_DELETE, 0, 0L);
+      }
+      return;
+    }
+    if (e != null) {
+      e.handler = handler;
+      return;
+    }
+    e = new ExitRegistration(pid, handler);
+    addOwn(e);
+    int error =
+        applyNow(pid, Kqueue.EVFILT_PROC, Kqueue.EV_ADD | Kqueue.EV_ONESHOT, Kqueue.NOTE_EXIT, token(e));
+    if (error == Errno.ESRCH) {
+      e.byTimer = true;
+      error = applyNow(pid, Kqueue.EVFILT_TIMER, Kqueue.EV_ADD | Kqueue.EV_ONESHOT, 0, token(e));
+    }
+    if (error != 0) {
+      removeOwn(e);
+      throw new UncheckedIOException(Errno.exception("kevent(EVFILT_PROC, " + pid + ")", error));
+    }
+    exits.put(pid, e);
+  }
+
+  /** Children whose exit is watched now: for tests. */
+  int exitWatches() {
+    return exits.size();
+  }
+
+  /** Applies one change now ({@code EV_RECEIPT}): {@code 0}, or the errno kind it failed with. */
+  private int applyNow(long ident, short filter, int flags, int fflags, long udata) {
+    Kqueue.set(receipts, 0, ident, filter, flags | Kqueue.EV_RECEIPT, fflags, udata);
+    int n = Kqueue.kevent(kq, receipts, 1, receipts, 1, Kqueue.timeout(timespec, 0), errno);
+    if (n < 0) {
+      return -n;
+    }
+    int error = n == 0 ? 0 : ABI.errnoKind((int) Kqueue.data(receipts, 0));
+    return (flags & Kqueue.EV_DELETE) != 0 && error == Errno.ENOENT ? 0 : error;
   }
 
   // ------------------------------------------------------------------ closing

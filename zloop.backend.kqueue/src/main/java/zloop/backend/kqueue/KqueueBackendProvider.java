@@ -15,12 +15,12 @@ import zloop.posix.Os;
  * ZLOOP_KQUEUE_LIBRARY}).
  *
  * <p>{@link #status()} checks the library's configuration, the architecture and native access
- * before it loads any class that links native code. On macOS and the BSDs it reports the backend
- * unavailable for now: the shared socket core ({@code zloop.posix}) translates macOS's and
- * FreeBSD's errnos ({@code PosixAbi}) and has their option numbers and {@code sockaddr} facts in
- * tables checked against their headers, but its socket calls still use Linux's {@code sockaddr}
- * layout, option numbers, {@code accept4}/{@code SOCK_NONBLOCK} and {@code MSG_NOSIGNAL}; and this
- * backend has never run on a BSD kernel.
+ * before it loads any class that links native code. On macOS and FreeBSD it is available: the
+ * shared socket core ({@code zloop.posix}) selects that OS's {@code sockaddr} layout, option and
+ * flag numbers, errnos, {@code accept}/{@code fcntl} or {@code accept4}, and {@code SO_NOSIGPIPE}
+ * through {@code PosixAbi}, from tables checked against their headers. <b>It has never run on a
+ * macOS or BSD kernel</b>: only on Linux through libkqueue. Other BSDs (OpenBSD, NetBSD), whose
+ * {@code struct kevent} and numbers zloop has no table for, get {@code nio}.
  */
 public final class KqueueBackendProvider implements BackendProvider {
 
@@ -40,13 +40,6 @@ public final class KqueueBackendProvider implements BackendProvider {
     if (missing != null) {
       return BackendStatus.unavailable(NAME, missing);
     }
-    if (!Os.isLinux()) {
-      return BackendStatus.unavailable(
-          NAME,
-          "the POSIX socket core's calls still use Linux's sockaddr layout and option numbers, and"
-              + " kqueue has been tested only on Linux through libkqueue; use nio on "
-              + Os.describe());
-    }
     return NativeBackendProbe.status(
         NAME,
         KqueueBackendProvider.class.getModule(),
@@ -62,7 +55,18 @@ public final class KqueueBackendProvider implements BackendProvider {
    */
   @Override
   public int autoRank() {
-    return Os.isMacOs() || Os.isFreeBsd() ? 100 : -1;
+    return autoRank(Os.family());
+  }
+
+  /**
+   * The rank on {@code family}: above {@code nio}'s 0 on macOS and FreeBSD, so {@code auto} picks
+   * kqueue there; negative (never picked by {@code auto}) elsewhere.
+   */
+  static int autoRank(Os.Family family) {
+    return switch (family) {
+      case MACOS, FREEBSD -> 100;
+      case LINUX, OTHER -> -1;
+    };
   }
 
   @Override

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,5 +65,22 @@ class KqueueBackendProviderTest {
   void autoPicksKqueueOnlyOnMacOsAndFreeBsd() {
     int rank = new KqueueBackendProvider().autoRank();
     assertEquals(Os.isMacOs() || Os.isFreeBsd(), rank >= 0, "autoRank " + rank);
+  }
+
+  /** nio's rank ({@code NioBackendProvider.autoRank}): the fallback auto must beat on the BSDs. */
+  private static final int NIO_RANK = 0;
+
+  @Test
+  void autoRanksKqueueAboveNioOnMacOsAndFreeBsdByOsName() {
+    // The os.name values the JVM reports on each system.
+    for (String bsd : List.of("Mac OS X", "Darwin", "FreeBSD")) {
+      int rank = KqueueBackendProvider.autoRank(Os.familyOf(bsd));
+      assertTrue(rank > NIO_RANK, bsd + ": kqueue must outrank nio, got " + rank);
+    }
+    for (String other : List.of("Linux", "OpenBSD", "NetBSD", "Windows 11")) {
+      assertTrue(
+          KqueueBackendProvider.autoRank(Os.familyOf(other)) < 0,
+          other + ": auto never picks kqueue (epoll/io_uring on Linux; no kevent table elsewhere)");
+    }
   }
 }
