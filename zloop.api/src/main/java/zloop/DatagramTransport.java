@@ -82,6 +82,21 @@ public interface DatagramTransport {
   Object getExtraInfo(String name);
 
   /**
+   * Extra information by typed key, as on a stream {@link Transport}: {@code
+   * getExtraInfo(ExtraInfo.PEERNAME)}. A datagram transport answers {@link ExtraInfo#SOCKNAME},
+   * {@link ExtraInfo#PEERNAME}, {@link ExtraInfo#SOCKET} and {@link ExtraInfo#BACKEND}; the TLS
+   * keys answer {@code null}.
+   *
+   * @param <T> the type of the value
+   * @param key the key
+   * @return the value, or {@code null} if there is none
+   * @throws ClassCastException if the transport answered the key's name with another type
+   */
+  default <T> T getExtraInfo(ExtraInfo<T> key) {
+    return key.cast(getExtraInfo(key.name()));
+  }
+
+  /**
    * Replaces the protocol that receives events from now on.
    *
    * @param protocol the new protocol

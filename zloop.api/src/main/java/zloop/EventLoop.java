@@ -1178,6 +1178,26 @@ public interface EventLoop extends AutoCloseable {
       DatagramOptions options);
 
   /**
+   * asyncio's {@code create_datagram_endpoint(sock=)}: serves a datagram socket the caller made
+   * ({@link #openDatagramSocket}, then bound or connected as wanted, options set). The transport
+   * owns the socket from this call on: the caller's {@link NetSocket#close()} and {@code bind}
+   * throw {@link IllegalStateException}, and the socket cannot be used with {@link #sockRecvFrom}
+   * and its kin any more; closing the transport closes it. A socket connected before (with {@link
+   * #sockConnect}) makes a connected endpoint. There are no addresses or options to give, as
+   * asyncio refuses them together with {@code sock}.
+   *
+   * @param <P> the protocol type
+   * @param protocolFactory makes the endpoint's protocol
+   * @param socket an open datagram socket of this loop
+   * @return the endpoint, after {@code connectionMade} ran
+   * @throws IllegalArgumentException if {@code socket} is not an open datagram socket of this loop
+   * @throws IllegalStateException if a transport owns it already, or a {@link #sockRecvFrom} or
+   *     {@link #sockSendTo} waits on it
+   */
+  <P extends DatagramProtocol> Future<DatagramEndpoint<P>> createDatagramEndpoint(
+      Supplier<P> protocolFactory, NetSocket socket);
+
+  /**
    * A new non-blocking datagram socket, for {@link #sockRecvFrom} and its kin.
    *
    * @param family {@code INET} or {@code INET6} (UDP), or {@code UNIX} (Unix datagrams)

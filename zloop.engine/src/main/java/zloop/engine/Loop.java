@@ -861,6 +861,13 @@ public final class Loop implements EventLoop {
   }
 
   @Override
+  public <P extends DatagramProtocol> Future<DatagramEndpoint<P>> createDatagramEndpoint(
+      Supplier<P> protocolFactory, NetSocket socket) {
+    checkOpenOnLoopThread();
+    return datagrams.createEndpoint(protocolFactory, socket);
+  }
+
+  @Override
   public NetSocket openDatagramSocket(StandardProtocolFamily family) throws IOException {
     checkOpenOnLoopThread();
     return datagrams.open(family);

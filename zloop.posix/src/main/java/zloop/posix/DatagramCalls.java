@@ -171,7 +171,7 @@ public final class DatagramCalls {
    * unreachable the kernel queued) is a {@link PortUnreachableException}, as the JDK's {@code
    * DatagramChannel} reports it; the rest as {@link Errno#exception}.
    */
-  static IOException exception(String syscall, int errno) {
+  public static IOException exception(String syscall, int errno) {
     if (errno == Errno.ECONNREFUSED) {
       return new PortUnreachableException(
           syscall + " failed: ECONNREFUSED (" + Errno.strerror(errno) + ")");
@@ -273,6 +273,24 @@ public final class DatagramCalls {
   /** The sender {@link #receiveFrom} last returned. */
   SocketAddress lastSender() {
     return lastSender;
+  }
+
+  /**
+   * The error a receive reports for a datagram longer than the {@code limit} bytes a backend
+   * keeps of one: the cut datagram is dropped, never passed on as whole.
+   */
+  public static java.net.SocketException truncation(int limit) {
+    return new java.net.SocketException(
+        "a datagram longer than " + limit + " bytes was cut to that size and dropped");
+  }
+
+  /**
+   * Decodes the {@code length} bytes of a {@code sockaddr} at {@code name} (a receive buffer the
+   * kernel filled elsewhere: io_uring's), reusing a cached sender if its bytes are the same: no
+   * allocation then; {@code null} for an unnamed Unix sender.
+   */
+  public SocketAddress sender(MemorySegment name, int length) {
+    return decode(name, length);
   }
 
   /** Decodes a sender, reusing a cached one if its bytes are the same: no allocation then. */

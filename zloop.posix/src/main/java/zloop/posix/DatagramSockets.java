@@ -50,6 +50,11 @@ public final class DatagramSockets {
     return socket;
   }
 
+  /** The calls and memory these sockets share (io_uring decodes its senders with them). */
+  public DatagramCalls calls() {
+    return calls;
+  }
+
   void forget(PosixDatagram socket) {
     open.remove(socket);
   }

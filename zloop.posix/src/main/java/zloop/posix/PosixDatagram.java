@@ -250,11 +250,7 @@ public final class PosixDatagram implements DatagramHandle {
 
   private void deliver(int slot) {
     if (calls.truncated(slot)) {
-      handler.onError(
-          new SocketException(
-              "a datagram longer than "
-                  + DatagramCalls.SLOT_SIZE
-                  + " bytes was cut to that size and dropped"));
+      handler.onError(DatagramCalls.truncation(DatagramCalls.SLOT_SIZE));
       return;
     }
     handler.onDatagram(calls.data(slot), calls.sender(slot));

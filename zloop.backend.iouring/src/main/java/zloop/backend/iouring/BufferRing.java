@@ -122,10 +122,15 @@ final class BufferRing implements AutoCloseable {
 
   /** Registers the ring with {@code uring} as buffer group {@link #GROUP}. */
   void register(Ring uring, Arena arena) throws IOException {
+    register(uring, arena, GROUP);
+  }
+
+  /** Registers the ring with {@code uring} as buffer group {@code group} (datagrams: their own). */
+  void register(Ring uring, Arena arena, short group) throws IOException {
     MemorySegment reg = arena.allocate(BUF_REG);
     RING_ADDR.set(reg, 0L, ring.address());
     RING_ENTRIES.set(reg, 0L, entries);
-    BGID.set(reg, 0L, GROUP);
+    BGID.set(reg, 0L, group);
     int r = uring.register(IoUring.IORING_REGISTER_PBUF_RING, reg, 1);
     if (r < 0) {
       throw new IOException(

@@ -4,7 +4,6 @@ import zloop.posix.EventFd;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import zloop.engine.spi.DatagramHandle;
-import zloop.posix.DatagramSockets;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.SocketAddress;
@@ -320,7 +319,7 @@ final class IoUringBackend implements Backend, zloop.posix.PosixProcessBackend {
   }
 
   /** Gives {@code user} a slot. */
-  private void acquire(RingUser user) {
+  void acquire(RingUser user) {
     user.slot = slots.add(user);
   }
 
@@ -404,16 +403,30 @@ final class IoUringBackend implements Backend, zloop.posix.PosixProcessBackend {
 
   // ------------------------------------------------------------------ datagrams
 
-  /** The datagram sockets, made with the first one: the posix core serves them over {@link #watchFd}. */
-  private DatagramSockets datagrams;
+  /**
+   * The datagram sockets and their buffer ring, made with the first one: they receive with a
+   * multishot RECVMSG ({@link IoUringDatagram}); the rest is the posix core's, over {@link
+   * #watchFd}.
+   */
+  private IoUringDatagrams datagrams;
 
   @Override
   public DatagramHandle openDatagramSocket(StandardProtocolFamily family) throws IOException {
     ensureOpen();
     if (datagrams == null) {
-      datagrams = new DatagramSockets(this, arena, errno);
+      datagrams = new IoUringDatagrams(this, arena, errno, IoUringDatagrams.configuredBufferCount());
     }
     return datagrams.open(family);
+  }
+
+  /** Registers another provided-buffer ring as {@code group}, with the ring this loop polls. */
+  void registerBuffers(BufferRing ring, short group) throws IOException {
+    ring.register(this.ring, arena, group);
+  }
+
+  /** The datagram sockets' shared state, or {@code null} before the first; for tests. */
+  IoUringDatagrams datagrams() {
+    return datagrams;
   }
 
   /**
@@ -454,6 +467,9 @@ final class IoUringBackend implements Backend, zloop.posix.PosixProcessBackend {
     if (quiet) {
       orphans.releaseAll();
       buffers.close();
+      if (datagrams != null) {
+        datagrams.release();
+      }
       arena.close();
     } else if (drained == DRAIN_TIMED_OUT) {
       context.reportError(

@@ -92,13 +92,40 @@ public final class Datagrams {
       if (remote != null) {
         socket.connect(remote);
       }
-      P protocol = Objects.requireNonNull(factory.get(), "the protocol factory returned null");
-      LoopDatagramTransport transport = new LoopDatagramTransport(loop, socket, protocol);
-      transport.start(() -> result.tryComplete(new DatagramEndpoint<>(transport, protocol)));
+      serve(factory, socket, result);
     } catch (IOException | RuntimeException e) {
       socket.handle.close();
       throw e;
     }
+  }
+
+  /** {@code createDatagramEndpoint(sock=)}: a transport over the user's own datagram socket. */
+  public <P extends DatagramProtocol> Future<DatagramEndpoint<P>> createEndpoint(
+      Supplier<P> factory, NetSocket s) {
+    Objects.requireNonNull(factory, "protocolFactory");
+    UserDatagramSocket socket = UserDatagramSocket.freeOf(loop, s);
+    if (!socket.isOpen()) {
+      throw new IllegalArgumentException("the socket is closed: " + s);
+    }
+    if (socket.receiving != null || socket.sending != null) {
+      throw new IllegalStateException(
+          "a sockRecvFrom or sockSendTo waits on this socket; it cannot be given to a transport");
+    }
+    LoopFuture<DatagramEndpoint<P>> result = new LoopFuture<>(loop);
+    try {
+      serve(factory, socket, result);
+    } catch (RuntimeException e) {
+      result.tryFail(e); // the factory failed: the socket stays the caller's
+    }
+    return result;
+  }
+
+  /** Makes the protocol and the transport that owns {@code socket} from now on. */
+  private <P extends DatagramProtocol> void serve(
+      Supplier<P> factory, UserDatagramSocket socket, LoopFuture<DatagramEndpoint<P>> result) {
+    P protocol = Objects.requireNonNull(factory.get(), "the protocol factory returned null");
+    LoopDatagramTransport transport = new LoopDatagramTransport(loop, socket, protocol);
+    transport.start(() -> result.tryComplete(new DatagramEndpoint<>(transport, protocol)));
   }
 
   /** A JDK Unix address as zloop's; anything else as it is. */
