@@ -49,10 +49,13 @@ public final class EchoReport {
 
   /**
    * The C server of the same model as {@code server}: {@code c-io_uring} for io_uring servers,
-   * {@code c-epoll} for the readiness ones (epoll, kqueue, NIO).
+   * {@code c-epoll} for the readiness ones (epoll, kqueue, NIO); a row measured by another client
+   * ({@code <id>@java}) is compared with the C server under that client.
    */
   static String cReference(String server) {
-    return server.contains("io_uring") ? "c-io_uring" : "c-epoll";
+    int at = server.indexOf('@');
+    String client = at < 0 ? "" : server.substring(at);
+    return (server.contains("io_uring") ? "c-io_uring" : "c-epoll") + client;
   }
 
   /** One measured round. */
@@ -325,7 +328,8 @@ public final class EchoReport {
       return "JDK NIO (plain Selector)";
     }
     if (id.startsWith("c-")) {
-      return "C " + id.substring(2) + " (the limit)";
+      String rest = id.substring(2);
+      return "C " + (rest.contains("@") ? rest.replace("@", " (the limit)@") : rest + " (the limit)");
     }
     return id;
   }
