@@ -96,6 +96,17 @@ static void maybe_free(struct conn *c) {
   }
 }
 
+// The connection is over: stop its recv; it is freed once nothing of it is in flight.
+static void drop(struct conn *c) {
+  c->closing = 1;
+  if (c->recv_armed) {
+    struct io_uring_sqe *s = sqe_get();
+    io_uring_prep_cancel64(s, tag(c, KIND_RECV), 0);
+    io_uring_sqe_set_data64(s, 0);
+  }
+  maybe_free(c);
+}
+
 static void rearm_starved(void) {
   while (starved_list != NULL) {
     struct conn *c = starved_list;
@@ -134,26 +145,13 @@ static void on_recv(struct conn *c, struct io_uring_cqe *cqe) {
     }
     return;
   }
-  // 0: the peer closed; another error: the connection is broken
-  c->closing = 1;
-  if (c->recv_armed) {
-    struct io_uring_sqe *s = sqe_get();
-    io_uring_prep_cancel64(s, tag(c, KIND_RECV), 0);
-    io_uring_sqe_set_data64(s, 0);
-  }
-  maybe_free(c);
+  drop(c);  // 0: the peer closed; another error: the connection is broken
 }
 
 static void on_send(struct conn *c, struct io_uring_cqe *cqe) {
   c->sending = 0;
   if (cqe->res < 0) {
-    c->closing = 1;
-    if (c->recv_armed) {
-      struct io_uring_sqe *s = sqe_get();
-      io_uring_prep_cancel64(s, tag(c, KIND_RECV), 0);
-      io_uring_sqe_set_data64(s, 0);
-    }
-    maybe_free(c);
+    drop(c);
     return;
   }
   int bid = c->head;
