@@ -27,8 +27,12 @@ import java.util.SplittableRandom;
  *
  * <pre>
  * java ... zloop.bench.echo.EchoClient --size 1024 --conns 8 --warmup 10 --duration 2.5 --rounds 3 \
- *     --out results.tsv --run full --clk-tck 100  NAME:PORT:PID ...
+ *     --out results.tsv --run full --clk-tck 100 [--read-size 1048576]  NAME:PORT:PID ...
  * </pre>
+ *
+ * <p>{@code scripts/bench} runs the C client ({@code bench/c/echo_client.c}, the same options and
+ * lines) by default; this one stays for {@code --client java}, to compare the two load generators.
+ * {@code --read-size} is the size of the one read buffer (1 MiB unless told).
  *
  * For each server: a correctness check (random bytes, compared), then {@code --warmup} seconds of
  * load (the JIT's time), then {@code --rounds} rounds that measure every server once for {@code
@@ -56,9 +60,10 @@ public final class EchoClient {
   private final int conns;
   private final double clkTck;
   private final ByteBuffer message;
-  private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(1024 * 1024);
+  private final ByteBuffer readBuffer;
 
-  private EchoClient(String host, int size, int conns, double clkTck) {
+  private EchoClient(String host, int size, int conns, double clkTck, int readSize) {
+    this.readBuffer = ByteBuffer.allocateDirect(readSize);
     this.host = host;
     this.size = size;
     this.conns = conns;
@@ -106,7 +111,12 @@ public final class EchoClient {
     String run = a.get("run", "run");
     Path out = Path.of(a.get("out", "echo-results.tsv"));
     EchoClient client =
-        new EchoClient(a.get("host", "127.0.0.1"), size, conns, a.getDouble("clk-tck", 100));
+        new EchoClient(
+            a.get("host", "127.0.0.1"),
+            size,
+            conns,
+            a.getDouble("clk-tck", 100),
+            a.getInt("read-size", 1024 * 1024));
     List<Target> targets = new ArrayList<>();
     for (String s : a.operands()) {
       targets.add(Target.parse(s));

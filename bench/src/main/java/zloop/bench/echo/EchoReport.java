@@ -20,17 +20,43 @@ import java.util.TreeSet;
  *     results.tsv [other-pass.tsv ...]
  * </pre>
  *
- * The first results file is the report's; each further one is another pass of the same matrix, shown
- * beside it for the sizes both have (best req/s of each pass and how far apart they are). {@code
+ * A cell is one message size at one connection count. Each cell shows every server's best req/s,
+ * its server CPU µs per echo, the ratio to Netty's best transport in that cell, and the ratio to the
+ * C server of the same model ({@link #cReference}: io_uring servers against {@code c-io_uring},
+ * the readiness servers — epoll, kqueue, NIO — against {@code c-epoll}).
+ *
+ * <p>The first results file is the report's; each further one is another pass of the same matrix, shown
+ * beside it for the cells both have (best req/s of each pass and how far apart they are). {@code
  * --meta} is {@code key: value} lines (command, machine, load averages, settings) printed at the top;
  * without it they come from the first results file's {@code # key: value} lines, which {@code
  * scripts/bench} writes there, so a report can be made again from its TSV alone. {@code --append}
  * adds a Markdown file at the end; {@code --readme-table} writes the matrix tables alone to a file.
  */
 public final class EchoReport {
-  static final String BASELINE = "netty-epoll";
-
   private EchoReport() {}
+
+  /** One cell of the matrix: a message size at a connection count, ordered by size then count. */
+  record Key(int size, int conns) implements Comparable<Key> {
+    @Override
+    public int compareTo(Key o) {
+      return size != o.size ? Integer.compare(size, o.size) : Integer.compare(conns, o.conns);
+    }
+
+    String label() {
+      return sizeName(size) + " × " + conns + " conns";
+    }
+  }
+
+  /**
+   * The C server of the same model as {@code server}: {@code c-io_uring} for io_uring servers,
+   * {@code c-epoll} for the readiness ones (epoll, kqueue, NIO); a row measured by another client
+   * ({@code <id>@java}) is compared with the C server under that client.
+   */
+  static String cReference(String server) {
+    int at = server.indexOf('@');
+    String client = at < 0 ? "" : server.substring(at);
+    return (server.contains("io_uring") ? "c-io_uring" : "c-epoll") + client;
+  }
 
   /** One measured round. */
   record Row(
@@ -113,25 +139,52 @@ public final class EchoReport {
     final String name;
     String run;
     final Map<String, String> meta = new LinkedHashMap<>();
-    final Map<Integer, Map<String, Cell>> bySize = new LinkedHashMap<>();
+    final Map<Key, Map<String, Cell>> byKey = new LinkedHashMap<>();
     final List<String> servers = new ArrayList<>();
+    final TreeSet<Key> keys = new TreeSet<>();
     final TreeSet<Integer> sizes = new TreeSet<>();
+    final TreeSet<Integer> connCounts = new TreeSet<>();
     int rounds;
-    int conns;
 
     Table(String name) {
       this.name = name;
     }
 
-    Cell cell(int size, String server) {
-      Map<String, Cell> m = bySize.get(size);
+    Cell cell(Key k, String server) {
+      Map<String, Cell> m = byKey.get(k);
       return m == null ? null : m.get(server);
     }
 
-    double ratio(int size, String server) {
-      Cell c = cell(size, server);
-      Cell b = cell(size, BASELINE);
-      return c == null || b == null || b.best() <= 0 ? Double.NaN : c.best() / b.best();
+    /** Netty's best transport in this cell (the highest best req/s), or null without Netty. */
+    Cell nettyBest(Key k) {
+      Cell best = null;
+      for (Cell c : byKey.getOrDefault(k, Map.of()).values()) {
+        if (c.server().startsWith("netty-") && c.best() > 0 && (best == null || c.best() > best.best())) {
+          best = c;
+        }
+      }
+      return best;
+    }
+
+    double ratioToNetty(Key k, String server) {
+      return ratio(cell(k, server), nettyBest(k));
+    }
+
+    double ratioToC(Key k, String server) {
+      return ratio(cell(k, server), cell(k, cReference(server)));
+    }
+
+    /** CPU µs per echo against the C server of the same model (above 1: costs more). */
+    double cpuRatioToC(Key k, String server) {
+      Cell c = cell(k, server);
+      Cell r = cell(k, cReference(server));
+      return c == null || r == null || !(r.cpuUs() > 0) ? Double.NaN : c.cpuUs() / r.cpuUs();
+    }
+
+    private static double ratio(Cell c, Cell base) {
+      return c == null || base == null || base.best() <= 0 || c.rounds() == 0
+          ? Double.NaN
+          : c.best() / base.best();
     }
   }
 
@@ -175,7 +228,7 @@ public final class EchoReport {
   }
 
   static Table load(Path file) throws IOException {
-    Map<Integer, Map<String, List<Row>>> rows = new LinkedHashMap<>();
+    Map<Key, Map<String, List<Row>>> rows = new LinkedHashMap<>();
     String fileName = file.getFileName().toString();
     Table t = new Table(fileName.endsWith(".tsv") ? fileName.substring(0, fileName.length() - 4) : fileName);
     for (String l : Files.readAllLines(file, StandardCharsets.UTF_8)) {
@@ -196,19 +249,21 @@ public final class EchoReport {
       if (!t.servers.contains(r.server())) {
         t.servers.add(r.server());
       }
+      Key key = new Key(r.size(), r.conns());
+      t.keys.add(key);
       t.sizes.add(r.size());
-      t.conns = r.conns();
-      rows.computeIfAbsent(r.size(), k -> new LinkedHashMap<>())
+      t.connCounts.add(r.conns());
+      rows.computeIfAbsent(key, k -> new LinkedHashMap<>())
           .computeIfAbsent(r.server(), k -> new ArrayList<>())
           .add(r);
     }
-    for (var bySize : rows.entrySet()) {
+    for (var byKey : rows.entrySet()) {
       Map<String, Cell> cells = new LinkedHashMap<>();
-      for (var e : bySize.getValue().entrySet()) {
-        cells.put(e.getKey(), cell(bySize.getKey(), e.getKey(), e.getValue()));
+      for (var e : byKey.getValue().entrySet()) {
+        cells.put(e.getKey(), cell(byKey.getKey().size(), e.getKey(), e.getValue()));
         t.rounds = Math.max(t.rounds, cells.get(e.getKey()).rounds());
       }
-      t.bySize.put(bySize.getKey(), cells);
+      t.byKey.put(byKey.getKey(), cells);
     }
     return t;
   }
@@ -272,6 +327,10 @@ public final class EchoReport {
     if (id.equals("jdk-nio")) {
       return "JDK NIO (plain Selector)";
     }
+    if (id.startsWith("c-")) {
+      String rest = id.substring(2);
+      return "C " + (rest.contains("@") ? rest.replace("@", " (the limit)@") : rest + " (the limit)");
+    }
     return id;
   }
 
@@ -300,37 +359,43 @@ public final class EchoReport {
     return Double.isNaN(v) ? "–" : fmt("%.0f%%", 100 * v);
   }
 
-  /** The two matrix tables (req/s with ratios; CPU µs/req), as the README shows them. */
+  /**
+   * The matrix as the README shows it: one table per connection count, a column group per size
+   * (best req/s, × Netty's best transport, × the C server of the same model, CPU µs per echo).
+   */
   static String matrixTables(Table t) {
     StringBuilder b = new StringBuilder();
-    b.append("| server |");
-    for (int s : t.sizes) {
-      b.append(" ").append(sizeName(s)).append(" req/s (× Netty epoll) | CPU µs/req (user) |");
-    }
-    b.append("\n| --- |");
-    for (int ignored : t.sizes) {
-      b.append(" ---: | ---: |");
-    }
-    b.append('\n');
-    for (String server : t.servers) {
-      b.append("| ").append(displayName(server)).append(" |");
+    for (int conns : t.connCounts) {
+      b.append("**").append(conns).append(" connections**\n\n| server |");
       for (int s : t.sizes) {
-        Cell c = t.cell(s, server);
-        if (c == null) {
-          b.append(" | |");
-        } else if (c.rounds() == 0) {
-          b.append(" failed | – |");
-        } else {
-          b.append(' ')
-              .append(num(c.best()))
-              .append(" (")
-              .append(ratio(t.ratio(s, server)))
-              .append(") | ")
-              .append(us(c.cpuUs()))
-              .append(" (")
-              .append(us(c.userUs()))
-              .append(") |");
+        String n = sizeName(s);
+        b.append(fmt(" %1$s req/s | %1$s × Netty | %1$s × C | %1$s CPU µs/req |", n));
+      }
+      b.append("\n| --- |");
+      for (int ignored : t.sizes) {
+        b.append(" ---: | ---: | ---: | ---: |");
+      }
+      b.append('\n');
+      for (String server : t.servers) {
+        b.append("| ").append(displayName(server)).append(" |");
+        for (int s : t.sizes) {
+          Key k = new Key(s, conns);
+          Cell c = t.cell(k, server);
+          if (c == null) {
+            b.append(" | | | |");
+          } else if (c.rounds() == 0) {
+            b.append(" failed | – | – | – |");
+          } else {
+            b.append(
+                fmt(
+                    " %s | %s | %s | %s |",
+                    num(c.best()),
+                    ratio(t.ratioToNetty(k, server)),
+                    ratio(t.ratioToC(k, server)),
+                    us(c.cpuUs())));
+          }
         }
+        b.append('\n');
       }
       b.append('\n');
     }
@@ -352,37 +417,38 @@ public final class EchoReport {
     }
     b.append(
         fmt(
-            "## req/s (best of %d rounds) with the ratio to Netty epoll, and server CPU µs per request\n\n",
+            "## req/s (best of %d rounds), the ratios to Netty's best and to the C server, and server CPU µs per request\n\n",
             t.rounds));
     b.append(
-        fmt(
-            "%d connections, uvloop's echo protocol. req/s: the best round; ×: that best divided by"
-                + " Netty epoll's best. CPU µs/req: the server process's utime+stime per echoed"
-                + " message, median of the rounds (lower is better; it includes the server's JIT and"
-                + " GC threads); (user): the utime part alone — the rest is the kernel's, much of it"
-                + " loopback TCP that is the same for every server.\n\n",
-            t.conns));
+        "uvloop's echo protocol. req/s: the best round; × Netty: that best divided by the best of"
+            + " Netty's transports in the same cell (size and connection count); × C: divided by the C"
+            + " server of the same model (io_uring servers by C io_uring, epoll, kqueue and NIO"
+            + " servers by C epoll). CPU µs/req: the server process's utime+stime per echoed"
+            + " message, median of the rounds (lower is better; it includes the server's JIT and"
+            + " GC threads).\n\n");
     b.append(matrixTables(t)).append('\n');
-    for (int s : t.sizes) {
-      b.append("### ").append(sizeName(s)).append(" in detail\n\n");
+    for (Key k : t.keys) {
+      b.append("### ").append(k.label()).append(" in detail\n\n");
       b.append(
-          "| server | best req/s | × Netty epoll | median req/s | min req/s | spread (best−min)/best"
+          "| server | best req/s | × Netty best | × C same model | CPU × C | median req/s | min req/s | spread (best−min)/best"
               + " | server CPU µs/req | of it user | server CPU busy (best round) | client CPU µs/req |"
               + " client CPU busy (best round) | client reads/req | max RTT ms | stalls | status |\n");
       b.append(
           "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-              + " --- |\n");
+              + " ---: | ---: | --- |\n");
       for (String server : t.servers) {
-        Cell c = t.cell(s, server);
+        Cell c = t.cell(k, server);
         if (c == null) {
           continue;
         }
         b.append(
             fmt(
-                "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %.1f | %d | %s |\n",
+                "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %.1f | %d | %s |\n",
                 displayName(server),
                 num(c.best()),
-                ratio(t.ratio(s, server)),
+                ratio(t.ratioToNetty(k, server)),
+                ratio(t.ratioToC(k, server)),
+                ratio(t.cpuRatioToC(k, server)),
                 num(c.median()),
                 num(c.min()),
                 pct(c.spread()),
@@ -400,23 +466,23 @@ public final class EchoReport {
     }
     for (int p = 1; p < passes.size(); p++) {
       Table o = passes.get(p);
-      for (int s : t.sizes) {
-        if (!o.sizes.contains(s)) {
+      for (Key k : t.keys) {
+        if (!o.keys.contains(k)) {
           continue;
         }
         String tn = t.run != null && o.run != null && !t.run.equals(o.run) ? t.run : t.name;
         String on = t.run != null && o.run != null && !t.run.equals(o.run) ? o.run : o.name;
-        b.append(fmt("### %s: this pass (`%s`) beside `%s` (%s.tsv)\n\n", sizeName(s), tn, on, o.name));
+        b.append(fmt("### %s: this pass (`%s`) beside `%s` (%s.tsv)\n\n", k.label(), tn, on, o.name));
         b.append(
             fmt(
-                "| server | best req/s, `%1$s` | best req/s, `%2$s` | `%1$s` vs `%2$s` | × Netty epoll,"
-                    + " `%1$s` | × Netty epoll, `%2$s` | CPU µs/req, `%1$s` | CPU µs/req, `%2$s` |\n",
+                "| server | best req/s, `%1$s` | best req/s, `%2$s` | `%1$s` vs `%2$s` | × Netty best,"
+                    + " `%1$s` | × Netty best, `%2$s` | CPU µs/req, `%1$s` | CPU µs/req, `%2$s` |\n",
                 tn,
                 on));
         b.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (String server : t.servers) {
-          Cell c = t.cell(s, server);
-          Cell d = o.cell(s, server);
+          Cell c = t.cell(k, server);
+          Cell d = o.cell(k, server);
           if (c == null || d == null) {
             continue;
           }
@@ -428,8 +494,8 @@ public final class EchoReport {
                   num(c.best()),
                   num(d.best()),
                   Double.isNaN(diff) ? "–" : fmt("%+.0f%%", 100 * diff),
-                  ratio(t.ratio(s, server)),
-                  ratio(o.ratio(s, server)),
+                  ratio(t.ratioToNetty(k, server)),
+                  ratio(o.ratioToNetty(k, server)),
                   us(c.cpuUs()),
                   us(d.cpuUs())));
         }
@@ -452,6 +518,9 @@ public final class EchoReport {
     if (server.startsWith("netty-")) {
       return "#ff7f0e";
     }
+    if (server.startsWith("c-")) {
+      return "#d62728";
+    }
     return "#7f7f7f";
   }
 
@@ -463,23 +532,23 @@ public final class EchoReport {
   static String svg(Table t, String title) {
     int labelW = 190;
     int barW = 400;
-    int gap = 150;
+    int gap = 190;
     int cpuW = 200;
     int rowH = 18;
     int width = labelW + barW + gap + cpuW + 110;
     int y = 40;
     StringBuilder body = new StringBuilder();
-    for (int s : t.sizes) {
-      Map<String, Cell> cells = t.bySize.get(s);
+    for (Key k : t.keys) {
+      Map<String, Cell> cells = t.byKey.get(k);
       double maxRate = cells.values().stream().mapToDouble(Cell::best).max().orElse(1);
       double maxCpu =
           cells.values().stream().mapToDouble(Cell::cpuUs).filter(v -> !Double.isNaN(v)).max().orElse(1);
       body.append(
           fmt(
-              "<text x=\"10\" y=\"%d\" class=\"h\">%s — req/s, best of %d (whisker: worst round), ×"
-                  + " Netty epoll</text>\n",
+              "<text x=\"10\" y=\"%d\" class=\"h\">%s — req/s, best of %d (whisker: worst round),"
+                  + " × Netty best, × C same model</text>\n",
               y + 14,
-              sizeName(s),
+              k.label(),
               t.rounds));
       body.append(
           fmt(
@@ -522,11 +591,12 @@ public final class EchoReport {
                 y + rowH / 2));
         body.append(
             fmt(
-                "<text x=\"%.1f\" y=\"%d\">%s  %s</text>\n",
+                "<text x=\"%.1f\" y=\"%d\">%s  %s N  %s C</text>\n",
                 labelW + w + 4,
                 y + 13,
                 num(c.best()),
-                ratio(t.ratio(s, server))));
+                ratio(t.ratioToNetty(k, server)),
+                ratio(t.ratioToC(k, server))));
         if (!Double.isNaN(c.cpuUs())) {
           double cw = cpuW * c.cpuUs() / maxCpu;
           body.append(

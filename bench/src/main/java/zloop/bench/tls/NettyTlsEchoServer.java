@@ -17,6 +17,7 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -28,13 +29,17 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Netty 4.2's TLS echo server: one event-loop thread ({@code MultiThreadIoEventLoopGroup(1, ...)})
  * for accept and I/O, {@code SslHandler} from {@code SslContextBuilder.forServer(cert,
- * key).sslProvider(SslProvider.JDK)}, TLSv1.3 only, {@code write} in {@code channelRead}, {@code
+ * key).sslProvider(...)}, TLSv1.3 only, {@code write} in {@code channelRead}, {@code
  * flush} in {@code channelReadComplete}, {@code TCP_NODELAY}. Run with {@code
  * --sun-misc-unsafe-memory-access=allow}.
  *
  * <pre>
- * java ... zloop.bench.tls.NettyTlsEchoServer --transport epoll|nio --port 27211 --cert C.pem --key K.pem
+ * java ... zloop.bench.tls.NettyTlsEchoServer --transport epoll|nio [--provider jdk|openssl] --port 27211 --cert C.pem --key K.pem
  * </pre>
+ *
+ * <p>{@code --provider jdk} (the default) is the JDK's {@code SSLEngine}, the engine zloop.tls runs
+ * on too; {@code openssl} is netty-tcnative's BoringSSL ({@code SslProvider.OPENSSL}), what Netty's
+ * users run in production. An OpenSSL that does not load is an error, never a silent JDK fallback.
  */
 public final class NettyTlsEchoServer {
   private NettyTlsEchoServer() {}
@@ -45,9 +50,10 @@ public final class NettyTlsEchoServer {
     String transport = a.getOrDefault("transport", "epoll");
     String host = a.getOrDefault("host", "127.0.0.1");
     int port = Integer.parseInt(a.getOrDefault("port", "27211"));
+    SslProvider provider = provider(a.getOrDefault("provider", "jdk"));
     SslContext ssl =
         SslContextBuilder.forServer(new File(a.get("cert")), new File(a.get("key")))
-            .sslProvider(SslProvider.JDK)
+            .sslProvider(provider)
             .protocols("TLSv1.3")
             .build();
     IoHandlerFactory io;
@@ -83,12 +89,26 @@ public final class NettyTlsEchoServer {
               .sync()
               .channel();
       System.out.printf(
-          Locale.ROOT, "ready: netty %s TLS (%s) on %s%n", transport, SslProvider.JDK, server.localAddress());
+          Locale.ROOT, "ready: netty %s TLS (%s) on %s%n", transport, provider, server.localAddress());
       System.out.flush();
       server.closeFuture().sync();
     } finally {
       group.shutdownGracefully();
     }
+  }
+
+  private static SslProvider provider(String name) {
+    return switch (name) {
+      case "jdk" -> SslProvider.JDK;
+      case "openssl" -> {
+        if (!OpenSsl.isAvailable()) {
+          throw new IllegalStateException(
+              "--provider openssl: netty-tcnative did not load", OpenSsl.unavailabilityCause());
+        }
+        yield SslProvider.OPENSSL;
+      }
+      default -> throw new IllegalArgumentException("--provider is jdk or openssl, not " + name);
+    };
   }
 
   /** Writes what it reads; flushes once per read batch. */
