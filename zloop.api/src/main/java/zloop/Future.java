@@ -224,7 +224,9 @@ public interface Future<T> extends java.util.concurrent.Future<T> {
    * throws, since waiting there would block the event loop forever.
    *
    * @return the value the future succeeded with
-   * @throws CancellationException if the future was cancelled, or the waiting task was
+   * @throws CancellationException if the future was cancelled, or the waiting task was, or the
+   *     waiting thread (a task's too) was interrupted while the future was pending: then the
+   *     interrupt status stays set and the future is left alone
    * @throws CompletionException whose cause is the exception the future failed with, checked or
    *     unchecked (see the exception model above)
    * @throws IllegalStateException on a loop thread outside a task ("would block the event loop")

@@ -152,7 +152,9 @@ public final class EchoServer {
 
   /** Echoes from its own buffer, which the kernel reads into; bounded like {@link Echo}. */
   static final class BufferedEcho implements BufferedProtocol, ReadingFollowsWriting {
-    private final ByteBuffer buffer = ByteBuffer.allocateDirect(256 * 1024);
+    // Allocated on the first read, not per connection: a client that connects and leaves at once
+    // (thousands of them) must not make the JVM reserve and free direct memory each time.
+    private ByteBuffer buffer;
     private Transport transport;
 
     @Override
@@ -167,6 +169,9 @@ public final class EchoServer {
 
     @Override
     public ByteBuffer getBuffer(int sizeHint) {
+      if (buffer == null) {
+        buffer = ByteBuffer.allocateDirect(256 * 1024);
+      }
       return buffer.clear();
     }
 

@@ -416,4 +416,38 @@ class ConditionTest {
           });
     }
   }
+
+  /**
+   * As above, with the waiter waiting through {@code get()} instead of {@code join()}: the unused
+   * signal is handed on too (it used to be lost, leaving the second waiter parked for good).
+   */
+  @BackendTest
+  void aWaiterInGetCancelledAfterItsWaitCompletedPassesTheSignalOn(String backend) {
+    try (EventLoop loop = Backends.open(backend)) {
+      Condition cond = loop.createCondition();
+      List<Integer> result = new ArrayList<>();
+      loop.runUntilComplete(
+          () -> {
+            Task<Boolean> t1 =
+                loop.createTask(
+                    () -> {
+                      cond.acquire().join();
+                      cond.await().get();
+                      result.add(1);
+                      return true;
+                    });
+            Task<Boolean> t2 = waiter(loop, cond, result, 2, true);
+            yieldTurn(loop);
+            cond.acquire().join();
+            cond.signal(1);
+            cond.release(); // t1 takes the lock back: its wait is complete ...
+            t1.cancel(); // ... and its task is cancelled before it resumes from get()
+            assertThrows(CancellationException.class, t1::join);
+            cond.release(); // for t1, which its body did not release
+            assertTrue(loop.waitFor(t2, Duration.ofSeconds(30)).join(), "t2 got the handed-on signal");
+            assertEquals(List.of(2), result);
+            return null;
+          });
+    }
+  }
 }

@@ -306,6 +306,50 @@ class FutureJdkTest {
     }
   }
 
+  /**
+   * A task whose thread is interrupted and then joins a pending future ends the join with a
+   * cancellation, keeping the interrupt set, as join does on any other thread. It used to spin:
+   * every park returned at once on the interrupt, and the loop thread carrying the task never got
+   * back (so the loop runs on a daemon thread here, and a loop that never returns fails the test
+   * instead of hanging it).
+   */
+  @BackendTest
+  void anInterruptedJoinInATaskThrowsAndKeepsTheInterrupt(String backend) throws Exception {
+    try (EventLoop loop = Backends.open(backend)) {
+      Future<String> never = loop.createFuture();
+      AtomicReference<Object> outcome = new AtomicReference<>();
+      Thread runner =
+          Thread.ofPlatform()
+              .daemon()
+              .start(
+                  () -> {
+                    Task<String> waiter =
+                        loop.createTask(
+                            () -> {
+                              Thread.currentThread().interrupt();
+                              try {
+                                never.join();
+                                return "joined";
+                              } catch (CancellationException e) {
+                                return e.getMessage()
+                                    + ", interrupt kept: "
+                                    + Thread.currentThread().isInterrupted();
+                              }
+                            });
+                    try {
+                      outcome.set(loop.runUntilComplete(waiter));
+                    } catch (RuntimeException e) {
+                      outcome.set(e);
+                    }
+                  });
+      runner.join(Duration.ofSeconds(30));
+      assertFalse(runner.isAlive(), "the loop never came back from the task's interrupted join");
+      assertEquals("join() was interrupted, interrupt kept: true", outcome.get());
+      assertFalse(never.isDone(), "an interrupted join leaves the future alone");
+      never.cancel();
+    }
+  }
+
   @BackendTest
   void cancellingATaskWaitingInGetCancelsTheFutureAsJoinDoes(String backend) {
     try (EventLoop loop = Backends.open(backend)) {

@@ -514,6 +514,32 @@ class QueueTest {
     }
   }
 
+  /**
+   * An item handed to a getter whose task is then cancelled, after an immediate shutdown, is
+   * dropped and counts as done, as asyncio's shutdown(immediate=True) drops what no getter took
+   * yet (it used to go back into the shut-down queue and keep join() waiting).
+   */
+  @BackendTest
+  void anItemGivenBackAfterAnImmediateShutdownIsDropped(String backend) {
+    try (EventLoop loop = Backends.open(backend)) {
+      Queue<Integer> q = loop.createQueue(0);
+      loop.runUntilComplete(
+          () -> {
+            Task<Integer> reader = loop.createTask(() -> q.get().join());
+            yieldTurn(loop);
+            q.putNowait(1); // handed to the reader, which has not resumed yet
+            Future<Void> join = q.join();
+            q.shutdown(true);
+            reader.cancel();
+            assertThrows(CancellationException.class, reader::join);
+            assertEquals(0, q.size(), "the given-back item stays out of a drained queue");
+            join.join(); // counted as done
+            JoinFailure.assertJoinFails(QueueShutDownException.class, () -> q.get().join());
+            return null;
+          });
+    }
+  }
+
   /** shutdown(immediate) fails a getter that waits, at once. */
   @BackendTest
   void immediateShutdownFailsWaitingGettersAndPutters(String backend) {

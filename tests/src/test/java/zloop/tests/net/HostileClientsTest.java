@@ -60,7 +60,7 @@ class HostileClientsTest {
   /** A non-reading client gives up pushing once the server took nothing for this long. */
   private static final long STALL_MILLIS = 3_000;
   private static final int RESETS = 200;
-  private static final int CYCLES = 5_000;
+  private static final int CYCLES = 2_000;
   private static final int TLS_CLIENTS = 20;
   private static final int THREADS = 4;
   private static final int READ_TIMEOUT_MILLIS = 30_000;

@@ -1,6 +1,9 @@
 package zloop.engine.sync;
 
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import zloop.engine.task.LoopFuture;
 
@@ -12,7 +15,7 @@ import zloop.engine.task.LoopFuture;
  * <p>So {@link #cancel} does not end it at once: it leaves the condition's queue and ends
  * cancelled once the lock is held (a waiting task stays parked until then, as for {@code
  * waitFor}'s future). A waiter that was signalled and then cancelled passes the signal on to the
- * next waiter, here or in {@link #join()} (cancelled after it completed): asyncio's {@code
+ * next waiter, here or in {@link #join()} and the {@code get} methods (cancelled after it completed): asyncio's {@code
  * self._notify(1)} on the way out.
  */
 final class ConditionWaiter extends LoopFuture<Void> {
@@ -91,16 +94,44 @@ final class ConditionWaiter extends LoopFuture<Void> {
     try {
       return super.join();
     } catch (CancellationException e) {
-      if (completedNormally) {
-        // Completed, then its task was cancelled before it resumed: hand the signal on, on the
-        // condition's loop (a task of another loop may have joined this future).
-        if (loop.inLoopThread()) {
-          condition.wake(1);
-        } else {
-          loop.callSoonThreadSafe(() -> condition.wake(1));
-        }
-      }
+      handOnAnUnusedSignal();
       throw e;
+    }
+  }
+
+  @Override
+  public Void get() throws InterruptedException, ExecutionException {
+    try {
+      return super.get();
+    } catch (CancellationException e) {
+      handOnAnUnusedSignal();
+      throw e;
+    }
+  }
+
+  @Override
+  public Void get(long timeout, TimeUnit unit)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    try {
+      return super.get(timeout, unit);
+    } catch (CancellationException e) {
+      handOnAnUnusedSignal();
+      throw e;
+    }
+  }
+
+  /**
+   * A wait that completed, then saw its task cancelled before it resumed, hands the signal on, on
+   * the condition's loop (a task of another loop may have waited on this future).
+   */
+  private void handOnAnUnusedSignal() {
+    if (!completedNormally) {
+      return;
+    }
+    if (loop.inLoopThread()) {
+      condition.wake(1);
+    } else {
+      loop.callSoonThreadSafe(() -> condition.wake(1));
     }
   }
 

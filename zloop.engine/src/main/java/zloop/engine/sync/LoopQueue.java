@@ -23,6 +23,8 @@ final class LoopQueue<T> extends Primitive implements Queue<T> {
   private final LoopEvent finished;
   private int unfinished;
   private boolean shutDown;
+  /** Set by {@code shutdown(true)}: from then on an item given back is dropped, not queued. */
+  private boolean drained;
 
   LoopQueue(Loop loop, int maxsize, ItemStore<T> store) {
     super(loop);
@@ -159,6 +161,7 @@ final class LoopQueue<T> extends Primitive implements Queue<T> {
     checkLoop();
     shutDown = true;
     if (immediate) {
+      drained = true;
       for (int n = store.size(); n > 0; n--) {
         if (unfinished > 0) {
           finishOne(); // each dropped item counts as done, which may end a join()
@@ -219,6 +222,14 @@ final class LoopQueue<T> extends Primitive implements Queue<T> {
       if (store.removeIdentical((T) p.item)) {
         finishOne();
         admitPutter();
+      }
+      return;
+    }
+    if (drained) {
+      // Handed over before an immediate shutdown, which would have dropped it had the getter not
+      // had it yet (asyncio's getters take items from the queue itself): drop it now, as done.
+      if (unfinished > 0) {
+        finishOne();
       }
       return;
     }

@@ -105,22 +105,27 @@ public final class LoopTask<T> extends LoopFuture<T> implements Task<T> {
 
   /** Parks this task until the future is done; the body of {@code future.join()} in a task. */
   <R> R await(LoopFuture<R> future) {
-    parkOn(future, false, 0, false);
+    if (parkOn(future, false, 0) == LoopFuture.WAIT_INTERRUPTED) {
+      // As join on any other thread: the interrupt stays set and the future is left alone. A
+      // wait that ignored it would spin, since park returns at once while the flag is set.
+      Thread.currentThread().interrupt();
+      throw new CancellationException("join() was interrupted");
+    }
     return future.report();
   }
 
   /**
-   * The wait of {@code future.get(...)} in a task: as {@link #await}, and also ends when the
-   * timeout passes ({@code timed}) or the task's thread is interrupted.
+   * The wait of {@code future.get(...)} in a task: as {@link #await} (which also ends when the
+   * task's thread is interrupted), and also ends when the timeout passes ({@code timed}).
    *
    * @return {@link LoopFuture#WAIT_DONE}, {@link LoopFuture#WAIT_TIMED_OUT} or {@link
    *     LoopFuture#WAIT_INTERRUPTED}
    */
   int awaitForGet(LoopFuture<?> future, boolean timed, long timeoutNanos) {
-    return parkOn(future, timed, timeoutNanos, true);
+    return parkOn(future, timed, timeoutNanos);
   }
 
-  private int parkOn(LoopFuture<?> future, boolean timed, long timeoutNanos, boolean interruptible) {
+  private int parkOn(LoopFuture<?> future, boolean timed, long timeoutNanos) {
     if (future == this) {
       throw new IllegalStateException(describe() + " cannot await on itself");
     }
@@ -144,7 +149,7 @@ public final class LoopTask<T> extends LoopFuture<T> implements Task<T> {
             outcome = LoopFuture.WAIT_TIMED_OUT;
             break;
           }
-          if (interruptible && Thread.interrupted()) {
+          if (Thread.interrupted()) {
             outcome = LoopFuture.WAIT_INTERRUPTED;
             break;
           }
