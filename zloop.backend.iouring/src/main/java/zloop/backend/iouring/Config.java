@@ -15,6 +15,9 @@ package zloop.backend.iouring;
  *     false}: {@code COOP_TASKRUN} only, for testing both ways)
  * @param enterHook sees and answers every {@code io_uring_enter} of the ring, so tests can make it
  *     return errors this kernel never does; {@code null} (always, outside tests): none
+ * @param bundles whether multishot receives ask for bundles ({@code IORING_RECVSEND_BUNDLE}) where
+ *     the kernel has them (Linux 6.10): one completion then carries as many buffers as the bytes
+ *     waiting fill, instead of one completion per buffer
  */
 record Config(
     int sqEntries,
@@ -24,7 +27,29 @@ record Config(
     int completionsPerPoll,
     boolean singleIssuer,
     boolean deferTaskrun,
-    Ring.EnterHook enterHook) {
+    Ring.EnterHook enterHook,
+    boolean bundles) {
+
+  Config(
+      int sqEntries,
+      int cqEntries,
+      int bufferCount,
+      int bufferSize,
+      int completionsPerPoll,
+      boolean singleIssuer,
+      boolean deferTaskrun,
+      Ring.EnterHook enterHook) {
+    this(
+        sqEntries,
+        cqEntries,
+        bufferCount,
+        bufferSize,
+        completionsPerPoll,
+        singleIssuer,
+        deferTaskrun,
+        enterHook,
+        true);
+  }
 
   Config(
       int sqEntries,
@@ -73,6 +98,9 @@ record Config(
   /** System property: bytes per provided receive buffer. */
   static final String BUFFER_SIZE_PROPERTY = "zloop.iouring.bufferSize";
 
+  /** System property: {@code false} for one completion per receive buffer even with bundles. */
+  static final String BUNDLES_PROPERTY = "zloop.iouring.bundles";
+
   /** The smallest ring that proves io_uring works here, for the provider's status probe. */
   static final Config PROBE = new Config(8, 16, 1, 4096, 16, true);
 
@@ -90,7 +118,9 @@ record Config(
         Integer.getInteger(BUFFER_SIZE_PROPERTY, 32 * 1024),
         4096,
         !"false".equals(System.getProperty(SINGLE_ISSUER_PROPERTY)),
-        !"false".equals(System.getProperty(DEFER_TASKRUN_PROPERTY)));
+        !"false".equals(System.getProperty(DEFER_TASKRUN_PROPERTY)),
+        null,
+        !"false".equals(System.getProperty(BUNDLES_PROPERTY)));
   }
 
   /** This configuration with {@code hook} on every enter of the ring, for tests. */
@@ -103,7 +133,22 @@ record Config(
         completionsPerPoll,
         singleIssuer,
         deferTaskrun,
-        hook);
+        hook,
+        bundles);
+  }
+
+  /** This configuration with receive bundles asked for or not, for tests of both paths. */
+  Config withBundles(boolean on) {
+    return new Config(
+        sqEntries,
+        cqEntries,
+        bufferCount,
+        bufferSize,
+        completionsPerPoll,
+        singleIssuer,
+        deferTaskrun,
+        enterHook,
+        on);
   }
 
   /** The setup rung to start from ({@link Ring#RUNGS}). */
