@@ -37,27 +37,6 @@ record Config(
       int bufferSize,
       int completionsPerPoll,
       boolean singleIssuer,
-      boolean deferTaskrun,
-      Ring.EnterHook enterHook) {
-    this(
-        sqEntries,
-        cqEntries,
-        bufferCount,
-        bufferSize,
-        completionsPerPoll,
-        singleIssuer,
-        deferTaskrun,
-        enterHook,
-        true);
-  }
-
-  Config(
-      int sqEntries,
-      int cqEntries,
-      int bufferCount,
-      int bufferSize,
-      int completionsPerPoll,
-      boolean singleIssuer,
       boolean deferTaskrun) {
     this(
         sqEntries,
@@ -67,7 +46,8 @@ record Config(
         completionsPerPoll,
         singleIssuer,
         deferTaskrun,
-        null);
+        null,
+        true);
   }
 
   Config(
@@ -125,6 +105,15 @@ record Config(
 
   /** This configuration with {@code hook} on every enter of the ring, for tests. */
   Config withEnterHook(Ring.EnterHook hook) {
+    return with(hook, bundles);
+  }
+
+  /** This configuration with receive bundles asked for or not, for tests of both paths. */
+  Config withBundles(boolean on) {
+    return with(enterHook, on);
+  }
+
+  private Config with(Ring.EnterHook hook, boolean bundlesOn) {
     return new Config(
         sqEntries,
         cqEntries,
@@ -134,21 +123,7 @@ record Config(
         singleIssuer,
         deferTaskrun,
         hook,
-        bundles);
-  }
-
-  /** This configuration with receive bundles asked for or not, for tests of both paths. */
-  Config withBundles(boolean on) {
-    return new Config(
-        sqEntries,
-        cqEntries,
-        bufferCount,
-        bufferSize,
-        completionsPerPoll,
-        singleIssuer,
-        deferTaskrun,
-        enterHook,
-        on);
+        bundlesOn);
   }
 
   /** The setup rung to start from ({@link Ring#RUNGS}). */

@@ -17,6 +17,8 @@ import zloop.posix.Errno;
  *   <li>{@code null}: a multishot RECV from the provided-buffer ring, armed again only when the
  *       kernel ends it (no {@code IORING_CQE_F_MORE}). Each completion is delivered as a read-only
  *       view of the kernel's buffer, which goes back to the ring as soon as the delivery returns.
+ *       With receive bundles (Linux 6.10) one completion may carry several buffers: those side by
+ *       side in memory go out as one view, so a 100 KiB message is usually one delivery.
  *   <li>a direct buffer (a {@code BufferedProtocol}'s): one RECV straight into it, reported with
  *       {@code onDataInto}.
  *   <li>a heap buffer: one RECV into a provided buffer (at most the heap buffer's room), copied

@@ -49,6 +49,15 @@ class ReceiveBundleTest {
     return crc.getValue();
   }
 
+  /** A connected pair through {@code listener}, with {@code client} and {@code server} on it. */
+  private static Driver.Pair connected(
+      Driver driver, SocketHandle listener, Recorder client, Recorder server) throws IOException {
+    Driver.Pair pair = driver.connect(listener);
+    pair.client().setStreamHandler(client);
+    pair.server().setStreamHandler(server);
+    return pair;
+  }
+
   @Test
   void waitingBytesArriveInOneCompletionAndFewDeliveries() throws IOException {
     try (Driver driver = new Driver(small(true))) {
@@ -76,11 +85,9 @@ class ReceiveBundleTest {
   /** Queues {@code data} in the server's receive queue first, then reads it all; checks it. */
   private static Recorder waitingThenRead(Driver driver, byte[] data) throws IOException {
     SocketHandle listener = driver.listen();
-    Driver.Pair pair = driver.connect(listener);
     Recorder client = new Recorder();
     Recorder server = new Recorder(false);
-    pair.client().setStreamHandler(client);
-    pair.server().setStreamHandler(server);
+    Driver.Pair pair = connected(driver, listener, client, server);
     client.send(pair.client(), data);
     driver.pollUntil(() -> client.written == data.length, "the message in the server's queue");
     pair.server().startReading();
@@ -102,11 +109,9 @@ class ReceiveBundleTest {
 
   private static void transferIntact(Driver driver, SocketHandle listener, byte[] data)
       throws IOException {
-    Driver.Pair pair = driver.connect(listener);
     Recorder client = new Recorder();
     Recorder server = new Recorder(false);
-    pair.client().setStreamHandler(client);
-    pair.server().setStreamHandler(server);
+    Driver.Pair pair = connected(driver, listener, client, server);
     pair.server().startReading();
     client.send(pair.client(), data);
     driver.pollUntil(() -> server.received == data.length, "1 MiB");
@@ -126,11 +131,9 @@ class ReceiveBundleTest {
   void stoppingInsideADeliveryHoldsACopyOfTheRest(boolean bundles) throws IOException {
     try (Driver driver = new Driver(tiny(bundles))) {
       SocketHandle listener = driver.listen();
-      Driver.Pair pair = driver.connect(listener);
       Recorder client = new Recorder();
       Recorder server = new Recorder();
-      pair.client().setStreamHandler(client);
-      pair.server().setStreamHandler(server);
+      Driver.Pair pair = connected(driver, listener, client, server);
       pair.server().startReading();
       driver.poll(0); // the multishot RECV is armed (readBuffer() said null)
 
@@ -168,11 +171,9 @@ class ReceiveBundleTest {
   void aResetInTheMiddleOfAMessageLeavesTheRingWhole(boolean bundles) throws IOException {
     try (Driver driver = new Driver(tiny(bundles))) {
       SocketHandle listener = driver.listen();
-      Driver.Pair pair = driver.connect(listener);
       Recorder client = new Recorder();
       Recorder server = new Recorder(false);
-      pair.client().setStreamHandler(client);
-      pair.server().setStreamHandler(server);
+      Driver.Pair pair = connected(driver, listener, client, server);
       pair.server().startReading();
       byte[] data = random(4 * 1024 * 1024, 7);
       client.send(pair.client(), data);
