@@ -73,8 +73,23 @@ final class BufferRing implements AutoCloseable {
   private final int bufferSize;
   private final ErrnoCapture errno;
 
-  /** One read-only view per buffer, made once: a delivery only moves its limit. */
+  /**
+   * One read-only view per buffer, made once: a delivery only moves its limit. Each runs from its
+   * buffer's start to the end of the mapping, so one view also covers a bundle's run of adjacent
+   * buffers ({@link #view}).
+   */
   private final ByteBuffer[] views;
+
+  /**
+   * For each buffer, the one provided right after it: the kernel takes buffers in the order they
+   * were provided, so a bundle that starts at buffer {@code b} continues with {@code next[b]}. A
+   * link changes only when its buffer is provided again, which is after its completion was
+   * handled, so completions may be handled in any order.
+   */
+  private final int[] next;
+
+  /** The buffer provided last, whose {@link #next} link the next {@link #put} sets; -1 at first. */
+  private int lastPut = -1;
 
   /** zloop's tail, stored to the ring as its low 16 bits. */
   private int tail;
@@ -82,6 +97,7 @@ final class BufferRing implements AutoCloseable {
   /** How many buffers came back after the kernel filled them, for the tests. */
   private long recycled;
   private boolean closed;
+  private boolean bundles;
 
   private BufferRing(
       MemorySegment ring, MemorySegment data, int entries, int bufferSize, ErrnoCapture errno) {
@@ -91,8 +107,9 @@ final class BufferRing implements AutoCloseable {
     this.bufferSize = bufferSize;
     this.errno = errno;
     this.views = new ByteBuffer[entries];
+    this.next = new int[entries];
     for (int bid = 0; bid < entries; bid++) {
-      views[bid] = data.asSlice((long) bid * bufferSize, bufferSize).asByteBuffer().asReadOnlyBuffer();
+      views[bid] = data.asSlice((long) bid * bufferSize).asByteBuffer().asReadOnlyBuffer();
       put(bid);
     }
     publish();
@@ -143,11 +160,69 @@ final class BufferRing implements AutoCloseable {
     }
   }
 
-  /** The first {@code length} bytes of buffer {@code bid}, read-only, valid until recycled. */
+  /**
+   * The first {@code length} bytes from the start of buffer {@code bid}, read-only, position 0,
+   * valid until recycled. {@code length} may run past the buffer into the ones after it in memory
+   * ({@code bid + 1}, ...), for a bundle that filled adjacent buffers.
+   */
   ByteBuffer view(int bid, int length) {
     ByteBuffer v = views[bid];
     v.clear().limit(length);
     return v;
+  }
+
+  /**
+   * How many buffers a receive of {@code res} bytes filled: a bundle fills whole buffers and then
+   * part of one; a receive that returned no bytes consumed none (the kernel leaves the buffer in
+   * the ring).
+   */
+  int spanned(int res) {
+    return res <= 0 ? 0 : (int) ((res + (long) bufferSize - 1) / bufferSize);
+  }
+
+  /**
+   * Receives from this ring come in bundles from now on ({@code IORING_RECVSEND_BUNDLE}): see
+   * {@link #recycleCompleted}.
+   */
+  void useBundles() {
+    bundles = true;
+  }
+
+  boolean bundles() {
+    return bundles;
+  }
+
+  /**
+   * Gives back what one receive completion carrying buffer {@code bid} and {@code res} bytes
+   * consumed: with bundles, the {@link #spanned} buffers from {@code bid} on (none when it
+   * returned no bytes: the kernel then left the buffer in the ring); without, that one buffer.
+   */
+  void recycleCompleted(int bid, int res) {
+    if (bundles) {
+      recycleBundle(bid, spanned(res));
+    } else {
+      recycle(bid);
+    }
+  }
+
+  /** The buffer the kernel takes after {@code bid}: the next one of a bundle that filled both. */
+  int after(int bid) {
+    return next[bid];
+  }
+
+  /**
+   * Gives back the {@code count} buffers of one bundle completion, starting at {@code bid} (the
+   * id its completion named), in the order the kernel filled them.
+   */
+  void recycleBundle(int bid, int count) {
+    int b = bid;
+    for (int i = 0; i < count; i++) {
+      int following = next[b]; // read before put: providing b again relinks the chain
+      put(b);
+      recycled++;
+      b = following;
+    }
+    publish();
   }
 
   /** Whether {@code bid} names one of this ring's buffers. */
@@ -177,6 +252,10 @@ final class BufferRing implements AutoCloseable {
     LEN.set(ring, at, bufferSize);
     BID.set(ring, at, (short) bid);
     tail++;
+    if (lastPut >= 0) {
+      next[lastPut] = bid;
+    }
+    lastPut = bid;
   }
 
   /** A release store: the kernel sees whole entries up to the new tail. */

@@ -117,7 +117,7 @@ final class Completions {
   }
 
   private void unknown(long userData, int res, int flags) {
-    orphans.recycle(flags);
+    orphans.recycle(res, flags);
     context.reportError(
         "io_uring completion for no known operation; dropped",
         new IllegalStateException(

@@ -15,6 +15,9 @@ package zloop.backend.iouring;
  *     false}: {@code COOP_TASKRUN} only, for testing both ways)
  * @param enterHook sees and answers every {@code io_uring_enter} of the ring, so tests can make it
  *     return errors this kernel never does; {@code null} (always, outside tests): none
+ * @param bundles whether multishot receives ask for bundles ({@code IORING_RECVSEND_BUNDLE}) where
+ *     the kernel has them (Linux 6.10): one completion then carries as many buffers as the bytes
+ *     waiting fill, instead of one completion per buffer
  */
 record Config(
     int sqEntries,
@@ -24,7 +27,8 @@ record Config(
     int completionsPerPoll,
     boolean singleIssuer,
     boolean deferTaskrun,
-    Ring.EnterHook enterHook) {
+    Ring.EnterHook enterHook,
+    boolean bundles) {
 
   Config(
       int sqEntries,
@@ -42,7 +46,8 @@ record Config(
         completionsPerPoll,
         singleIssuer,
         deferTaskrun,
-        null);
+        null,
+        true);
   }
 
   Config(
@@ -73,6 +78,9 @@ record Config(
   /** System property: bytes per provided receive buffer. */
   static final String BUFFER_SIZE_PROPERTY = "zloop.iouring.bufferSize";
 
+  /** System property: {@code false} for one completion per receive buffer even with bundles. */
+  static final String BUNDLES_PROPERTY = "zloop.iouring.bundles";
+
   /** The smallest ring that proves io_uring works here, for the provider's status probe. */
   static final Config PROBE = new Config(8, 16, 1, 4096, 16, true);
 
@@ -90,11 +98,22 @@ record Config(
         Integer.getInteger(BUFFER_SIZE_PROPERTY, 32 * 1024),
         4096,
         !"false".equals(System.getProperty(SINGLE_ISSUER_PROPERTY)),
-        !"false".equals(System.getProperty(DEFER_TASKRUN_PROPERTY)));
+        !"false".equals(System.getProperty(DEFER_TASKRUN_PROPERTY)),
+        null,
+        !"false".equals(System.getProperty(BUNDLES_PROPERTY)));
   }
 
   /** This configuration with {@code hook} on every enter of the ring, for tests. */
   Config withEnterHook(Ring.EnterHook hook) {
+    return with(hook, bundles);
+  }
+
+  /** This configuration with receive bundles asked for or not, for tests of both paths. */
+  Config withBundles(boolean on) {
+    return with(enterHook, on);
+  }
+
+  private Config with(Ring.EnterHook hook, boolean bundlesOn) {
     return new Config(
         sqEntries,
         cqEntries,
@@ -103,7 +122,8 @@ record Config(
         completionsPerPoll,
         singleIssuer,
         deferTaskrun,
-        hook);
+        hook,
+        bundlesOn);
   }
 
   /** The setup rung to start from ({@link Ring#RUNGS}). */

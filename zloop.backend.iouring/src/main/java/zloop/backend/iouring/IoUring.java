@@ -79,6 +79,11 @@ final class IoUring {
   static final int IORING_CQE_F_MORE = 1 << 1;
   static final int IORING_CQE_BUFFER_SHIFT = 16;
 
+  // Receive bundles (Linux 6.10): sqe->ioprio of a RECV that fills several provided buffers in one
+  // completion, and the feature bit that says the kernel has them.
+  static final int IORING_RECVSEND_BUNDLE = 1 << 4;
+  static final int IORING_FEAT_RECVSEND_BUNDLE = 1 << 14;
+
   // mmap offsets of the three regions.
   static final long IORING_OFF_SQ_RING = 0L;
   static final long IORING_OFF_CQ_RING = 0x8000000L;

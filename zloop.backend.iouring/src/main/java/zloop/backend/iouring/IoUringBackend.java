@@ -125,6 +125,9 @@ final class IoUringBackend implements Backend, zloop.posix.PosixProcessBackend {
       }
       buffers = BufferRing.create(config.bufferCount(), config.bufferSize(), errno);
       buffers.register(ring, arena);
+      if (config.bundles() && (ring.features() & IoUring.IORING_FEAT_RECVSEND_BUNDLE) != 0) {
+        buffers.useBundles();
+      }
       EventFd eventFd = EventFd.open(arena, errno);
       return new IoUringBackend(context, config, arena, errno, ring, buffers, eventFd);
     } catch (IOException | RuntimeException e) {

@@ -51,7 +51,7 @@ final class Orphans {
 
   /** A completion nobody owns any more (stale or unknown): releases what it carries. */
   void drop(long userData, int res, int flags) {
-    recycle(flags);
+    recycle(res, flags);
     if (UserData.kind(userData) == UserData.ACCEPT && res >= 0) {
       refuse(res);
     }
@@ -60,11 +60,11 @@ final class Orphans {
     }
   }
 
-  /** Gives the provided buffer a completion carries, if any, back to the ring. */
-  void recycle(int flags) {
+  /** Gives the provided buffers a completion carries, if any, back to the ring. */
+  void recycle(int res, int flags) {
     int bid = Cqe.bufferId(flags);
     if (buffers.owns(bid)) {
-      buffers.recycle(bid);
+      buffers.recycleCompleted(bid, res);
     }
   }
 

@@ -17,6 +17,8 @@ import zloop.posix.Errno;
  *   <li>{@code null}: a multishot RECV from the provided-buffer ring, armed again only when the
  *       kernel ends it (no {@code IORING_CQE_F_MORE}). Each completion is delivered as a read-only
  *       view of the kernel's buffer, which goes back to the ring as soon as the delivery returns.
+ *       With receive bundles (Linux 6.10) one completion may carry several buffers: those side by
+ *       side in memory go out as one view, so a 100 KiB message is usually one delivery.
  *   <li>a direct buffer (a {@code BufferedProtocol}'s): one RECV straight into it, reported with
  *       {@code onDataInto}.
  *   <li>a heap buffer: one RECV into a provided buffer (at most the heap buffer's room), copied
@@ -147,7 +149,12 @@ final class Receiver {
     long userData = backend.userData(socket.slot, UserData.RECV);
     if (into == null) {
       Sqe.recvMultishot(
-          submitter.sqes(), submitter.sqe(), socket.fd, BufferRing.GROUP, userData);
+          submitter.sqes(),
+          submitter.sqe(),
+          socket.fd,
+          BufferRing.GROUP,
+          backend.buffers().bundles(),
+          userData);
     } else if (!into.hasRemaining()) {
       socket.fail(new IOException("the protocol's read buffer has no room"));
       return;
@@ -180,7 +187,9 @@ final class Receiver {
         target = null;
         received(bid >= 0 ? buffers.view(bid, res) : lent.slice(lent.position(), res));
       } else if (res > 0) {
-        if (bid >= 0) {
+        if (bid >= 0 && res > buffers.bufferSize()) {
+          receivedBundle(buffers, bid, res);
+        } else if (bid >= 0) {
           received(buffers.view(bid, res));
         } else {
           receivedInto(res);
@@ -192,7 +201,8 @@ final class Receiver {
       }
     } finally {
       if (bid >= 0) {
-        buffers.recycle(bid); // the delivery has returned: nobody looks at those bytes any more
+        // The delivery has returned: nobody looks at those bytes any more.
+        buffers.recycleCompleted(bid, res);
       }
       if (!armed) {
         target = null; // the kernel is done with the protocol's buffer
@@ -234,6 +244,30 @@ final class Receiver {
     }
     if (!canDeliverNow() || !offer(data)) {
       hold(data);
+    }
+  }
+
+  /**
+   * A bundle: {@code res} bytes over the buffers the kernel took from {@code bid} on, in ring
+   * order. Buffers that sit side by side in memory (the usual case: they are provided in id order)
+   * go out as one view, so a large message is one delivery, not one per buffer.
+   */
+  private void receivedBundle(BufferRing buffers, int bid, int res) {
+    int size = buffers.bufferSize();
+    int left = res;
+    int b = bid;
+    while (left > 0) {
+      int start = b;
+      int run = Math.min(left, size);
+      int following = buffers.after(b);
+      while (run < left && following == b + 1) {
+        b = following;
+        run += Math.min(left - run, size);
+        following = buffers.after(b);
+      }
+      left -= run;
+      received(buffers.view(start, run));
+      b = following;
     }
   }
 
@@ -326,7 +360,7 @@ final class Receiver {
     }
     ByteBuffer copy = ByteBuffer.allocate(data.remaining());
     copy.put(data).flip();
-    held.addLast(copy);
+    held.addLast(copy.asReadOnlyBuffer()); // delivered later through onData: read-only, as always
   }
 
   /** Nothing is held: news may go straight to the handler without overtaking older news. */

@@ -74,6 +74,7 @@ final class Ring implements AutoCloseable {
 
   private final int fd;
   private final int flags;
+  private final int features;
   private final ErrnoCapture errno;
   private final List<MemorySegment> mappings;
   private final SubmissionQueue sq;
@@ -94,6 +95,7 @@ final class Ring implements AutoCloseable {
       EnterHook enterHook) {
     this.fd = fd;
     this.flags = Params.get(Params.FLAGS, params);
+    this.features = Params.get(Params.FEATURES, params);
     this.errno = errno;
     this.mappings = mappings;
     this.sq = sq;
@@ -205,6 +207,11 @@ final class Ring implements AutoCloseable {
   /** The setup flags the kernel accepted. */
   int flags() {
     return flags;
+  }
+
+  /** The {@code IORING_FEAT_*} bits the kernel reported at setup. */
+  int features() {
+    return features;
   }
 
   boolean singleIssuer() {

@@ -101,12 +101,16 @@ final class Sqe {
 
   /**
    * A multishot RECV: each time bytes arrive the kernel picks a buffer of {@code group}, fills it
-   * and posts a completion with {@code IORING_CQE_F_MORE} while the receive stays armed.
+   * and posts a completion with {@code IORING_CQE_F_MORE} while the receive stays armed. With
+   * {@code bundle} ({@code IORING_RECVSEND_BUNDLE}, Linux 6.10) one completion may fill several
+   * buffers, taken in ring order, as many as the bytes waiting need.
    */
-  static void recvMultishot(MemorySegment sqes, long at, int fd, short group, long userData) {
+  static void recvMultishot(
+      MemorySegment sqes, long at, int fd, short group, boolean bundle, long userData) {
     head(sqes, at, IoUring.IORING_OP_RECV, fd, userData);
     FLAGS.set(sqes, at, (byte) IoUring.IOSQE_BUFFER_SELECT);
-    IOPRIO.set(sqes, at, (short) IoUring.IORING_RECV_MULTISHOT);
+    int ioprio = IoUring.IORING_RECV_MULTISHOT | (bundle ? IoUring.IORING_RECVSEND_BUNDLE : 0);
+    IOPRIO.set(sqes, at, (short) ioprio);
     BUF_GROUP.set(sqes, at, group);
   }
 

@@ -74,6 +74,9 @@ class IoUringLayoutTest {
         SIZE(io_uring_probe); SIZE(io_uring_probe_op);
         OFF(io_uring_probe, ops_len); OFF(io_uring_probe, ops); OFF(io_uring_probe_op, flags);
 
+        #ifdef IORING_RECVSEND_BUNDLE
+        VALUE(IORING_RECVSEND_BUNDLE); VALUE(IORING_FEAT_RECVSEND_BUNDLE);
+        #endif
         VALUE(SYS_io_uring_setup); VALUE(SYS_io_uring_enter); VALUE(SYS_io_uring_register);
         VALUE(IORING_SETUP_CQSIZE); VALUE(IORING_SETUP_CLAMP); VALUE(IORING_SETUP_R_DISABLED);
         VALUE(IORING_SETUP_SUBMIT_ALL); VALUE(IORING_SETUP_COOP_TASKRUN);
@@ -223,6 +226,16 @@ class IoUringLayoutTest {
         value("MAP_POPULATE", IoUring.MAP_POPULATE),
         value("EFD_CLOEXEC", EventFd.EFD_CLOEXEC),
         value("EFD_NONBLOCK", EventFd.EFD_NONBLOCK));
+  }
+
+  /** Receive bundles came with Linux 6.10: checked where this host's headers have them. */
+  @Test
+  void bundleConstants() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        c.containsKey("IORING_RECVSEND_BUNDLE"), "<linux/io_uring.h> predates receive bundles");
+    assertAll(
+        value("IORING_RECVSEND_BUNDLE", IoUring.IORING_RECVSEND_BUNDLE),
+        value("IORING_FEAT_RECVSEND_BUNDLE", IoUring.IORING_FEAT_RECVSEND_BUNDLE));
   }
 
   /** The struct's size, and the offset of each named field at the top level. */

@@ -31,6 +31,8 @@ final class Recorder implements StreamHandler {
   int eofs;
   int onDataCalls;
   int onDataIntoCalls;
+  /** The most bytes one {@link #onData} carried. */
+  int largestDelivery;
 
   /** Run after each delivery, inside it (to stop reading or close from a handler). */
   Runnable afterDelivery = () -> {};
@@ -55,6 +57,7 @@ final class Recorder implements StreamHandler {
     if (!data.isReadOnly()) {
       throw new AssertionError("onData got a writable buffer");
     }
+    largestDelivery = Math.max(largestDelivery, data.remaining());
     byte[] b = new byte[data.remaining()];
     data.get(b);
     record(b);
