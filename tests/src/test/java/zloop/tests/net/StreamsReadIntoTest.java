@@ -63,7 +63,7 @@ class StreamsReadIntoTest {
               loop,
               Streams.startServer(
                   loop,
-                  (r, w, go) -> {
+                  (r, w) -> {
                     try {
                       server.run(r, w, go);
                     } finally {
