@@ -23,7 +23,7 @@ import zloop.bench.scaling.AllocReport;
  * examples/.../EchoServer}:
  *
  * <pre>
- * java ... zloop.bench.echo.ZloopEchoServer --backend epoll|io_uring|nio --mode proto|buffered|streams --port 25001
+ * java ... zloop.bench.echo.ZloopEchoServer --backend epoll|io_uring|nio --mode proto|buffered|streams|streams-bytes --port 25001
  * java ... zloop.bench.echo.ZloopEchoServer --list-backends     # prints the available backends, one a line
  * java ... zloop.bench.echo.ZloopEchoServer --mode proto --loops 2 --port 25001   # 2 loops, SO_REUSEPORT
  * java ... zloop.bench.echo.ZloopEchoServer --alloc-report ...  # each stdin line: prints "alloc: ..."
@@ -37,7 +37,9 @@ import zloop.bench.scaling.AllocReport;
  *
  * {@code proto} writes from {@code dataReceived} (the loop's read buffer), {@code buffered} lets the
  * kernel read into the protocol's own buffer, {@code streams} runs a task per connection that reads
- * 64 KiB, writes and drains. Prints {@code ready} once it listens.
+ * up to 64 KiB into its own direct buffer ({@code readInto}), writes it and drains, and {@code
+ * streams-bytes} does the same with asyncio's classic {@code read(65536)}, an array per read.
+ * Prints {@code ready} once it listens.
  */
 public final class ZloopEchoServer {
   private ZloopEchoServer() {}
@@ -54,11 +56,13 @@ public final class ZloopEchoServer {
     String mode = a.get("mode", "proto");
     String host = a.get("host", "127.0.0.1");
     int port = a.getInt("port", 25000);
-    if (!mode.equals("proto") && !mode.equals("buffered") && !mode.equals("streams")) {
-      throw new IllegalArgumentException("--mode is proto, buffered or streams, not " + mode);
+    boolean streams = mode.equals("streams") || mode.equals("streams-bytes");
+    if (!mode.equals("proto") && !mode.equals("buffered") && !streams) {
+      throw new IllegalArgumentException(
+          "--mode is proto, buffered, streams or streams-bytes, not " + mode);
     }
     int loops = a.getInt("loops", 1);
-    if (loops < 1 || (loops > 1 && mode.equals("streams"))) {
+    if (loops < 1 || (loops > 1 && streams)) {
       throw new IllegalArgumentException("--loops is 1 or more, and 1 for --mode streams");
     }
     AllocReport alloc = a.has("alloc-report") ? new AllocReport() : null;
@@ -74,8 +78,13 @@ public final class ZloopEchoServer {
       Supplier<BaseProtocol> factory = mode.equals("buffered") ? BufferedEcho::new : Echo::new;
       Server server =
           loop.runUntilComplete(
-              mode.equals("streams")
-                  ? Streams.startServer(loop, ZloopEchoServer::serveStream, host, port, StreamOptions.DEFAULT)
+              streams
+                  ? Streams.startServer(
+                      loop,
+                      mode.equals("streams") ? ZloopEchoServer::serveStream : ZloopEchoServer::serveStreamBytes,
+                      host,
+                      port,
+                      StreamOptions.DEFAULT)
                   : loop.createServer(factory, host, port, ServerOptions.DEFAULT));
       System.out.printf(
           Locale.ROOT,
@@ -150,8 +159,21 @@ public final class ZloopEchoServer {
     }
   }
 
-  /** The streams mode: a task per connection that reads, writes and drains. */
+  /**
+   * The streams mode: a task per connection that reads into its own direct buffer (one copy, from
+   * the transport's buffer), writes from it (no copy: the buffer is direct) and drains.
+   */
   static void serveStream(StreamReader reader, StreamWriter writer) {
+    ByteBuffer buffer = ByteBuffer.allocateDirect(64 * 1024);
+    while (reader.readInto(buffer.clear()).join() > 0) {
+      writer.write(buffer.flip());
+      writer.drain().join();
+    }
+    writer.close();
+  }
+
+  /** The streams-bytes mode: asyncio's classic loop, an array per read. */
+  static void serveStreamBytes(StreamReader reader, StreamWriter writer) {
     while (true) {
       byte[] data = reader.read(64 * 1024).join();
       if (data.length == 0) {

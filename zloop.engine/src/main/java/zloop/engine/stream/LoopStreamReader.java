@@ -1,5 +1,6 @@
 package zloop.engine.stream;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import zloop.Future;
 import zloop.IncompleteReadException;
@@ -12,6 +13,11 @@ import zloop.engine.task.LoopFuture;
 /**
  * asyncio's {@code StreamReader} on futures: a byte buffer fed by the protocol, and at most one
  * pending read, retried whenever data or the end of the stream arrives. Loop thread only.
+ *
+ * <p>Arriving bytes go to a waiting read first: when nothing is buffered, a read that can take
+ * them ({@link PendingRead#takeFrom}) copies them once, from the transport's buffer straight into
+ * its result (the caller's buffer for {@link #readInto}, an array of the right size for {@link
+ * #read(int)} and {@link #readExactly}); only what it leaves is buffered here.
  */
 final class LoopStreamReader implements StreamReader {
   private static final byte[] NEWLINE = {'\n'}; // never modified
@@ -24,17 +30,28 @@ final class LoopStreamReader implements StreamReader {
   private Throwable exception;
   private Transport transport;
   private boolean paused;
-  private PendingRead pending;
+  private PendingRead<?> pending;
+  /** The one {@link #readInto} record, reused: at most one read waits at a time. */
+  private IntoRead into;
 
   /** A read waiting for data: {@link #attempt} completes it or returns false to keep waiting. */
-  private abstract static class PendingRead {
-    final LoopFuture<byte[]> future;
+  private abstract static class PendingRead<T> {
+    LoopFuture<T> future;
 
-    PendingRead(LoopFuture<byte[]> future) {
+    PendingRead(LoopFuture<T> future) {
       this.future = future;
     }
 
+    /** Tries to finish from the reader's buffer and its end-of-stream state. */
     abstract boolean attempt();
+
+    /**
+     * Tries to finish from bytes that just arrived while the reader's buffer is empty, consuming
+     * what it takes from {@code data}; false leaves {@code data} untouched, to be buffered.
+     */
+    boolean takeFrom(ByteBuffer data) {
+      return false;
+    }
   }
 
   LoopStreamReader(Loop loop, int limit) {
@@ -48,11 +65,22 @@ final class LoopStreamReader implements StreamReader {
 
   // ---------------------------------------------------------------- feeding (protocol side)
 
-  void feedData(java.nio.ByteBuffer data) {
-    int n = data.remaining();
-    if (n == 0) {
+  void feedData(ByteBuffer data) {
+    if (!data.hasRemaining()) {
       return;
     }
+    PendingRead<?> p = pending;
+    if (p != null && size() == 0) {
+      // Nothing buffered, so nothing comes before these bytes: the waiting read takes them from
+      // the transport's buffer at once (one copy), and only what it leaves is buffered.
+      if (p.future.isDone() || p.takeFrom(data)) {
+        pending = null;
+      }
+      if (!data.hasRemaining()) {
+        return;
+      }
+    }
+    int n = data.remaining();
     ensureRoom(n);
     data.get(buf, end, n);
     end += n;
@@ -76,7 +104,7 @@ final class LoopStreamReader implements StreamReader {
 
   void setException(Throwable t) {
     exception = t;
-    PendingRead p = pending;
+    PendingRead<?> p = pending;
     if (p != null) {
       pending = null;
       p.future.tryFail(t);
@@ -88,7 +116,7 @@ final class LoopStreamReader implements StreamReader {
   }
 
   private void wake() {
-    PendingRead p = pending;
+    PendingRead<?> p = pending;
     if (p != null && (p.future.isDone() || p.attempt())) {
       pending = null;
     }
@@ -107,7 +135,7 @@ final class LoopStreamReader implements StreamReader {
   public Future<byte[]> read(int n) {
     if (n < 0) {
       return submit(
-          new PendingRead(new LoopFuture<>(loop)) {
+          new PendingRead<byte[]>(new LoopFuture<>(loop)) {
             // Moved out of the reader's buffer as it arrives, so the transport is never paused.
             private final java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
 
@@ -123,7 +151,7 @@ final class LoopStreamReader implements StreamReader {
           });
     }
     return submit(
-        new PendingRead(new LoopFuture<>(loop)) {
+        new PendingRead<byte[]>(new LoopFuture<>(loop)) {
           @Override
           boolean attempt() {
             if (n == 0) {
@@ -136,7 +164,121 @@ final class LoopStreamReader implements StreamReader {
             future.tryComplete(take(Math.min(n, size())));
             return true;
           }
+
+          @Override
+          boolean takeFrom(ByteBuffer data) {
+            byte[] out = new byte[Math.min(n, data.remaining())];
+            data.get(out);
+            future.tryComplete(out);
+            return true;
+          }
         });
+  }
+
+  /**
+   * {@code read(n)} into the caller's buffer: up to {@code dst.remaining()} bytes as soon as any
+   * are buffered, the count as the result (0 at end of stream, or at once for a full buffer).
+   */
+  @Override
+  public Future<Integer> readInto(ByteBuffer dst) {
+    checkWritable(dst);
+    IntoRead r = into;
+    if (r == null || (pending == r && !r.future.isDone())) {
+      r = new IntoRead(); // the first one, or a second caller while one waits (refused below)
+    } else if (pending == r) {
+      pending = null; // its last read is over (cancelled): the record is free again
+    }
+    r.reset(dst, new LoopFuture<>(loop), false);
+    Future<Integer> f = submit(r);
+    if (f.isDone()) {
+      r.release(); // failed at once (the connection's failure): do not keep the caller's buffer
+    }
+    into = r;
+    return f;
+  }
+
+  /**
+   * {@code readExactly(n)} into the caller's buffer: fills all of {@code dst.remaining()}, or
+   * fails with {@link IncompleteReadException} at end of stream, leaving {@code dst} untouched.
+   */
+  @Override
+  public Future<Integer> readExactlyInto(ByteBuffer dst) {
+    checkWritable(dst);
+    IntoRead r = new IntoRead();
+    r.reset(dst, new LoopFuture<>(loop), true);
+    return submit(r);
+  }
+
+  private static void checkWritable(ByteBuffer dst) {
+    java.util.Objects.requireNonNull(dst, "dst");
+    if (dst.isReadOnly()) {
+      throw new IllegalArgumentException("the buffer to read into is read-only");
+    }
+  }
+
+  /** {@link #readInto} and {@link #readExactlyInto}: the bytes go into the caller's buffer. */
+  private final class IntoRead extends PendingRead<Integer> {
+    private ByteBuffer dst;
+    private boolean exactly;
+
+    IntoRead() {
+      super(null);
+    }
+
+    void reset(ByteBuffer dst, LoopFuture<Integer> future, boolean exactly) {
+      this.dst = dst;
+      this.future = future;
+      this.exactly = exactly;
+    }
+
+    @Override
+    boolean attempt() {
+      int want = dst.remaining();
+      if (want == 0) {
+        return finish(0);
+      }
+      int have = size();
+      if (exactly ? have >= want : have > 0) {
+        int n = Math.min(want, have);
+        dst.put(buf, start, n);
+        consume(n);
+        return finish(n);
+      }
+      if (!eof) {
+        return false;
+      }
+      if (exactly) {
+        release();
+        future.tryFail(new IncompleteReadException(take(have), want));
+        return true;
+      }
+      return finish(0);
+    }
+
+    @Override
+    boolean takeFrom(ByteBuffer data) {
+      int want = dst.remaining();
+      int have = data.remaining();
+      if (exactly && have < want) {
+        return false;
+      }
+      int n = Math.min(want, have);
+      dst.put(dst.position(), data, data.position(), n);
+      dst.position(dst.position() + n);
+      data.position(data.position() + n);
+      return finish(n);
+    }
+
+    private boolean finish(int n) {
+      release();
+      future.tryComplete(n);
+      return true;
+    }
+
+    /** Not kept past the read: the caller owns the buffer again. */
+    void release() {
+      dst = null;
+    }
   }
 
   @Override
@@ -145,7 +287,7 @@ final class LoopStreamReader implements StreamReader {
       throw new IllegalArgumentException("readexactly size can not be less than zero");
     }
     return submit(
-        new PendingRead(new LoopFuture<>(loop)) {
+        new PendingRead<byte[]>(new LoopFuture<>(loop)) {
           @Override
           boolean attempt() {
             if (size() >= n) {
@@ -157,6 +299,17 @@ final class LoopStreamReader implements StreamReader {
               return true;
             }
             return false;
+          }
+
+          @Override
+          boolean takeFrom(ByteBuffer data) {
+            if (data.remaining() < n) {
+              return false;
+            }
+            byte[] out = new byte[n];
+            data.get(out);
+            future.tryComplete(out);
+            return true;
           }
         });
   }
@@ -179,7 +332,7 @@ final class LoopStreamReader implements StreamReader {
   }
 
   /** {@code readuntil}, and in line mode {@code readline}'s handling of EOF and overruns. */
-  private final class UntilRead extends PendingRead {
+  private final class UntilRead extends PendingRead<byte[]> {
     private final byte[] sep;
     private final boolean line;
     private int searchFrom;
@@ -231,7 +384,7 @@ final class LoopStreamReader implements StreamReader {
     }
   }
 
-  private Future<byte[]> submit(PendingRead read) {
+  private <T> Future<T> submit(PendingRead<T> read) {
     loop.checkThread();
     if (pending != null && !pending.future.isDone()) {
       throw new IllegalStateException(
@@ -271,13 +424,18 @@ final class LoopStreamReader implements StreamReader {
 
   private byte[] take(int n) {
     byte[] out = Arrays.copyOfRange(buf, start, start + n);
+    consume(n);
+    return out;
+  }
+
+  /** Drops the first {@code n} buffered bytes (they were handed out). */
+  private void consume(int n) {
     start += n;
     if (start == end) {
       start = 0;
       end = 0;
     }
     maybeResumeTransport();
-    return out;
   }
 
   private int indexOf(byte[] sep, int from) {

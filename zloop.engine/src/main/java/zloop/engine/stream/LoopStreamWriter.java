@@ -16,11 +16,18 @@ final class LoopStreamWriter implements StreamWriter {
   private final Loop loop;
   private Transport transport;
   private final StreamProtocol protocol;
+  /**
+   * What {@link #drain()} returns when writing may go on at once: one done future per writer, so
+   * a write-and-drain loop allocates nothing for the drain. A done future cannot change.
+   */
+  private final LoopFuture<Void> writable;
 
   LoopStreamWriter(Loop loop, Transport transport, StreamProtocol protocol) {
     this.loop = loop;
     this.transport = transport;
     this.protocol = protocol;
+    this.writable = new LoopFuture<>(loop);
+    writable.tryComplete(null);
   }
 
   @Override

@@ -126,6 +126,11 @@ final class StreamProtocol implements Protocol {
     return lost;
   }
 
+  /** Whether {@code drain} is done at once: the connection is there and writing is not paused. */
+  boolean canWriteNow() {
+    return !writingPaused && !lost;
+  }
+
   /** {@code drain}: done now unless writing is paused. */
   void awaitWritable(LoopFuture<Void> waiter) {
     if (!writingPaused) {
