@@ -202,9 +202,26 @@ public final class Loop implements EventLoop {
     while (true) {
       runOnce();
       if (stopping) {
+        pollIfSkipped();
         break;
       }
     }
+  }
+
+  /**
+   * A loop that stops after busy turns polls once more, without waiting, before it returns: what
+   * those turns queued in the backend (io_uring submits only when polled: a close, a send)
+   * reaches the kernel, as it did when every turn polled. I/O callbacks it dispatches run now; the
+   * callbacks they schedule wait for the next run.
+   */
+  private void pollIfSkipped() {
+    if (callbacksSincePoll == 0) {
+      return;
+    }
+    meter.beforePoll();
+    pollBackend(0);
+    meter.afterPoll();
+    callbacksSincePoll = 0;
   }
 
   /** One turn of the loop; see the class comment for the phases. */
