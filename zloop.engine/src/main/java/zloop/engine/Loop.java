@@ -92,7 +92,9 @@ import zloop.engine.task.TaskCoordination;
  * its queued operations, deferred failures), waits at most until {@link #POLL_INTERVAL_CALLBACKS}
  * callbacks have run, or to the end of a turn that ran more than that (asyncio's own bound: one
  * turn's callbacks). The bound counts callbacks, not time, so the busy loop reads no clock either;
- * a callback's own duration is not bounded, in asyncio neither.
+ * a callback's own duration is not bounded, in asyncio neither. A loop that stops after busy turns
+ * polls once more without waiting before {@code runForever} returns, so what they queued in the
+ * backend reaches the kernel.
  *
  * <p>Every callback and every I/O event runs under one {@link CallbackGuard}: the backends reach it
  * through {@link LoopContext#dispatch}.
