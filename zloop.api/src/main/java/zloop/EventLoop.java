@@ -181,6 +181,18 @@ public interface EventLoop extends AutoCloseable {
   Handle callSoonThreadSafe(Runnable callback);
 
   /**
+   * Schedules the callback as {@link #callSoon} does, FIFO with {@code callSoon} callbacks, but
+   * returns no handle: on the loop thread the callback itself is queued, so scheduling allocates
+   * nothing (each {@code callSoon} allocates its {@link Handle}). From any other thread it does
+   * what {@link #callSoonThreadSafe} does. So {@code loop::execute} is a {@link Executor} that
+   * runs on the loop. zloop's addition: asyncio's {@code call_soon} always returns a handle.
+   *
+   * @param callback what to run on the loop thread; it cannot be cancelled
+   * @throws EventLoopClosedException if the loop is closed
+   */
+  void execute(Runnable callback);
+
+  /**
    * Schedules the callback to run after the delay. Equal deadlines run in scheduling order. Loop
    * thread.
    *

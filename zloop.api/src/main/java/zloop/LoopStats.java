@@ -44,7 +44,8 @@ public final class LoopStats {
   }
 
   /**
-   * Turns of the loop: each polls the backend once, then runs the callbacks that were ready.
+   * Turns of the loop: each runs the callbacks that were ready. A turn polls the backend first,
+   * except while the ready queue stays busy: then the backend is polled once per 64 callbacks run.
    *
    * @return the number of turns run
    */
@@ -100,7 +101,9 @@ public final class LoopStats {
   }
 
   /**
-   * Time spent running ready callbacks, timers and task steps.
+   * Time spent running ready callbacks, timers and task steps. The turns that skip the poll of a
+   * busy loop read no clock: their time is counted at the next poll (or when the loop stops), and
+   * includes the loop's own bookkeeping between their callbacks.
    *
    * @return the total time in ready callbacks
    */

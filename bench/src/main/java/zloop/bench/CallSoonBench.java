@@ -24,7 +24,10 @@ import zloop.EventLoop;
  * <ul>
  *   <li>{@code zloop}: the benchmark thread is the loop thread. It calls {@code callSoon} N times,
  *       then {@code callSoon(loop::stop)}, then {@code runForever()}: one turn (one non-blocking
- *       poll of the backend) runs the N callbacks and the stop.
+ *       poll of the backend) runs the N callbacks and the stop. Each {@code callSoon} allocates
+ *       its {@code Handle}.
+ *   <li>{@code zloopExecute}: the same with {@code execute}, which returns no handle and queues the
+ *       runnable itself: nothing is allocated per callback.
  *   <li>{@code netty}: Netty's loop has its own thread. The benchmark thread hands it one batch
  *       runnable, which calls {@code execute} N times from the loop thread (Netty's in-loop path:
  *       a queue offer, no wake-up), then queues a {@link Signal}; the loop runs the N tasks and
@@ -97,6 +100,19 @@ public class CallSoonBench {
     loop.callSoon(s.stop);
     loop.runForever();
     return Batch.expect("zloop callSoon", cb.take(), Batch.N);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(Batch.N)
+  public int zloopExecute(Zloop s) {
+    EventLoop loop = s.loop;
+    Counter cb = s.counter;
+    for (int i = 0; i < Batch.N; i++) {
+      loop.execute(cb);
+    }
+    loop.execute(s.stop);
+    loop.runForever();
+    return Batch.expect("zloop execute", cb.take(), Batch.N);
   }
 
   @Benchmark

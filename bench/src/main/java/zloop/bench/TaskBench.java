@@ -33,7 +33,10 @@ import zloop.Future;
  *   <li>{@code zloopCallbackChain}: a callback that {@code callSoon}s itself N times: the same
  *       hops with no virtual thread, so the gap to {@code zloopYield} is the cost of the task
  *       machinery. Every hop is a loop turn (asyncio's rule: callbacks queued during a turn run on
- *       the next), and every turn polls the backend once.
+ *       the next); while the queue stays busy the loop polls the backend once per 64 callbacks
+ *       (before, every turn polled it). Each hop allocates its {@code Handle}.
+ *   <li>{@code zloopExecuteChain}: the same chain through {@code execute}: no handle, nothing
+ *       allocated per hop.
  *   <li>{@code nettyExecuteChain}: a runnable that {@code execute}s itself N times on Netty's loop.
  *       Netty drains tasks queued meanwhile in the same round, without polling I/O between them.
  *       Carries the hand-off measured by {@code CallSoonBench.nettyHandoffOnly}.
@@ -54,6 +57,7 @@ public class TaskBench {
     Callable<Integer> yieldBody;
     Callable<Integer> joinDoneBody;
     Chain chain;
+    Chain executeChain;
 
     @Setup
     public void setup() {
@@ -79,6 +83,7 @@ public class TaskBench {
             return n;
           };
       chain = new Chain(Batch.N, l::callSoon, stop);
+      executeChain = new Chain(Batch.N, l::execute, stop);
     }
 
     @TearDown
@@ -125,6 +130,14 @@ public class TaskBench {
     s.loop.callSoon(s.chain);
     s.loop.runForever();
     return Batch.expect("zloop callback chain", s.chain.take(), Batch.N);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(Batch.N)
+  public int zloopExecuteChain(Zloop s) {
+    s.loop.execute(s.executeChain);
+    s.loop.runForever();
+    return Batch.expect("zloop execute chain", s.executeChain.take(), Batch.N);
   }
 
   @Benchmark

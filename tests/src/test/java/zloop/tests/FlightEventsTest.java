@@ -138,7 +138,7 @@ class FlightEventsTest {
    * Runs the body under a recording set up by {@code enable}; returns its events of the types it
    * enabled (a dump may also hold what earlier recordings enabled, from the chunk they share).
    */
-  private static List<RecordedEvent> record(Consumer<Recording> enable, String backend, LoopBody body)
+  static List<RecordedEvent> record(Consumer<Recording> enable, String backend, LoopBody body)
       throws Exception {
     Path file = Files.createTempFile("zloop-", ".jfr");
     try (Recording recording = new Recording()) {

@@ -76,6 +76,55 @@ class FutureTest {
   }
 
   @BackendTest
+  void removingADoneCallbackAfterCompletionRemovesNothingAndItStillRuns(String backend) {
+    try (EventLoop loop = Backends.open(backend)) {
+      Future<Integer> f = loop.createFuture();
+      int[] calls = {0};
+      Consumer<Future<Integer>> cb = x -> calls[0]++;
+      f.addDoneCallback(cb);
+      f.setResult(1);
+      // asyncio: completion scheduled it and emptied the callback list.
+      assertEquals(0, f.removeDoneCallback(cb));
+      loop.callSoon(loop::stop);
+      loop.runForever();
+      assertEquals(1, calls[0]);
+    }
+  }
+
+  @BackendTest
+  void aFailingDoneCallbackIsReportedByNameAndTheNextOneStillRuns(String backend) {
+    try (EventLoop loop = Backends.open(backend)) {
+      List<zloop.ExceptionContext> seen = new ArrayList<>();
+      loop.setExceptionHandler((l, ctx) -> seen.add(ctx));
+      Consumer<Future<Integer>> failing =
+          new Consumer<>() {
+            @Override
+            public void accept(Future<Integer> x) {
+              throw new IllegalStateException("callback broke");
+            }
+
+            @Override
+            public String toString() {
+              return "the-failing-callback";
+            }
+          };
+      Future<Integer> one = loop.createFuture();
+      one.addDoneCallback(failing);
+      Future<Integer> two = loop.createFuture();
+      int[] ran = {0};
+      two.addDoneCallback(x -> ran[0]++);
+      one.setResult(1);
+      two.setResult(2);
+      loop.callSoon(loop::stop);
+      loop.runForever();
+      assertEquals(1, ran[0]);
+      assertEquals(1, seen.size(), seen.toString());
+      assertTrue(seen.get(0).message().contains("the-failing-callback"), seen.get(0).message());
+      assertEquals("callback broke", seen.get(0).exception().getMessage());
+    }
+  }
+
+  @BackendTest
   void statesAndInvalidTransitions(String backend) {
     try (EventLoop loop = Backends.open(backend)) {
       Future<String> f = loop.createFuture();

@@ -1,26 +1,12 @@
 package zloop.engine;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-
 /**
- * Something the loop runs: a node of the ready queue and of the cross-thread {@link Inbox}. The
- * {@code next} link makes the inbox intrusive, so scheduling allocates nothing beyond the node.
+ * Something the loop runs: an entry of the ready queue. It has no fields, so an object that is
+ * already there (a future with one done callback, a task's carrier) can be its own queue entry and
+ * scheduling allocates nothing. The ready queue also takes a bare {@link Runnable} ({@link
+ * Loop#execute}); the cross-thread {@link Inbox} takes {@link LoopHandle}s, which carry its link.
  */
 public abstract class Callback {
-  static final VarHandle NEXT;
-
-  static {
-    try {
-      NEXT = MethodHandles.lookup().findVarHandle(Callback.class, "next", Callback.class);
-    } catch (ReflectiveOperationException e) {
-      throw new AssertionError(e);
-    }
-  }
-
-  /** Inbox link; only {@link Inbox} touches it. */
-  @SuppressWarnings("unused")
-  volatile Callback next;
 
   /** Runs on the loop thread. Exceptions go to the loop's exception handler. */
   public abstract void run();
@@ -28,5 +14,13 @@ public abstract class Callback {
   /** The user-visible handle for error reports, or {@code null} for internal callbacks. */
   zloop.Handle handleForReport() {
     return null;
+  }
+
+  /**
+   * What error reports and slow-callback warnings name this callback by: itself (its {@code
+   * toString}), unless the object is also something else (a future) that describes its run apart.
+   */
+  public Object describedAs() {
+    return this;
   }
 }

@@ -10,7 +10,7 @@ import zloop.engine.spi.SocketHandle;
 
 /**
  * The one guard around the code a loop calls: ready-queue callbacks and timers ({@link
- * #run(Callback)}), and every I/O event a backend delivers, whichever backend ({@link #dispatch},
+ * #run(Object)}), and every I/O event a backend delivers, whichever backend ({@link #dispatch},
  * reached through {@link zloop.engine.spi.LoopContext#dispatch}). Code that calls a protocol
  * method and must react to its failure itself (a transport closing the connection) applies the
  * same rule with {@link #survivable}.
@@ -74,26 +74,26 @@ public final class CallbackGuard {
     slowNanos = nanos;
   }
 
-  /** Runs a callback of the ready queue. */
-  void run(Callback c) {
+  /** Runs an entry of the ready queue: a {@link Callback}, or a bare {@link Runnable}. */
+  void run(Object entry) {
     if (!debug) {
       if (!meter.recordSlowCallbacks) {
-        runCaught(c);
+        runCaught(entry);
         return;
       }
       SlowCallbackEvent event = beginSlowEvent(); // the event's own clock: no second timing
-      runCaught(c);
-      endSlowEvent(event, c);
+      runCaught(entry);
+      endSlowEvent(event, entry);
       return;
     }
     SlowCallbackEvent event = beginSlowEvent();
     long start = clock.nanoTime();
-    runCaught(c);
+    runCaught(entry);
     long took = clock.nanoTime() - start;
     if (took > slowNanos) {
-      errors.warnSlow(c, took);
+      errors.warnSlow(describe(entry), took);
     }
-    endSlowEvent(event, c);
+    endSlowEvent(event, entry);
   }
 
   private SlowCallbackEvent beginSlowEvent() {
@@ -112,7 +112,7 @@ public final class CallbackGuard {
     }
     event.end();
     if (event.shouldCommit()) {
-      commitSlowEvent(event, what);
+      commitSlowEvent(event, describe(what));
     }
   }
 
@@ -122,12 +122,24 @@ public final class CallbackGuard {
     event.commit();
   }
 
-  private void runCaught(Callback c) {
+  private void runCaught(Object entry) {
     try {
-      c.run();
+      if (entry instanceof Callback c) {
+        c.run();
+      } else {
+        ((Runnable) entry).run();
+      }
     } catch (Throwable t) {
-      errors.report("Exception in callback " + c, survivable(t), c.handleForReport());
+      errors.report(
+          "Exception in callback " + describe(entry),
+          survivable(t),
+          entry instanceof Callback c ? c.handleForReport() : null);
     }
+  }
+
+  /** What a report names a ready-queue entry by. Cold path only. */
+  private static Object describe(Object entry) {
+    return entry instanceof Callback c ? c.describedAs() : entry;
   }
 
   /** Delivers one I/O event; see {@link zloop.engine.spi.LoopContext#dispatch}. */

@@ -5,7 +5,7 @@ import java.lang.invoke.VarHandle;
 
 /**
  * The cross-thread inbox: an intrusive multi-producer, single-consumer queue (Vyukov's) of {@link
- * Callback}s. Producers on any thread {@link #push}; only the loop thread polls.
+ * LoopHandle}s. Producers on any thread {@link #push}; only the loop thread polls.
  *
  * <p><b>Caveats</b>: {@link #poll()} may return {@code null} while a producer is between its two
  * steps (the tail swapped, the link not yet written); the pushed node is then seen on a later
@@ -17,23 +17,23 @@ final class Inbox {
 
   static {
     try {
-      TAIL = MethodHandles.lookup().findVarHandle(Inbox.class, "tail", Callback.class);
+      TAIL = MethodHandles.lookup().findVarHandle(Inbox.class, "tail", LoopHandle.class);
     } catch (ReflectiveOperationException e) {
       throw new AssertionError(e);
     }
   }
 
-  private final Callback stub = new Stub();
-  private Callback head = stub; // consumer only
+  private final LoopHandle stub = new Stub();
+  private LoopHandle head = stub; // consumer only
 
   @SuppressWarnings("FieldMayBeFinal")
-  private volatile Callback tail = stub;
+  private volatile LoopHandle tail = stub;
 
   /** Adds a node. Any thread; lock-free (one atomic swap). */
-  void push(Callback node) {
-    Callback.NEXT.set(node, null);
-    Callback prev = (Callback) TAIL.getAndSet(this, node);
-    Callback.NEXT.setRelease(prev, node);
+  void push(LoopHandle node) {
+    LoopHandle.NEXT.set(node, null);
+    LoopHandle prev = (LoopHandle) TAIL.getAndSet(this, node);
+    LoopHandle.NEXT.setRelease(prev, node);
   }
 
   /** Whether nothing is queued, including nodes half-way through a push. Loop thread. */
@@ -42,16 +42,16 @@ final class Inbox {
   }
 
   /** The oldest node, or {@code null}. Loop thread. */
-  Callback poll() {
-    Callback first = head;
-    Callback next = (Callback) Callback.NEXT.getAcquire(first);
+  LoopHandle poll() {
+    LoopHandle first = head;
+    LoopHandle next = (LoopHandle) LoopHandle.NEXT.getAcquire(first);
     if (first == stub) {
       if (next == null) {
         return null;
       }
       head = next;
       first = next;
-      next = (Callback) Callback.NEXT.getAcquire(next);
+      next = (LoopHandle) LoopHandle.NEXT.getAcquire(next);
     }
     if (next != null) {
       head = next;
@@ -61,7 +61,7 @@ final class Inbox {
       return null; // a producer is mid-push; its node shows up on a later poll
     }
     push(stub);
-    next = (Callback) Callback.NEXT.getAcquire(first);
+    next = (LoopHandle) LoopHandle.NEXT.getAcquire(first);
     if (next != null) {
       head = next;
       return first;
@@ -72,7 +72,7 @@ final class Inbox {
   /** Moves up to {@code limit} nodes into the ready queue; returns how many moved. */
   int drainTo(ReadyQueue ready, int limit) {
     int moved = 0;
-    Callback c;
+    LoopHandle c;
     while (moved < limit && (c = poll()) != null) {
       ready.add(c);
       moved++;
@@ -80,7 +80,11 @@ final class Inbox {
     return moved;
   }
 
-  private static final class Stub extends Callback {
+  private static final class Stub extends LoopHandle {
+    Stub() {
+      super(null);
+    }
+
     @Override
     public void run() {
       throw new AssertionError("the inbox stub never runs");

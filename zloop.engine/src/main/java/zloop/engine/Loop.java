@@ -73,14 +73,30 @@ import zloop.engine.task.TaskCoordination;
  *
  * <ol>
  *   <li>move what other threads queued from the inbox to the ready queue;
- *   <li>compute how long the backend may block: zero if callbacks are ready or the loop is
- *       stopping, up to the earliest timer otherwise, no limit if there is nothing at all;
- *   <li>poll the backend, which dispatches I/O;
+ *   <li>decide whether this turn polls the backend: always when the ready queue is empty (the
+ *       loop may wait) or the loop is stopping; while it stays non-empty (a <em>busy</em> loop),
+ *       only once {@link #POLL_INTERVAL_CALLBACKS} callbacks have run since the last poll;
+ *   <li>if it polls: compute how long the backend may block (zero if callbacks are ready or the
+ *       loop is stopping, up to the earliest timer otherwise, no limit if there is nothing at
+ *       all), poll the backend, which dispatches I/O, and drain the inbox again;
  *   <li>move due timers to the ready queue;
  *   <li>run a snapshot of the ready queue: callbacks scheduled meanwhile wait for the next turn.
  * </ol>
  *
- * Every callback and every I/O event runs under one {@link CallbackGuard}: the backends reach it
+ * <p>The poll interval is a deliberate deviation from asyncio, whose every turn polls the selector
+ * (with a zero timeout while callbacks are ready): a chain of callbacks that never lets the queue
+ * drain would otherwise pay one system call per hop. What stays as in asyncio: callbacks scheduled
+ * during a turn run on the next one, FIFO; due timers join the ready queue every turn, polled or
+ * not; other threads' callbacks are taken from the inbox every turn (no system call: an awake loop
+ * needs no wake-up). I/O readiness, and what a backend does only when polled (io_uring submitting
+ * its queued operations, deferred failures), waits at most until {@link #POLL_INTERVAL_CALLBACKS}
+ * callbacks have run, or to the end of a turn that ran more than that (asyncio's own bound: one
+ * turn's callbacks). The bound counts callbacks, not time, so the busy loop reads no clock either;
+ * a callback's own duration is not bounded, in asyncio neither. A loop that stops after busy turns
+ * polls once more without waiting before {@code runForever} returns, so what they queued in the
+ * backend reaches the kernel.
+ *
+ * <p>Every callback and every I/O event runs under one {@link CallbackGuard}: the backends reach it
  * through {@link LoopContext#dispatch}.
  */
 public final class Loop implements EventLoop {
@@ -89,6 +105,13 @@ public final class Loop implements EventLoop {
 
   /** Bounds the inbox drain per turn so a flood from other threads cannot starve I/O. */
   private static final int INBOX_DRAIN_LIMIT = 1 << 16;
+
+  /**
+   * While the ready queue stays non-empty, the backend is polled (without blocking) once at least
+   * this many callbacks have run since the last poll; see the class comment. Netty checks its
+   * clock every 64 tasks for the same purpose.
+   */
+  static final int POLL_INTERVAL_CALLBACKS = 64;
 
   private final String backendName;
   private final Backend backend;
@@ -109,6 +132,8 @@ public final class Loop implements EventLoop {
   private final Streams streams = new Streams(this);
   private final FdWatchers fdWatchers;
   private final LoopMeter meter;
+  /** Ready callbacks run since the backend was last polled: the busy loop's poll interval. */
+  private int callbacksSincePoll;
 
   /** The thread that runs (or last ran, or set up) the loop. */
   private volatile Thread ownerThread = Thread.currentThread();
@@ -169,6 +194,7 @@ public final class Loop implements EventLoop {
     try {
       ScopedValue.where(RUNNING, this).run(this::turns);
     } finally {
+      meter.flush();
       stopping = false;
       running = false;
     }
@@ -178,21 +204,50 @@ public final class Loop implements EventLoop {
     while (true) {
       runOnce();
       if (stopping) {
+        pollIfSkipped();
         break;
       }
     }
   }
 
+  /**
+   * A loop that stops after busy turns polls once more, without waiting, before it returns: what
+   * those turns queued in the backend (io_uring submits only when polled: a close, a send)
+   * reaches the kernel, as it did when every turn polled. I/O callbacks it dispatches run now; the
+   * callbacks they schedule wait for the next run.
+   */
+  private void pollIfSkipped() {
+    if (callbacksSincePoll == 0) {
+      return;
+    }
+    meter.beforePoll();
+    pollBackend(0);
+    meter.afterPoll();
+    callbacksSincePoll = 0;
+  }
+
   /** One turn of the loop; see the class comment for the phases. */
   void runOnce() {
     inbox.drainTo(ready, INBOX_DRAIN_LIMIT);
-    timers.compactIfMostlyCancelled();
-    meter.beforePoll();
-    pollBackend(waitBudget());
-    meter.afterPoll();
-    inbox.drainTo(ready, INBOX_DRAIN_LIMIT);
+    boolean polls = ready.isEmpty() || stopping || callbacksSincePoll >= POLL_INTERVAL_CALLBACKS;
+    if (polls) {
+      timers.compactIfMostlyCancelled();
+      meter.beforePoll();
+      pollBackend(waitBudget());
+      meter.afterPoll();
+      callbacksSincePoll = 0;
+      inbox.drainTo(ready, INBOX_DRAIN_LIMIT);
+    } else {
+      meter.beginBusyTurn();
+    }
     moveDueTimers();
-    meter.afterTurn(runReadySnapshot(), ready.size());
+    int ran = runReadySnapshot();
+    callbacksSincePoll += ran;
+    if (polls) {
+      meter.afterTurn(ran, ready.size());
+    } else {
+      meter.afterBusyTurn(ran, ready.size());
+    }
   }
 
   private long waitBudget() {
@@ -382,6 +437,7 @@ public final class Loop implements EventLoop {
                 }
               });
     } finally {
+      meter.flush();
       stopping = false;
       running = false;
     }
@@ -401,6 +457,18 @@ public final class Loop implements EventLoop {
     LoopHandle h = new LoopHandle(callback);
     ready.add(h);
     return h;
+  }
+
+  @Override
+  public void execute(Runnable callback) {
+    Objects.requireNonNull(callback, "callback");
+    checkClosed();
+    if (inLoopThread()) {
+      ready.add(callback); // the runnable itself is the queue entry: nothing allocated
+      return;
+    }
+    inbox.push(new LoopHandle(callback));
+    wakeup.poke();
   }
 
   /** Queues an engine-internal callback (no user handle, no checks). Loop thread. */

@@ -1,9 +1,29 @@
 package zloop.engine;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import zloop.Handle;
 
-/** A user callback scheduled with {@code callSoon}: the node the ready queue holds. */
+/**
+ * A user callback scheduled with {@code callSoon}: the node the ready queue holds, and the node of
+ * the cross-thread {@link Inbox} ({@code callSoonThreadSafe}): the {@code next} link makes the inbox
+ * intrusive, so scheduling from another thread allocates nothing beyond the handle.
+ */
 public class LoopHandle extends Callback implements Handle {
+  static final VarHandle NEXT;
+
+  static {
+    try {
+      NEXT = MethodHandles.lookup().findVarHandle(LoopHandle.class, "next", LoopHandle.class);
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** Inbox link; only {@link Inbox} touches it. */
+  @SuppressWarnings("unused")
+  volatile LoopHandle next;
+
   private Runnable callback;
   private boolean cancelled;
 

@@ -9,12 +9,17 @@ import zloop.engine.jfr.SlowCallbackEvent;
 
 /**
  * What a loop's turns cost, for {@link zloop.EventLoop#stats()} and the {@code zloop.*} JFR
- * events. The loop thread calls {@link #beforePoll}, {@link #ioEvent} (per I/O event, from the
- * callback guard), {@link #afterPoll} and {@link #afterTurn}; {@link #snapshot} is for any thread.
+ * events. On a turn that polls the backend the loop thread calls {@link #beforePoll}, {@link
+ * #ioEvent} (per I/O event, from the callback guard), {@link #afterPoll} and {@link #afterTurn};
+ * on a busy turn that skips the poll ({@link Loop}'s poll interval) it calls {@link
+ * #beginBusyTurn} and {@link #afterBusyTurn}. {@link #flush} closes the books when the loop stops
+ * running. {@link #snapshot} is for any thread.
  *
- * <p>Cost on the loop thread: three clock reads per turn (two without I/O events), plain counters,
- * and one opaque store per counter at the end of the turn; no lock, no allocation. A JFR event is
- * allocated only while a recording enables its type (checked once per turn).
+ * <p>Cost on the loop thread: three clock reads per polling turn (two without I/O events), none
+ * on a busy turn, plain counters, and one opaque store per counter at the end of the turn; no
+ * lock, no allocation. The callback time of busy turns is counted at the next clock read (the
+ * next poll, or {@link #flush}), so it includes the loop's own bookkeeping between callbacks. A
+ * JFR event is allocated only while a recording enables its type (checked once per turn).
  */
 final class LoopMeter {
   private static final VarHandle TURNS;
@@ -68,6 +73,11 @@ final class LoopMeter {
   private boolean waitOver;
   private long waitEnd;
   private long pollEnd;
+  /** Where callback time not yet counted began: the end of the last clocked turn. */
+  private long runFrom;
+  /** Busy turns ran since {@link #runFrom}: their callback time is not counted yet. */
+  private boolean runUncounted;
+
   private int turnIoEvents;
   private long ioEventsBefore;
   private LongTurnEvent turnEvent;
@@ -88,6 +98,39 @@ final class LoopMeter {
       pollEvent.begin();
     }
     pollStart = System.nanoTime();
+    if (runUncounted) {
+      countRunTime(pollStart);
+    }
+  }
+
+  /** A turn that skips the poll begins: no clock read. */
+  void beginBusyTurn() {
+    recordSlowCallbacks = SLOW_PROBE.isEnabled();
+    if (TURN_PROBE.isEnabled()) {
+      turnEvent = new LongTurnEvent();
+      turnEvent.begin();
+    }
+    turnIoEvents = 0;
+    ioEventsBefore = ioEvents;
+  }
+
+  /** The busy turn ran {@code ran} ready callbacks and left {@code readyLeft}; no clock read. */
+  void afterBusyTurn(int ran, int readyLeft) {
+    runUncounted = true;
+    publishCounts(ran, readyLeft);
+  }
+
+  /** Counts the callback time of busy turns up to now; for a loop that stops running. */
+  void flush() {
+    if (runUncounted) {
+      countRunTime(System.nanoTime());
+    }
+  }
+
+  private void countRunTime(long now) {
+    runUncounted = false;
+    RUN_TIME.setOpaque(this, runNanos + (now - runFrom));
+    runFrom = now;
   }
 
   /** One I/O event is being dispatched; the first one of a poll ends the wait. */
@@ -133,6 +176,11 @@ final class LoopMeter {
   void afterTurn(int ran, int readyLeft) {
     long now = System.nanoTime();
     RUN_TIME.setOpaque(this, runNanos + (now - pollEnd));
+    runFrom = now;
+    publishCounts(ran, readyLeft);
+  }
+
+  private void publishCounts(int ran, int readyLeft) {
     CALLBACKS.setOpaque(this, callbacks + ran);
     IO_EVENTS.setOpaque(this, ioEventsBefore + turnIoEvents); // and any dispatched outside the poll
     READY.setOpaque(this, readyLeft);

@@ -12,11 +12,12 @@ import org.junit.jupiter.api.Timeout;
 
 class InboxTest {
 
-  private static final class Node extends Callback {
+  private static final class Node extends LoopHandle {
     final int producer;
     final int seq;
 
     Node(int producer, int seq) {
+      super(null);
       this.producer = producer;
       this.seq = seq;
     }
@@ -63,7 +64,7 @@ class InboxTest {
     int[] next = new int[producers];
     int received = 0;
     while (received < producers * perProducer) {
-      Callback c = inbox.poll();
+      LoopHandle c = inbox.poll();
       if (c == null) {
         Thread.onSpinWait();
         continue;

@@ -18,11 +18,69 @@ class LoopTurnTest {
   }
 
   @Test
-  void readyCallbacksMeanAZeroTimeoutPoll() throws Exception {
+  void aBusyLoopPollsWithoutBlockingOnceAnIntervalOfCallbacksHasRun() throws Exception {
     try (Loop loop = newLoop()) {
-      loop.callSoon(() -> {});
+      for (int i = 0; i < Loop.POLL_INTERVAL_CALLBACKS; i++) {
+        loop.callSoon(() -> {});
+      }
+      loop.callSoon(() -> loop.callSoon(() -> {})); // keeps the queue busy into the next turn
       loop.runOnce();
-      assertEquals(List.of(0L), backend.pollTimeouts);
+      assertEquals(List.of(), backend.pollTimeouts, "fewer than the interval ran before this turn");
+      loop.runOnce();
+      assertEquals(List.of(0L), backend.pollTimeouts, "callbacks are ready: the poll must not wait");
+    }
+  }
+
+  @Test
+  void aCallbackChainPollsTheBackendOncePerIntervalNotOncePerHop() throws Exception {
+    try (Loop loop = newLoop()) {
+      int hops = 1000;
+      int[] ran = {0};
+      Runnable[] hop = new Runnable[1];
+      hop[0] =
+          () -> {
+            if (++ran[0] < hops) {
+              loop.callSoon(hop[0]);
+            }
+          };
+      loop.callSoon(hop[0]);
+      int turns = 0;
+      while (ran[0] < hops) {
+        loop.runOnce();
+        turns++;
+      }
+      assertEquals(hops, turns, "one hop per turn: asyncio's order is kept");
+      int polls = backend.pollTimeouts.size();
+      // Old rule: a poll every turn (1000). Now one per interval: 15 here.
+      assertEquals((hops - 1) / Loop.POLL_INTERVAL_CALLBACKS, polls, backend.pollTimeouts.toString());
+      assertTrue(backend.pollTimeouts.stream().allMatch(t -> t == 0), backend.pollTimeouts.toString());
+      assertEquals(hops, loop.stats().turns());
+      assertEquals(hops, loop.stats().callbacksRun());
+    }
+  }
+
+  @Test
+  void timersFallDueOnTurnsThatSkipThePoll() throws Exception {
+    try (Loop loop = newLoop()) {
+      List<String> trace = new ArrayList<>();
+      loop.callLater(Duration.ofMillis(10), () -> trace.add("timer"));
+      int[] hops = {0};
+      Runnable[] hop = new Runnable[1];
+      hop[0] =
+          () -> {
+            trace.add("hop" + ++hops[0]);
+            clock.now += Duration.ofMillis(1).toNanos(); // each hop takes 1 ms of loop time
+            if (hops[0] < 20) {
+              loop.callSoon(hop[0]);
+            }
+          };
+      loop.callSoon(hop[0]);
+      for (int i = 0; i < 20; i++) {
+        loop.runOnce();
+      }
+      assertEquals(List.of(), backend.pollTimeouts, "20 callbacks: no poll was due");
+      // Due after hop 10; moved to the ready queue on the next turn, behind hop 11.
+      assertEquals("timer", trace.get(trace.indexOf("hop11") + 1), trace.toString());
     }
   }
 
@@ -74,7 +132,8 @@ class LoopTurnTest {
       }
       assertEquals(0, backend.wakeups, "the loop is not waiting: nobody needs waking");
       loop.runOnce();
-      assertEquals(List.of(0L), backend.pollTimeouts, "queued work means no waiting");
+      assertTrue(backend.pollTimeouts.stream().allMatch(t -> t == 0), "queued work means no waiting");
+      assertEquals(100, loop.stats().callbacksRun());
     }
   }
 

@@ -31,7 +31,9 @@ import zloop.tests.Backends;
  *
  * <p>Made deterministic with a Unix stream socket: a write on one end queues the bytes on the
  * other end inside the write call, so when callback A writes from the peer and then schedules B,
- * the bytes are there for the very next poll, the one of B's turn.
+ * the bytes are there for the very next poll, the one of B's turn. B's turn polls because A's
+ * turn runs a full poll interval of callbacks (64): a loop whose ready queue stays busy polls the
+ * backend once per 64 callbacks, not every turn (see {@code Loop}).
  */
 @Timeout(60)
 @ExtendWith(FdLeakCheck.class)
@@ -73,6 +75,9 @@ class IoCallbackOrderTest {
       try (SocketChannel peer = listener.accept()) {
         Net.spin(loop, 3); // reading is armed on every backend
         Future<Void> done = loop.createFuture();
+        for (int i = 0; i < 64; i++) {
+          loop.callSoon(() -> {}); // with A, a full poll interval: B's turn polls
+        }
         loop.callSoon(
             () -> {
               order.add("A");

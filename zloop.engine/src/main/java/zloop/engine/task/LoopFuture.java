@@ -30,8 +30,12 @@ import zloop.engine.Loop;
  * becomes unreachable first, the loop's exception handler hears "Future exception was never
  * retrieved" (or "Task ..."), as asyncio's {@code __del__} does. Futures that succeed or are
  * cancelled never pay for it.
+ *
+ * <p>A future with one done callback is its own ready-queue entry when it completes (it is a
+ * {@link Callback}): scheduling that callback allocates nothing. Callbacks added after completion,
+ * and each callback of a future that has several, are queued as a node of their own.
  */
-public class LoopFuture<T> implements Future<T> {
+public class LoopFuture<T> extends Callback implements Future<T> {
   private static final int PENDING = 0;
   private static final int SUCCEEDED = 1;
   private static final int FAILED = 2;
@@ -51,7 +55,10 @@ public class LoopFuture<T> implements Future<T> {
   private volatile int state = PENDING;
   /** The result, the exception, or the cancellation message: published by the state write. */
   private Object outcome;
-  /** {@code null}, one callback, or an {@code ArrayList} of them. */
+  /**
+   * While pending: {@code null}, one callback, or an {@code ArrayList} of them. Once done: the one
+   * callback this future runs as a ready-queue entry, until it has run; otherwise {@code null}.
+   */
   private Object callbacks;
   /** Set while the future has failed and nobody has read the exception yet. */
   private Unretrieved unretrieved;
@@ -179,30 +186,53 @@ public class LoopFuture<T> implements Future<T> {
   @SuppressWarnings("unchecked")
   private void scheduleCallbacks() {
     Object cbs = callbacks;
-    callbacks = null;
     if (cbs == null) {
       return;
     }
     if (cbs instanceof ArrayList<?> list) {
+      callbacks = null;
       for (Object cb : list) {
         dispatch((Consumer<? super Future<T>>) cb);
       }
+    } else if (cbs instanceof Waker waker) {
+      callbacks = null;
+      wake(waker);
     } else {
-      dispatch((Consumer<? super Future<T>>) cbs);
+      loop.scheduleInternal(this); // the callback stays in the field until run() takes it
     }
+  }
+
+  /** Runs the one done callback kept at completion; see {@link #scheduleCallbacks}. */
+  @Override
+  @SuppressWarnings("unchecked")
+  public final void run() {
+    Object cb = callbacks;
+    if (cb != null) {
+      ((Consumer<? super Future<T>>) cb).accept(this);
+      callbacks = null; // kept while it runs, so a failure report can name it
+    }
+  }
+
+  @Override
+  public final Object describedAs() {
+    return "DoneCallback[" + callbacks + "]";
   }
 
   private void dispatch(Consumer<? super Future<T>> cb) {
     if (cb instanceof Waker waker) {
-      try {
-        waker.wake(); // a parked waiter is resumed directly: its continuation is itself a callback
-      } catch (RuntimeException e) {
-        // A scheduler refusing the wake-up (a task carrier never does) must not stop this
-        // completion: the future's other callbacks still run.
-        loop.errors().report("Exception waking a waiter of " + describe(), e, null);
-      }
+      wake(waker);
     } else {
       loop.scheduleInternal(new DoneCallback<>(cb, this));
+    }
+  }
+
+  private void wake(Waker waker) {
+    try {
+      waker.wake(); // a parked waiter is resumed directly: its continuation is itself a callback
+    } catch (RuntimeException e) {
+      // A scheduler refusing the wake-up (a task carrier never does) must not stop this
+      // completion: the future's other callbacks still run.
+      loop.errors().report("Exception waking a waiter of " + describe(), e, null);
     }
   }
 
@@ -236,6 +266,9 @@ public class LoopFuture<T> implements Future<T> {
   @Override
   public int removeDoneCallback(Consumer<? super Future<T>> callback) {
     loop.checkThread();
+    if (state != PENDING) {
+      return 0; // asyncio: completion scheduled every callback, there is nothing left to remove
+    }
     Object cbs = callbacks;
     if (cbs == callback) {
       callbacks = null;
