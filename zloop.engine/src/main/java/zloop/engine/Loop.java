@@ -229,7 +229,11 @@ public final class Loop implements EventLoop {
   /** One turn of the loop; see the class comment for the phases. */
   void runOnce() {
     inbox.drainTo(ready, INBOX_DRAIN_LIMIT);
-    boolean polls = ready.isEmpty() || stopping || callbacksSincePoll >= POLL_INTERVAL_CALLBACKS;
+    boolean polls =
+        ready.isEmpty()
+            || stopping
+            || callbacksSincePoll >= POLL_INTERVAL_CALLBACKS
+            || backend.hasQueuedSubmissions();
     if (polls) {
       timers.compactIfMostlyCancelled();
       meter.beforePoll();

@@ -145,6 +145,11 @@ final class IoUringBackend implements Backend, zloop.posix.PosixProcessBackend {
   // ------------------------------------------------------------------ the turn
 
   @Override
+  public boolean hasQueuedSubmissions() {
+    return submissions.hasWork() || submitter.hasQueued();
+  }
+
+  @Override
   public int poll(long timeoutNanos) throws IOException {
     ensureOpen();
     ensureIssuer();

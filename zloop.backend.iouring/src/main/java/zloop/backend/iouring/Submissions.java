@@ -65,6 +65,11 @@ final class Submissions {
     }
   }
 
+  /** Whether the next submission phase has anything to write: users, cancels or senders. */
+  boolean hasWork() {
+    return scheduledCount != 0 || cancelCount != 0 || sendingCount != 0;
+  }
+
   /** Whether no user waits to submit. */
   boolean isEmpty() {
     return scheduledCount == 0;

@@ -77,6 +77,11 @@ final class Submitter {
     return sq.publish();
   }
 
+  /** Whether entries are written that the kernel has not consumed yet (the next enter submits them). */
+  boolean hasQueued() {
+    return sq.pending() != 0;
+  }
+
   /** Called after every enter: once the kernel consumed every entry, the scratch is free. */
   void submitted() {
     if (sq.pending() == 0) {

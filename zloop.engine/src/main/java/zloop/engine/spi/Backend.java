@@ -29,6 +29,19 @@ public interface Backend extends AutoCloseable {
   int poll(long timeoutNanos) throws IOException;
 
   /**
+   * Whether operations are queued that reach the kernel only when this backend is polled (io_uring
+   * submits its queue in {@link #poll}). A busy loop, which polls only once per interval, then
+   * polls on its next turn anyway: a close or a send one callback queued is in the kernel before
+   * the next callbacks run, as when every turn polled (a listener closed by {@code Server.close()}
+   * must refuse the connect a later callback makes). Asked once per busy turn: keep it cheap.
+   *
+   * @return {@code true} if the next poll has queued work to hand to the kernel
+   */
+  default boolean hasQueuedSubmissions() {
+    return false;
+  }
+
+  /**
    * Makes a {@link #poll} in progress return promptly, or the next one if none is in progress.
    * Any thread. The engine coalesces calls, so this is not on any hot path, but it must never
    * block, and a call that races with or follows {@link #close()} must be a harmless no-op (it
