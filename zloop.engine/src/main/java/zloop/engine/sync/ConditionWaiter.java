@@ -1,9 +1,5 @@
 package zloop.engine.sync;
 
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import zloop.engine.task.LoopFuture;
 
@@ -89,42 +85,12 @@ final class ConditionWaiter extends LoopFuture<Void> {
     return true;
   }
 
-  @Override
-  public Void join() {
-    try {
-      return super.join();
-    } catch (CancellationException e) {
-      handOnAnUnusedSignal();
-      throw e;
-    }
-  }
-
-  @Override
-  public Void get() throws InterruptedException, ExecutionException {
-    try {
-      return super.get();
-    } catch (CancellationException e) {
-      handOnAnUnusedSignal();
-      throw e;
-    }
-  }
-
-  @Override
-  public Void get(long timeout, TimeUnit unit)
-      throws InterruptedException, ExecutionException, TimeoutException {
-    try {
-      return super.get(timeout, unit);
-    } catch (CancellationException e) {
-      handOnAnUnusedSignal();
-      throw e;
-    }
-  }
-
   /**
    * A wait that completed, then saw its task cancelled before it resumed, hands the signal on, on
    * the condition's loop (a task of another loop may have waited on this future).
    */
-  private void handOnAnUnusedSignal() {
+  @Override
+  protected void waitEndedCancelled() {
     if (!completedNormally) {
       return;
     }

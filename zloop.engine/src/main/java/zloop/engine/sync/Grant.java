@@ -1,9 +1,5 @@
 package zloop.engine.sync;
 
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import zloop.engine.Loop;
 import zloop.engine.task.LoopFuture;
 
@@ -50,43 +46,14 @@ class Grant<T> extends LoopFuture<T> {
     }
   }
 
+  /** Its waiting task was cancelled after the grant: the grant goes back to the owner. */
   @Override
-  public T join() {
-    try {
-      return super.join();
-    } catch (CancellationException e) {
-      if (granted) {
-        giveUp();
-      }
-      throw e;
+  protected void waitEndedCancelled() {
+    if (granted) {
+      giveUp();
     }
   }
 
-  /** As {@link #join()}: the blocking {@code get} forms give a grant up the same way. */
-  @Override
-  public T get() throws InterruptedException, ExecutionException {
-    try {
-      return super.get();
-    } catch (CancellationException e) {
-      if (granted) {
-        giveUp();
-      }
-      throw e;
-    }
-  }
-
-  @Override
-  public T get(long timeout, TimeUnit unit)
-      throws InterruptedException, ExecutionException, TimeoutException {
-    try {
-      return super.get(timeout, unit);
-    } catch (CancellationException e) {
-      if (granted) {
-        giveUp();
-      }
-      throw e;
-    }
-  }
 
   private void giveUp() {
     T value = report();

@@ -284,6 +284,22 @@ public class LoopFuture<T> extends Callback implements Future<T> {
 
   @Override
   public T join() {
+    try {
+      return joinOnce();
+    } catch (CancellationException e) {
+      waitEndedCancelled();
+      throw e;
+    }
+  }
+
+  /**
+   * Called when a {@code join} or {@code get} of this future ends in a cancellation: the future's,
+   * or its waiting task's, which may come after the future was done. A future that handed its
+   * waiter something (a lock, a permit, an item, a signal) takes it back here; by default nothing.
+   */
+  protected void waitEndedCancelled() {}
+
+  private T joinOnce() {
     if (state != PENDING) {
       return report();
     }
@@ -300,17 +316,27 @@ public class LoopFuture<T> extends Callback implements Future<T> {
 
   @Override
   public T get() throws InterruptedException, ExecutionException {
-    awaitForGet(false, 0);
-    return reportForGet();
+    try {
+      awaitForGet(false, 0);
+      return reportForGet();
+    } catch (CancellationException e) {
+      waitEndedCancelled();
+      throw e;
+    }
   }
 
   @Override
   public T get(long timeout, TimeUnit unit)
       throws InterruptedException, ExecutionException, TimeoutException {
-    if (awaitForGet(true, unit.toNanos(timeout)) == WAIT_TIMED_OUT) {
-      throw new TimeoutException(describe() + " not done within " + timeout + " " + unit);
+    try {
+      if (awaitForGet(true, unit.toNanos(timeout)) == WAIT_TIMED_OUT) {
+        throw new TimeoutException(describe() + " not done within " + timeout + " " + unit);
+      }
+      return reportForGet();
+    } catch (CancellationException e) {
+      waitEndedCancelled();
+      throw e;
     }
-    return reportForGet();
   }
 
   /** The wait of the {@code get} methods: a task parks, another thread blocks, a loop refuses. */
