@@ -222,7 +222,8 @@ public final class EchoReport {
           StandardCharsets.UTF_8);
     }
     if (a.has("readme-table")) {
-      Files.writeString(Path.of(a.get("readme-table", "")), matrixTables(passes.get(0)), StandardCharsets.UTF_8);
+      // The README shows the build as it is: the older build's rows stay in the report.
+      Files.writeString(Path.of(a.get("readme-table", "")), matrixTables(passes.get(0), false), StandardCharsets.UTF_8);
     }
     System.out.print(md);
   }
@@ -360,10 +361,57 @@ public final class EchoReport {
   }
 
   /**
+   * Servers measured twice in the run ({@code scripts/bench --before}): each {@code <id>-before}
+   * row (an older build) beside {@code <id>}, per cell: best req/s and CPU µs per echo, after over
+   * before. Empty when the run has no such pairs.
+   */
+  static String beforeAfter(Table t) {
+    List<String> pairs = new ArrayList<>();
+    for (String server : t.servers) {
+      if (server.endsWith(BEFORE) && t.servers.contains(server.substring(0, server.length() - BEFORE.length()))) {
+        pairs.add(server.substring(0, server.length() - BEFORE.length()));
+      }
+    }
+    if (pairs.isEmpty()) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder("## Before and after, in this run\n\n");
+    b.append(
+        "Rows \"before\" ran from an older build (the `before` line above), measured round-robin"
+            + " with the others. req/s after ÷ before (above 1: faster now) and CPU µs per echo"
+            + " after ÷ before (below 1: cheaper now).\n\n");
+    b.append("| cell | server | req/s before | req/s after | req/s × | CPU µs before | CPU µs after | CPU × |\n");
+    b.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+    for (Key k : t.keys) {
+      for (String server : pairs) {
+        Cell after = t.cell(k, server);
+        Cell before = t.cell(k, server + BEFORE);
+        if (after == null || before == null || after.rounds() == 0 || before.rounds() == 0) {
+          continue;
+        }
+        b.append(
+            fmt(
+                "| %s | %s | %s | %s | %s | %s | %s | %s |\n",
+                k.label(),
+                displayName(server),
+                num(before.best()),
+                num(after.best()),
+                ratio(after.best() / before.best()),
+                us(before.cpuUs()),
+                us(after.cpuUs()),
+                ratio(after.cpuUs() / before.cpuUs())));
+      }
+    }
+    return b.append('\n').toString();
+  }
+
+  private static final String BEFORE = "-before";
+
+  /**
    * The matrix as the README shows it: one table per connection count, a column group per size
    * (best req/s, × Netty's best transport, × the C server of the same model, CPU µs per echo).
    */
-  static String matrixTables(Table t) {
+  static String matrixTables(Table t, boolean withBefore) {
     StringBuilder b = new StringBuilder();
     for (int conns : t.connCounts) {
       b.append("**").append(conns).append(" connections**\n\n| server |");
@@ -377,6 +425,9 @@ public final class EchoReport {
       }
       b.append('\n');
       for (String server : t.servers) {
+        if (!withBefore && server.endsWith(BEFORE)) {
+          continue;
+        }
         b.append("| ").append(displayName(server)).append(" |");
         for (int s : t.sizes) {
           Key k = new Key(s, conns);
@@ -426,7 +477,8 @@ public final class EchoReport {
             + " servers by C epoll). CPU µs/req: the server process's utime+stime per echoed"
             + " message, median of the rounds (lower is better; it includes the server's JIT and"
             + " GC threads).\n\n");
-    b.append(matrixTables(t)).append('\n');
+    b.append(matrixTables(t, true)).append('\n');
+    b.append(beforeAfter(t));
     for (Key k : t.keys) {
       b.append("### ").append(k.label()).append(" in detail\n\n");
       b.append(
