@@ -2,6 +2,7 @@ package zloop.engine.net;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.function.Consumer;
 
 /**
  * Direct buffers for the bytes transports buffer when the kernel does not take them at once: a
@@ -16,6 +17,11 @@ public final class ChunkPool {
   private static final int MAX_FREE = 256;
 
   private final ArrayDeque<ByteBuffer> free = new ArrayDeque<>();
+  /**
+   * {@link #give}, made once: a method reference written at each call site is a new object per
+   * call (16 B per send completion on io_uring, where every write completes through onWritten).
+   */
+  final Consumer<ByteBuffer> giveBack = this::give;
 
   /** An empty chunk (position 0, limit 0: nothing queued in it yet). */
   ByteBuffer take() {

@@ -372,7 +372,7 @@ public final class StreamTransport implements Transport, StreamHandler, Protocol
     if (isLost()) {
       return; // aborted: the queue was dropped, a send that was in flight no longer matters
     }
-    queue.consume(n, chunks::give);
+    queue.consume(n, chunks.giveBack);
     flow.maybeResume(getWriteBufferSize());
     if (queue.isEmpty()) {
       drained();
@@ -490,9 +490,9 @@ public final class StreamTransport implements Transport, StreamHandler, Protocol
     } finally {
       loop.transports().remove(socket.fd(), this);
       socket.close();
-      queue.clear(chunks::give);
+      queue.clear(chunks.giveBack);
       held.clear(b -> {});
-      abandoned.forEach(chunks::give);
+      abandoned.forEach(chunks.giveBack);
       abandoned.clear();
       if (server != null) {
         server.detach(this);
