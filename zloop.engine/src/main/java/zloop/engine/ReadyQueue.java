@@ -12,12 +12,10 @@ package zloop.engine;
  * adds, or {@link #RENEWALS_PER_CAPACITY}&times; its capacity if that is more, so that it stays in
  * the young generation. A ring that lives long is promoted to the old generation, and then each
  * add stores a (usually young) reference into an old array: G1's card-marking write barrier (JDK
- * 25) executes a StoreLoad fence for every such store, about as much as the rest of an add and
- * its run together (measured: {@code callSoon} + run 14 ns with an old ring, see
- * docs/bench/h-micro-findings.md). Stores into a young array skip the fence. The renewal costs at
- * most one array of the ring's capacity per {@link #RENEWAL_INTERVAL} adds (4 KiB per 64 Ki adds
- * at the usual capacity of 1,024: 0.06 bytes per add) and copies only the entries queued at that
- * moment.
+ * 25) executes a StoreLoad fence for every such store; stores into a young array skip it (see
+ * docs/bench/h-micro-findings.md). The renewal costs at most one array of the ring's capacity
+ * per {@link #RENEWAL_INTERVAL} adds (4 KiB per 64 Ki adds at the usual capacity of 1,024: 0.06
+ * bytes per add) and copies only the entries queued at that moment.
  */
 final class ReadyQueue {
   /** Adds between two renewals of the ring (at least; see {@link #RENEWALS_PER_CAPACITY}). */
