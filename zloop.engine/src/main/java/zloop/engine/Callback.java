@@ -4,7 +4,8 @@ package zloop.engine;
  * Something the loop runs: an entry of the ready queue. It has no fields, so an object that is
  * already there (a future with one done callback, a task's carrier) can be its own queue entry and
  * scheduling allocates nothing. The ready queue also takes a bare {@link Runnable} ({@link
- * Loop#execute}); the cross-thread {@link Inbox} takes {@link LoopHandle}s, which carry its link.
+ * Loop#execute}); the cross-thread {@link Inbox} takes {@link ThreadSafeHandle}s, which carry its
+ * link.
  */
 public abstract class Callback {
 

@@ -5,7 +5,7 @@ import java.lang.invoke.VarHandle;
 
 /**
  * The cross-thread inbox: an intrusive multi-producer, single-consumer queue (Vyukov's) of {@link
- * LoopHandle}s. Producers on any thread {@link #push}; only the loop thread polls.
+ * ThreadSafeHandle}s. Producers on any thread {@link #push}; only the loop thread polls.
  *
  * <p><b>Caveats</b>: {@link #poll()} may return {@code null} while a producer is between its two
  * steps (the tail swapped, the link not yet written); the pushed node is then seen on a later
@@ -17,23 +17,23 @@ final class Inbox {
 
   static {
     try {
-      TAIL = MethodHandles.lookup().findVarHandle(Inbox.class, "tail", LoopHandle.class);
+      TAIL = MethodHandles.lookup().findVarHandle(Inbox.class, "tail", ThreadSafeHandle.class);
     } catch (ReflectiveOperationException e) {
       throw new AssertionError(e);
     }
   }
 
-  private final LoopHandle stub = new Stub();
-  private LoopHandle head = stub; // consumer only
+  private final ThreadSafeHandle stub = new Stub();
+  private ThreadSafeHandle head = stub; // consumer only
 
   @SuppressWarnings("FieldMayBeFinal")
-  private volatile LoopHandle tail = stub;
+  private volatile ThreadSafeHandle tail = stub;
 
   /** Adds a node. Any thread; lock-free (one atomic swap). */
-  void push(LoopHandle node) {
-    LoopHandle.NEXT.set(node, null);
-    LoopHandle prev = (LoopHandle) TAIL.getAndSet(this, node);
-    LoopHandle.NEXT.setRelease(prev, node);
+  void push(ThreadSafeHandle node) {
+    ThreadSafeHandle.NEXT.set(node, null);
+    ThreadSafeHandle prev = (ThreadSafeHandle) TAIL.getAndSet(this, node);
+    ThreadSafeHandle.NEXT.setRelease(prev, node);
   }
 
   /** Whether nothing is queued, including nodes half-way through a push. Loop thread. */
@@ -42,16 +42,16 @@ final class Inbox {
   }
 
   /** The oldest node, or {@code null}. Loop thread. */
-  LoopHandle poll() {
-    LoopHandle first = head;
-    LoopHandle next = (LoopHandle) LoopHandle.NEXT.getAcquire(first);
+  ThreadSafeHandle poll() {
+    ThreadSafeHandle first = head;
+    ThreadSafeHandle next = (ThreadSafeHandle) ThreadSafeHandle.NEXT.getAcquire(first);
     if (first == stub) {
       if (next == null) {
         return null;
       }
       head = next;
       first = next;
-      next = (LoopHandle) LoopHandle.NEXT.getAcquire(next);
+      next = (ThreadSafeHandle) ThreadSafeHandle.NEXT.getAcquire(next);
     }
     if (next != null) {
       head = next;
@@ -61,7 +61,7 @@ final class Inbox {
       return null; // a producer is mid-push; its node shows up on a later poll
     }
     push(stub);
-    next = (LoopHandle) LoopHandle.NEXT.getAcquire(first);
+    next = (ThreadSafeHandle) ThreadSafeHandle.NEXT.getAcquire(first);
     if (next != null) {
       head = next;
       return first;
@@ -72,7 +72,7 @@ final class Inbox {
   /** Moves up to {@code limit} nodes into the ready queue; returns how many moved. */
   int drainTo(ReadyQueue ready, int limit) {
     int moved = 0;
-    LoopHandle c;
+    ThreadSafeHandle c;
     while (moved < limit && (c = poll()) != null) {
       ready.add(c);
       moved++;
@@ -80,9 +80,9 @@ final class Inbox {
     return moved;
   }
 
-  private static final class Stub extends LoopHandle {
+  private static final class Stub extends ThreadSafeHandle {
     Stub() {
-      super(null);
+      super(() -> {});
     }
 
     @Override

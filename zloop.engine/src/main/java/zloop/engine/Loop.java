@@ -471,7 +471,7 @@ public final class Loop implements EventLoop {
       ready.add(callback); // the runnable itself is the queue entry: nothing allocated
       return;
     }
-    inbox.push(new LoopHandle(callback));
+    inbox.push(new ThreadSafeHandle(callback));
     wakeup.poke();
   }
 
@@ -484,7 +484,7 @@ public final class Loop implements EventLoop {
   public Handle callSoonThreadSafe(Runnable callback) {
     Objects.requireNonNull(callback, "callback");
     checkClosed();
-    LoopHandle h = new LoopHandle(callback);
+    ThreadSafeHandle h = new ThreadSafeHandle(callback);
     inbox.push(h);
     wakeup.poke();
     return h;

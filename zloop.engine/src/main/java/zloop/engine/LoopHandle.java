@@ -1,55 +1,37 @@
 package zloop.engine;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import zloop.Handle;
 
 /**
- * A user callback scheduled with {@code callSoon}: the node the ready queue holds, and the node of
- * the cross-thread {@link Inbox} ({@code callSoonThreadSafe}): the {@code next} link makes the inbox
- * intrusive, so scheduling from another thread allocates nothing beyond the handle.
+ * A user callback scheduled with {@code callSoon}: the handle it returns and the ready queue's
+ * entry in one object. Its one field is the callback; {@code null} means cancelled, so a handle is
+ * 16 bytes (compressed oops), the least an object with a reference can be. A handle queued from
+ * another thread is a {@link ThreadSafeHandle}, which adds the cross-thread inbox's link.
  */
 public class LoopHandle extends Callback implements Handle {
-  static final VarHandle NEXT;
-
-  static {
-    try {
-      NEXT = MethodHandles.lookup().findVarHandle(LoopHandle.class, "next", LoopHandle.class);
-    } catch (ReflectiveOperationException e) {
-      throw new AssertionError(e);
-    }
-  }
-
-  /** Inbox link; only {@link Inbox} touches it. */
-  @SuppressWarnings("unused")
-  volatile LoopHandle next;
-
+  /** The callback to run; {@code null} once cancelled (the captures go now, not at its turn). */
   private Runnable callback;
-  private boolean cancelled;
 
   public LoopHandle(Runnable callback) {
-    this.callback = callback;
+    this.callback = java.util.Objects.requireNonNull(callback, "callback");
   }
 
   @Override
   public void run() {
     Runnable c = callback;
-    if (!cancelled && c != null) {
+    if (c != null) {
       c.run();
     }
   }
 
   @Override
   public void cancel() {
-    if (!cancelled) {
-      cancelled = true;
-      callback = null; // let the callback's captures go now, not when the queue gets to it
-    }
+    callback = null;
   }
 
   @Override
   public boolean isCancelled() {
-    return cancelled;
+    return callback == null;
   }
 
   @Override
@@ -60,6 +42,6 @@ public class LoopHandle extends Callback implements Handle {
   @Override
   public String toString() {
     Runnable c = callback;
-    return "Handle[" + (cancelled ? "cancelled" : String.valueOf(c)) + "]";
+    return "Handle[" + (c == null ? "cancelled" : String.valueOf(c)) + "]";
   }
 }

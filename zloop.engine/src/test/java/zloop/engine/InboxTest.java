@@ -12,12 +12,12 @@ import org.junit.jupiter.api.Timeout;
 
 class InboxTest {
 
-  private static final class Node extends LoopHandle {
+  private static final class Node extends ThreadSafeHandle {
     final int producer;
     final int seq;
 
     Node(int producer, int seq) {
-      super(null);
+      super(() -> {});
       this.producer = producer;
       this.seq = seq;
     }
@@ -64,7 +64,7 @@ class InboxTest {
     int[] next = new int[producers];
     int received = 0;
     while (received < producers * perProducer) {
-      LoopHandle c = inbox.poll();
+      ThreadSafeHandle c = inbox.poll();
       if (c == null) {
         Thread.onSpinWait();
         continue;

@@ -38,4 +38,31 @@ class ReadyQueueTest {
     assertNull(q.poll());
     assertTrue(q.isEmpty());
   }
+
+  @Test
+  void renewalKeepsOrderAndCapacityWhileEntriesAreQueued() {
+    ReadyQueue q = new ReadyQueue();
+    int expected = 0;
+    int next = 0;
+    // Keep 300 entries queued (the ring grows to 512 once) across several renewals.
+    for (int i = 0; i < 300; i++) {
+      q.add(new Seq(next++));
+    }
+    int capacity = q.capacity();
+    for (int i = 0; i < 5 * ReadyQueue.RENEWAL_INTERVAL; i++) {
+      q.add(new Seq(next++));
+      assertEquals(expected++, ((Seq) q.poll()).n);
+    }
+    assertEquals(capacity, q.capacity(), "renewal must not grow a ring that is not full");
+    assertEquals(300, q.size());
+    while (!q.isEmpty()) {
+      assertEquals(expected++, ((Seq) q.poll()).n);
+    }
+    assertEquals(next, expected);
+  }
+
+  private record Seq(int n) implements Runnable {
+    @Override
+    public void run() {}
+  }
 }

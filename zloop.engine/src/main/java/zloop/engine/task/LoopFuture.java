@@ -52,7 +52,13 @@ public class LoopFuture<T> extends Callback implements Future<T> {
   }
 
   public final Loop loop;
-  private volatile int state = PENDING;
+
+  /**
+   * {@link #PENDING} (the default value: an explicit {@code = PENDING} would be a volatile store,
+   * and a full fence, in every constructor), then the final state. Written on the loop thread
+   * only, with release semantics ({@link #transition}); read with acquire semantics anywhere.
+   */
+  private volatile int state;
   /** The result, the exception, or the cancellation message: published by the state write. */
   private Object outcome;
   /**
@@ -175,7 +181,11 @@ public class LoopFuture<T> extends Callback implements Future<T> {
     if (newState == FAILED) {
       unretrieved = Unretrieved.watch(this, (Throwable) value); // before the volatile publish
     }
-    STATE.setVolatile(this, newState);
+    // A release store publishes the outcome to other threads' (volatile) reads of the state; the
+    // full fence of a volatile store would order it before later loads too, which nothing needs:
+    // only the loop thread writes the state, and whoever waits on another thread is woken through
+    // unpark (its own synchronisation), as FutureTask publishes its final state.
+    STATE.setRelease(this, newState);
     onDone();
     scheduleCallbacks();
   }
