@@ -47,11 +47,11 @@ for spec in "${specs[@]}"; do
   spid=$!
   for _ in $(seq 1 300); do grep -q '^ready:' "$work/$id.log" 2>/dev/null && break; sleep 0.1; done
   for nc in "${conn_list[@]}"; do
-    taskset -c 0 "$CDIR/echo_client" --size "$size" --conns "$nc" --warmup 2 --duration "$window" \
+    taskset -c 0 "$CDIR/echo_client" --size "$size" --conns "$nc" --warmup 1 --duration "$((window * 2))" \
       --rounds 1 --clk-tck "$clk" --run counts --out "$work/r.tsv" "$id:$port:$spid" \
       >/dev/null 2>"$work/client.log" &
     cpid=$!
-    sleep 1.5
+    sleep 2.5
     t0=$(ticks "$spid")
     # Counting tracepoints per process (all its threads). Filters: SEND/SENDMSG and RECV
     # submissions by opcode, ENOBUFS completions by result.
