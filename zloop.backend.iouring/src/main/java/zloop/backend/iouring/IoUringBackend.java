@@ -67,6 +67,7 @@ final class IoUringBackend implements Backend, zloop.posix.PosixProcessBackend {
   private final Orphans orphans;
   private final Completions completions;
   private final Map<Integer, FdWatch> watches = new HashMap<>();
+  private final StarvedReceives starved = new StarvedReceives();
 
   private Ring ring;
   private Submitter submitter;
@@ -146,7 +147,7 @@ final class IoUringBackend implements Backend, zloop.posix.PosixProcessBackend {
 
   @Override
   public boolean hasQueuedSubmissions() {
-    return submissions.hasWork() || submitter.hasQueued();
+    return submissions.hasWork() || submitter.hasQueued() || !starved.isEmpty();
   }
 
   @Override
@@ -154,6 +155,7 @@ final class IoUringBackend implements Backend, zloop.posix.PosixProcessBackend {
     ensureOpen();
     ensureIssuer();
     wakeup.submit(submitter);
+    starved.release(this, config.bufferCount()); // at most one buffer's worth of RECVs each
     int events = submissions.submit(submitter, context);
     // User code runs in the submission phase too (getBuffer, held data): whatever it made ready,
     // the engine must run before the loop sleeps.
@@ -161,6 +163,7 @@ final class IoUringBackend implements Backend, zloop.posix.PosixProcessBackend {
         timeoutNanos != 0
             && events == 0
             && submissions.isEmpty()
+            && starved.isEmpty() // the next turn arms more of them: do not wait for I/O first
             && ring.cq().ready() == 0
             && !context.hasReadyWork();
     if (ring.sq().completionsOverflowed()) {
@@ -282,6 +285,14 @@ final class IoUringBackend implements Backend, zloop.posix.PosixProcessBackend {
   /** Cancels, with the next submissions, the operation of {@code kind} {@code slot} has in flight. */
   void cancel(int slot, int kind) {
     submissions.cancel(slot, kind);
+  }
+
+  /**
+   * {@code socket}'s RECV ended with {@code ENOBUFS}: it is armed again from a later turn, with at
+   * most as many others as the ring has buffers ({@link StarvedReceives}).
+   */
+  void starved(IoUringSocket socket) {
+    starved.add(socket);
   }
 
   /** Has the turn check {@code sender}, which has a send in flight ({@link Sender#checkDropped}). */
@@ -457,6 +468,7 @@ final class IoUringBackend implements Backend, zloop.posix.PosixProcessBackend {
       processes.close(); // kills and reaps children still running, closes their pipes
     }
     submissions.close();
+    starved.clear();
     watches.clear();
     for (RingUser user : slots.snapshot()) {
       user.closeWithBackend();
@@ -537,6 +549,11 @@ final class IoUringBackend implements Backend, zloop.posix.PosixProcessBackend {
   /** How many operations the kernel has not reported the end of yet. */
   long inFlight() {
     return ring.inFlight();
+  }
+
+  /** How many RECVs the kernel ended with {@code ENOBUFS} (the provided buffers were all out). */
+  long starvedReceives() {
+    return starved.starved();
   }
 
   /** How many turns started with completions overflowed from the completion queue. */

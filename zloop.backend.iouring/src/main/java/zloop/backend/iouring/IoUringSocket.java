@@ -47,6 +47,9 @@ final class IoUringSocket extends RingUser implements PosixSocketHandle {
   private boolean failed;
   private StreamHandler stream;
 
+  /** Whether the backend's {@link StarvedReceives} queue holds this socket. */
+  boolean starvedQueued;
+
   private ConnectHandler connecting;
   private byte[] connectAddress;
   private boolean connectArmed;

@@ -209,7 +209,11 @@ final class Receiver {
       }
     }
     if (!armed && reading && !streamOver() && socket.isOpen()) {
-      socket.backend().schedule(socket); // the kernel ended the receive: arm the next one
+      if (res == -Errno.ENOBUFS) {
+        socket.backend().starved(socket); // armed again once a turn has buffers for it
+      } else {
+        socket.backend().schedule(socket); // the kernel ended the receive: arm the next one
+      }
     }
   }
 
