@@ -16,15 +16,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import zloop.EventLoop;
 import zloop.Future;
-import zloop.Server;
 import zloop.StreamOptions;
-import zloop.StreamPair;
 import zloop.StreamReader;
 import zloop.StreamWriter;
-import zloop.Streams;
 import zloop.Task;
 import zloop.tests.BackendTest;
-import zloop.tests.Backends;
 
 /**
  * A {@code readInto} that waits with nothing buffered before it: on a backend that reads only when
@@ -48,45 +44,20 @@ class StreamsDirectReadTest {
 
   /**
    * A server that answers each request byte with the next of {@code replies} (and closes after the
-   * last), and a client task running {@code client}.
+   * last), and a client task running {@code client} ({@link StreamsReadIntoTest#connect}).
    */
   private static void exchange(String backend, byte[][] replies, ClientSide client) {
-    try (EventLoop loop = Backends.open(backend)) {
-      Server s =
-          Net.await(
-              loop,
-              Streams.startServer(
-                  loop,
-                  (r, w) -> {
-                    try {
-                      for (byte[] reply : replies) {
-                        r.readExactly(1).join();
-                        w.write(reply);
-                        w.drain().join();
-                      }
-                    } finally {
-                      w.close();
-                    }
-                  },
-                  "127.0.0.1",
-                  0,
-                  StreamOptions.DEFAULT),
-              "startServer");
-      int port = Net.port(s);
-      Task<Void> c =
-          loop.createTask(
-              () -> {
-                StreamPair p = Streams.openConnection(loop, "127.0.0.1", port, StreamOptions.DEFAULT).join();
-                try {
-                  client.run(p.reader(), p.writer());
-                } finally {
-                  p.writer().close();
-                }
-                return null;
-              });
-      Net.await(loop, c, "the client's checks", Duration.ofSeconds(60));
-      Net.shutdown(loop, s);
-    }
+    StreamsReadIntoTest.connect(
+        backend,
+        StreamOptions.DEFAULT.limit(),
+        (r, w, go) -> {
+          for (byte[] reply : replies) {
+            r.readExactly(1).join();
+            w.write(reply);
+            w.drain().join();
+          }
+        },
+        (r, w, go) -> client.run(r, w));
   }
 
   private static void request(StreamWriter w) {
