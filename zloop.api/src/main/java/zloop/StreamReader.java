@@ -38,9 +38,10 @@ public interface StreamReader {
    * #read(int)} without an array per read. The bytes go in from {@code dst}'s position, which
    * advances past them (its limit stays); the future completes with their count, with 0 at end of
    * stream, and with 0 at once when {@code dst} has no room. When the reader's buffer is empty the
-   * bytes that arrive next are copied once, from the transport's buffer straight into {@code
-   * dst}; a direct {@code dst} can then go to {@link StreamWriter#write(java.nio.ByteBuffer)}
-   * without another copy.
+   * bytes that arrive next go straight into {@code dst}: on a backend that reads only when asked
+   * (epoll, kqueue, nio) the socket is read into {@code dst} itself, at most its room, with no copy
+   * at all; on io_uring they are copied once from the ring's buffer. A direct {@code dst} can then
+   * go to {@link StreamWriter#write(java.nio.ByteBuffer)} without another copy.
    *
    * <p>The reader holds {@code dst} only until the future is done, and writes it only on the
    * loop thread: do not touch it meanwhile. Cancelling the read leaves {@code dst} unchanged and

@@ -27,6 +27,7 @@ import zloop.bench.scaling.AllocReport;
  * java ... zloop.bench.echo.ZloopEchoServer --list-backends     # prints the available backends, one a line
  * java ... zloop.bench.echo.ZloopEchoServer --mode proto --loops 2 --port 25001   # 2 loops, SO_REUSEPORT
  * java ... zloop.bench.echo.ZloopEchoServer --alloc-report ...  # each stdin line: prints "alloc: ..."
+ * java ... zloop.bench.echo.ZloopEchoServer --mode streams --stream-buffer 262144 ...  # read size
  * </pre>
  *
  * <p>{@code --loops N} (proto and buffered only; default 1) runs N loops on N threads, each with its
@@ -37,7 +38,7 @@ import zloop.bench.scaling.AllocReport;
  *
  * {@code proto} writes from {@code dataReceived} (the loop's read buffer), {@code buffered} lets the
  * kernel read into the protocol's own buffer, {@code streams} runs a task per connection that reads
- * up to 64 KiB into its own direct buffer ({@code readInto}), writes it and drains, and {@code
+ * up to 64 KiB ({@code --stream-buffer}) into its own direct buffer ({@code readInto}), writes it and drains, and {@code
  * streams-bytes} does the same with asyncio's classic {@code read(65536)}, an array per read.
  * Prints {@code ready} once it listens.
  */
@@ -65,6 +66,10 @@ public final class ZloopEchoServer {
     if (loops < 1 || (loops > 1 && streams)) {
       throw new IllegalArgumentException("--loops is 1 or more, and 1 for --mode streams");
     }
+    int streamBuffer = a.getInt("stream-buffer", 64 * 1024);
+    if (streamBuffer < 1) {
+      throw new IllegalArgumentException("--stream-buffer is a size in bytes, 1 or more");
+    }
     AllocReport alloc = a.has("alloc-report") ? new AllocReport() : null;
     if (loops > 1) {
       runLoops(backend, mode, host, port, loops, alloc);
@@ -81,7 +86,9 @@ public final class ZloopEchoServer {
               streams
                   ? Streams.startServer(
                       loop,
-                      mode.equals("streams") ? ZloopEchoServer::serveStream : ZloopEchoServer::serveStreamBytes,
+                      mode.equals("streams")
+                          ? (r, w) -> serveStream(r, w, streamBuffer)
+                          : (r, w) -> serveStreamBytes(r, w, streamBuffer),
                       host,
                       port,
                       StreamOptions.DEFAULT)
@@ -160,11 +167,12 @@ public final class ZloopEchoServer {
   }
 
   /**
-   * The streams mode: a task per connection that reads into its own direct buffer (one copy, from
-   * the transport's buffer), writes from it (no copy: the buffer is direct) and drains.
+   * The streams mode: a task per connection that reads into its own direct buffer (the kernel
+   * reads straight into it on a readiness backend; one copy from the transport's buffer on
+   * io_uring), writes from it (no copy: the buffer is direct) and drains.
    */
-  static void serveStream(StreamReader reader, StreamWriter writer) {
-    ByteBuffer buffer = ByteBuffer.allocateDirect(64 * 1024);
+  static void serveStream(StreamReader reader, StreamWriter writer, int bufferSize) {
+    ByteBuffer buffer = ByteBuffer.allocateDirect(bufferSize);
     while (reader.readInto(buffer.clear()).join() > 0) {
       writer.write(buffer.flip());
       writer.drain().join();
@@ -173,9 +181,9 @@ public final class ZloopEchoServer {
   }
 
   /** The streams-bytes mode: asyncio's classic loop, an array per read. */
-  static void serveStreamBytes(StreamReader reader, StreamWriter writer) {
+  static void serveStreamBytes(StreamReader reader, StreamWriter writer, int bufferSize) {
     while (true) {
-      byte[] data = reader.read(64 * 1024).join();
+      byte[] data = reader.read(bufferSize).join();
       if (data.length == 0) {
         break;
       }

@@ -55,7 +55,7 @@ class StreamsReadIntoTest {
    * A stream server running {@code server} for its one connection, and a client task running
    * {@code client} on a connection whose reader has {@code limit}; both close their writer after.
    */
-  private static void connect(String backend, int limit, Side server, Side client) {
+  static void connect(String backend, int limit, Side server, Side client) {
     try (EventLoop loop = Backends.open(backend)) {
       Future<Void> go = loop.createFuture();
       Server s =

@@ -220,6 +220,12 @@ final class IoUringSocket extends RingUser implements PosixSocketHandle {
    * A RECV armed into the old protocol's buffer is cancelled at once; what it received is
    * delivered through the new protocol.
    */
+  /** The kernel keeps a single RECV's buffer until that RECV completes, turns later. */
+  @Override
+  public boolean readsOnlyWhenAsked() {
+    return false;
+  }
+
   @Override
   public void readTargetChanged() {
     if (core.isOpen()) {

@@ -42,6 +42,21 @@ public final class StreamTransport implements Transport, StreamHandler, Protocol
   /** After this many writes to a lost connection, each further one is logged (asyncio's rule). */
   private static final int LOG_THRESHOLD_FOR_CONNLOST_WRITES = 5;
 
+  /**
+   * A plain {@link zloop.Protocol} of the engine's own (the streams' reader) that sometimes has a
+   * buffer the next read may go straight into: a caller's {@code readInto} buffer while that read
+   * waits and nothing is buffered before it. Asked only on a backend that writes into the buffer
+   * during the asking read alone ({@link SocketHandle#readsOnlyWhenAsked()}), so the buffer is
+   * never in the kernel's hands while its owner may take it back.
+   */
+  public interface ReadLender {
+    /** The buffer the next read may fill from its position, or {@code null} for the usual path. */
+    ByteBuffer lendReadTarget();
+
+    /** {@code n > 0} bytes were read into the buffer the last {@link #lendReadTarget} returned. */
+    void lentTargetFilled(int n);
+  }
+
   /** The connection's life, in order; see {@link #allows}. */
   enum Lifecycle {
     /** Reading and writing. */
@@ -88,6 +103,8 @@ public final class StreamTransport implements Transport, StreamHandler, Protocol
   private UserSocket exposed;
 
   private final AppProtocolCaller app = new AppProtocolCaller(this);
+  /** The plain protocol if it can lend a buffer for the next read, on a backend where that is safe. */
+  private ReadLender lender;
   private final WriteFlowControl flow = new WriteFlowControl(app);
 
   private Lifecycle state = Lifecycle.OPEN;
@@ -170,6 +187,10 @@ public final class StreamTransport implements Transport, StreamHandler, Protocol
   public void setProtocol(BaseProtocol newProtocol) {
     boolean replacing = app.protocol() != null;
     app.set(newProtocol);
+    lender =
+        newProtocol instanceof ReadLender l && !app.isBuffered() && socket.readsOnlyWhenAsked()
+            ? l
+            : null;
     if (replacing) {
       socket.readTargetChanged(); // a read into the old protocol's buffer must not reach this one
     }
@@ -184,8 +205,11 @@ public final class StreamTransport implements Transport, StreamHandler, Protocol
 
   @Override
   public ByteBuffer readBuffer() {
-    if (state != Lifecycle.OPEN || !app.isBuffered()) {
+    if (state != Lifecycle.OPEN) {
       return null;
+    }
+    if (!app.isBuffered()) {
+      return lender == null ? null : lender.lendReadTarget();
     }
     return app.getBuffer(-1); // null if it failed: the connection is ending
   }
@@ -204,10 +228,18 @@ public final class StreamTransport implements Transport, StreamHandler, Protocol
 
   @Override
   public void onDataInto(int n) {
-    if (state != Lifecycle.OPEN || !app.isBuffered()) {
+    if (state != Lifecycle.OPEN) {
       return;
     }
-    app.bufferUpdated(n);
+    if (app.isBuffered()) {
+      app.bufferUpdated(n);
+    } else if (lender != null) {
+      try {
+        lender.lentTargetFilled(n);
+      } catch (Throwable t) {
+        fatal("Fatal error: protocol.dataReceived() call failed.", AppProtocolCaller.survivable(t));
+      }
+    }
   }
 
   @Override

@@ -84,6 +84,16 @@ public interface SocketHandle {
   default void readTargetChanged() {}
 
   /**
+   * Whether the backend writes into a buffer {@link StreamHandler#readBuffer()} returned only
+   * during the read that asked for it (a readiness backend: ask, read, report, all in one call), so
+   * the buffer is free again when that read's report returns. False for a completion backend, whose
+   * kernel keeps the buffer until the read completes, turns later.
+   */
+  default boolean readsOnlyWhenAsked() {
+    return true;
+  }
+
+  /**
    * Starts delivering data: each time bytes arrive the backend calls {@link
    * StreamHandler#readBuffer()} and then {@link StreamHandler#onData} or {@link
    * StreamHandler#onDataInto}; at end of stream {@link StreamHandler#onEof()} (once, and reading

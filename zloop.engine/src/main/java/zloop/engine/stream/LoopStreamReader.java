@@ -18,6 +18,10 @@ import zloop.engine.task.LoopFuture;
  * them ({@link PendingRead#takeFrom}) copies them once, from the transport's buffer straight into
  * its result (the caller's buffer for {@link #readInto}, an array of the right size for {@link
  * #read(int)} and {@link #readExactly}); only what it leaves is buffered here.
+ *
+ * <p>On a backend that reads only when asked, a waiting {@link #readInto} with nothing buffered
+ * before it lends its buffer to the transport ({@link #lendTarget}): the kernel reads straight into
+ * the caller's buffer, no copy at all.
  */
 final class LoopStreamReader implements StreamReader {
   private static final byte[] NEWLINE = {'\n'}; // never modified
@@ -33,6 +37,8 @@ final class LoopStreamReader implements StreamReader {
   private PendingRead<?> pending;
   /** The one {@link #readInto} record, reused: at most one read waits at a time. */
   private IntoRead into;
+  /** The read whose buffer {@link #lendTarget} handed to the transport for the read under way. */
+  private IntoRead lentTo;
 
   /** A read waiting for data: {@link #attempt} completes it or returns false to keep waiting. */
   private abstract static class PendingRead<T> {
@@ -95,6 +101,37 @@ final class LoopStreamReader implements StreamReader {
         transport = null; // a transport that cannot pause: buffer without limit, as asyncio does
       }
     }
+  }
+
+  /**
+   * The buffer the transport's next read may fill directly: a waiting {@link #readInto}'s, when
+   * nothing is buffered or ended before it (so no byte can overtake another); else {@code null}.
+   */
+  ByteBuffer lendTarget() {
+    lentTo = null;
+    if (size() != 0 || eof || exception != null) {
+      return null;
+    }
+    if (!(pending instanceof IntoRead r) || r.future.isDone()) {
+      return null;
+    }
+    ByteBuffer dst = r.lendable();
+    if (dst != null) {
+      lentTo = r;
+    }
+    return dst;
+  }
+
+  /** {@code n} bytes were read into the buffer {@link #lendTarget} returned: the read is done. */
+  void lentFilled(int n) {
+    IntoRead r = lentTo;
+    lentTo = null;
+    if (r == null || pending != r || r.future.isDone()) {
+      // The transport reads only during the call that asked: nothing can change in between.
+      throw new IllegalStateException("bytes read into a buffer no waiting read lent");
+    }
+    pending = null;
+    r.filled(n);
   }
 
   void feedEof() {
@@ -267,6 +304,17 @@ final class LoopStreamReader implements StreamReader {
       dst.position(dst.position() + n);
       data.position(data.position() + n);
       return finish(n);
+    }
+
+    /** The buffer a direct read may fill, from its position: not for readExactlyInto. */
+    ByteBuffer lendable() {
+      return exactly || dst == null || !dst.hasRemaining() ? null : dst;
+    }
+
+    /** {@code n} bytes landed in {@link #dst} from its position. */
+    void filled(int n) {
+      dst.position(dst.position() + n);
+      finish(n);
     }
 
     private boolean finish(int n) {

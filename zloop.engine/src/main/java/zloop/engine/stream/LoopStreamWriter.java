@@ -52,8 +52,11 @@ final class LoopStreamWriter implements StreamWriter {
    */
   @Override
   public Future<Void> drain() {
-    LoopFuture<Void> f = new LoopFuture<>(loop);
     Throwable readerFailure = protocol.reader().exception();
+    if (readerFailure == null && !transport.isClosing() && protocol.canWriteNow()) {
+      return writable; // nothing to wait for: no allocation on a write-and-drain loop
+    }
+    LoopFuture<Void> f = new LoopFuture<>(loop);
     if (readerFailure != null) {
       f.tryFail(readerFailure);
       return f;

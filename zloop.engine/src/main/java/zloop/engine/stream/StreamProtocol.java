@@ -10,6 +10,7 @@ import zloop.Protocol;
 import zloop.Task;
 import zloop.Transport;
 import zloop.engine.Loop;
+import zloop.engine.net.StreamTransport;
 import zloop.engine.task.LoopFuture;
 
 /**
@@ -17,7 +18,7 @@ import zloop.engine.task.LoopFuture;
  * connection half-open on EOF so the writer can finish, tracks write pauses for {@code drain}, and
  * (on a server) runs the client callback as a task.
  */
-final class StreamProtocol implements Protocol {
+final class StreamProtocol implements Protocol, StreamTransport.ReadLender {
   private final Loop loop;
   private final LoopStreamReader reader;
   private final ClientConnected serve;
@@ -78,6 +79,17 @@ final class StreamProtocol implements Protocol {
   @Override
   public void dataReceived(ByteBuffer data) {
     reader.feedData(data);
+  }
+
+  /** A waiting readInto's buffer, for a read straight into it (see {@link LoopStreamReader}). */
+  @Override
+  public ByteBuffer lendReadTarget() {
+    return reader.lendTarget();
+  }
+
+  @Override
+  public void lentTargetFilled(int n) {
+    reader.lentFilled(n);
   }
 
   @Override
