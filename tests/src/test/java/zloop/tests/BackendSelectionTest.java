@@ -25,15 +25,42 @@ class BackendSelectionTest {
   }
 
   @Test
-  void autoPicksEpollOnLinux() {
+  void autoPicksIoUringOnLinuxWhereARingOpensElseEpoll() {
     if (System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
-      assertEquals("epoll", EventLoops.autoBackend());
+      boolean ringOpens =
+          EventLoops.backends().stream().anyMatch(s -> s.name().equals("io_uring") && s.available());
+      assertEquals(ringOpens ? "io_uring" : "epoll", EventLoops.autoBackend());
     } else {
       assertEquals("nio", EventLoops.autoBackend());
     }
     try (EventLoop loop = EventLoops.newEventLoop("auto")) {
       assertEquals(EventLoops.autoBackend(), loop.backendName());
     }
+  }
+
+  /**
+   * Where io_uring cannot run, auto picks epoll: here io_uring is kept out by native access (the
+   * same probe result as a sysctl or a seccomp filter that refuses the ring), in a forked JVM.
+   */
+  @Test
+  void autoPicksEpollWhereIoUringCannotRun() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT).contains("linux"), "Linux only");
+    ForkedJvm.Result r =
+        ForkedJvm.run(
+            List.of("--enable-native-access=zloop.backend.epoll,zloop.posix"),
+            System.getProperty("jdk.module.path"),
+            "zloop.tests.BackendProbe",
+            "auto",
+            "io_uring");
+    assertEquals(0, r.exitCode(), r.output());
+    List<String> lines =
+        r.output().lines().filter(l -> l.startsWith("opened ") || l.startsWith("failed: ")).toList();
+    assertEquals(2, lines.size(), r.output());
+    assertEquals("opened epoll", lines.get(0), r.output());
+    assertTrue(
+        lines.get(1).startsWith("failed: zloop backend 'io_uring' is unavailable: native access is not enabled"),
+        lines.get(1));
   }
 
   @Test
