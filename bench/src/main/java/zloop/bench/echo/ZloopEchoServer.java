@@ -38,8 +38,9 @@ import zloop.bench.scaling.AllocReport;
  *
  * {@code proto} writes from {@code dataReceived} (the loop's read buffer), {@code buffered} lets the
  * kernel read into the protocol's own buffer, {@code streams} runs a task per connection that reads
- * up to 64 KiB ({@code --stream-buffer}) into its own direct buffer ({@code readInto}), writes it and drains, and {@code
- * streams-bytes} does the same with asyncio's classic {@code read(65536)}, an array per read.
+ * up to 256 KiB (the transport's read size; {@code --stream-buffer}) into its own direct buffer
+ * ({@code readInto}), writes it and drains, and {@code streams-bytes} does the same with asyncio's
+ * classic {@code read(65536)} (64 KiB unless {@code --stream-buffer}), an array per read.
  * Prints {@code ready} once it listens.
  */
 public final class ZloopEchoServer {
@@ -66,7 +67,9 @@ public final class ZloopEchoServer {
     if (loops < 1 || (loops > 1 && streams)) {
       throw new IllegalArgumentException("--loops is 1 or more, and 1 for --mode streams");
     }
-    int streamBuffer = a.getInt("stream-buffer", 64 * 1024);
+    // streams reads as much per call as the transport reads per recv (256 KiB), so it makes the
+    // same syscalls as proto; streams-bytes keeps asyncio's classic read(65536).
+    int streamBuffer = a.getInt("stream-buffer", mode.equals("streams") ? 256 * 1024 : 64 * 1024);
     if (streamBuffer < 1) {
       throw new IllegalArgumentException("--stream-buffer is a size in bytes, 1 or more");
     }
