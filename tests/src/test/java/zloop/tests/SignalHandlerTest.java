@@ -199,6 +199,11 @@ class SignalHandlerTest {
   @BackendTest
   void removingTheHandlerGivesSighupBackToTheJvmsShutdown(String backend) throws Exception {
     ForkedJvm.Result r = probe(backend, "jvm-handler");
+    // A suite started under nohup hands its JVMs an ignored SIGHUP, which zloop refuses (and says
+    // why): the JVM's own handler is then not there to give back either.
+    org.junit.jupiter.api.Assumptions.assumeFalse(
+        r.output().contains("cannot handle SIGHUP: this process ignores it"),
+        "SIGHUP is ignored where this suite runs (started under nohup): nothing to hand back");
     assertTrue(r.output().contains("handled HUP on the loop thread"), r.output());
     assertTrue(r.output().contains("shutdown hook ran"), r.output());
     assertEquals(128 + 1, r.exitCode(), r.output());
