@@ -216,16 +216,16 @@ final class IoUringSocket extends RingUser implements PosixSocketHandle {
     this.stream = handler;
   }
 
-  /**
-   * A RECV armed into the old protocol's buffer is cancelled at once; what it received is
-   * delivered through the new protocol.
-   */
   /** The kernel keeps a single RECV's buffer until that RECV completes, turns later. */
   @Override
   public boolean readsOnlyWhenAsked() {
     return false;
   }
 
+  /**
+   * A RECV armed into the old protocol's buffer is cancelled at once; what it received is
+   * delivered through the new protocol.
+   */
   @Override
   public void readTargetChanged() {
     if (core.isOpen()) {

@@ -1,6 +1,6 @@
 package zloop.backend.iouring;
 
-import java.util.Arrays;
+import java.util.ArrayDeque;
 
 /**
  * The sockets whose multishot RECV the kernel ended with {@code ENOBUFS} (every provided buffer
@@ -13,13 +13,12 @@ import java.util.Arrays;
  * most as many as the ring has buffers, and the turn does not wait while some are still queued,
  * so every one is armed within a few turns.
  *
- * <p>Loop thread only; nothing is allocated per completion (the queue grows by doubling).
+ * <p>Loop thread only; nothing is allocated per completion (the deque keeps its array, which grows
+ * only when more sockets wait than ever before).
  */
 final class StarvedReceives {
 
-  private IoUringSocket[] queue = new IoUringSocket[16];
-  private int head;
-  private int count;
+  private final ArrayDeque<IoUringSocket> queue = new ArrayDeque<>();
 
   /** How many RECVs ended with {@code ENOBUFS} so far, for tests and reports. */
   private long starved;
@@ -27,47 +26,31 @@ final class StarvedReceives {
   /** {@code socket}'s RECV ended for want of buffers: arm it again when a turn releases it. */
   void add(IoUringSocket socket) {
     starved++;
-    if (socket.starvedQueued) {
-      return;
+    if (!socket.starvedQueued) {
+      socket.starvedQueued = true;
+      queue.addLast(socket);
     }
-    socket.starvedQueued = true;
-    if (count == queue.length) {
-      IoUringSocket[] bigger = new IoUringSocket[queue.length * 2];
-      for (int i = 0; i < count; i++) {
-        bigger[i] = queue[(head + i) & (queue.length - 1)];
-      }
-      queue = bigger;
-      head = 0;
-    }
-    queue[(head + count) & (queue.length - 1)] = socket;
-    count++;
   }
 
   /**
    * Schedules the oldest waiting sockets that are still open, at most {@code budget} of them, for
    * this turn's submission phase.
-   *
-   * @return how many were scheduled
    */
-  int release(IoUringBackend backend, int budget) {
+  void release(IoUringBackend backend, int budget) {
     int released = 0;
-    while (count > 0 && released < budget) {
-      IoUringSocket socket = queue[head];
-      queue[head] = null;
-      head = (head + 1) & (queue.length - 1);
-      count--;
+    IoUringSocket socket;
+    while (released < budget && (socket = queue.pollFirst()) != null) {
       socket.starvedQueued = false;
       if (socket.slot >= 0) {
         backend.schedule(socket); // its Receiver arms again if it is still reading
         released++;
       }
     }
-    return released;
   }
 
   /** Whether sockets still wait for a later turn. */
   boolean isEmpty() {
-    return count == 0;
+    return queue.isEmpty();
   }
 
   /** How many RECVs ended with {@code ENOBUFS} so far. */
@@ -77,8 +60,6 @@ final class StarvedReceives {
 
   /** Forgets every waiting socket (the backend is closing). */
   void clear() {
-    Arrays.fill(queue, null);
-    head = 0;
-    count = 0;
+    queue.clear();
   }
 }

@@ -54,7 +54,6 @@ class Grant<T> extends LoopFuture<T> {
     }
   }
 
-
   private void giveUp() {
     T value = report();
     if (loop.inLoopThread()) {
